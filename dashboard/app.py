@@ -1,0 +1,52 @@
+"""ServiceCircle's Streamlit entry: page config, language switch, navigation.
+
+Run with ``servicecircle serve`` (or ``make run``). Pages live in ``dashboard/pages/``;
+a page file that is not present yet is simply left out of the navigation.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:  # `streamlit run dashboard/app.py` without an install
+    sys.path.insert(0, str(_ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.i18n import t  # noqa: E402
+from dashboard.ui.state import language_switch, lang  # noqa: E402
+
+# (file, i18n key of the title, icon, section key)
+PAGES: list[tuple[str, str, str, str]] = [
+    ("briefing.py", "nav.briefing", ":material/co_present:", "nav.section.present"),
+    ("overview.py", "nav.overview", ":material/dashboard:", "nav.section.effects"),
+    ("offload.py", "nav.offload", ":material/call_split:", "nav.section.effects"),
+    ("waiting.py", "nav.waiting", ":material/hourglass_top:", "nav.section.effects"),
+    ("hotline.py", "nav.hotline", ":material/support_agent:", "nav.section.effects"),
+    ("faults.py", "nav.faults", ":material/bolt:", "nav.section.effects"),
+    ("groups_staff.py", "nav.groups_staff", ":material/elderly:", "nav.section.effects"),
+    ("community.py", "nav.community", ":material/home_work:", "nav.section.effects"),
+    ("coverage_map.py", "nav.coverage_map", ":material/map:", "nav.section.plan"),
+    ("planner.py", "nav.planner", ":material/add_location_alt:", "nav.section.plan"),
+    ("data.py", "nav.data", ":material/database:", "nav.section.data"),
+    ("definitions.py", "nav.definitions", ":material/menu_book:", "nav.section.data"),
+]
+
+
+def main() -> None:
+    st.set_page_config(page_title=t("app.title", lang()), page_icon=":material/bolt:", layout="wide")
+    current = language_switch()
+    pages_dir = Path(__file__).parent / "pages"
+    sections: dict[str, list] = {}
+    for fname, key, icon, section in PAGES:
+        path = pages_dir / fname
+        if path.exists():
+            sections.setdefault(t(section, current), []).append(
+                st.Page(str(path), title=t(key, current), icon=icon, url_path=fname[:-3])
+            )
+    st.navigation(sections).run()
+
+
+main()

@@ -1,0 +1,264 @@
+"""The DuckDB warehouse: schema, named queries, and safe reading while others write.
+
+One DuckDB file holds the canonical tables of ``shared/spec/exports.md``, the import
+ledger and the rollups pages read. DuckDB lets one process write a file *or* many read
+it, never both, so writes here never touch the live file:
+
+* :func:`writer` takes an exclusive lock (``<db>.lock``), copies the live file to a
+  private temporary file, lets the caller write into that copy in one transaction,
+  refreshes the rollups, checkpoints, and then atomically renames the copy over the live
+  file (``os.replace``). A crash, an exception or ``kill -9`` at any point leaves the
+  live file exactly as it was; the stale temporary is removed by the next writer.
+* :func:`connect_read` opens a fresh in-memory DuckDB and ``ATTACH``-es the live file
+  ``READ_ONLY``. Readers never block the writer (it writes elsewhere) and never see a
+  half-written state (the rename is atomic). A reader opened before a swap keeps
+  seeing the old snapshot until it reconnects; :func:`data_version` changes with every
+  swap, so a cache keyed on it picks up new data without a restart.
+
+SQL lives in ``queries/`` as named files; :func:`query` binds parameters (``$name``),
+never formats values into SQL text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard import settings
+
+SCHEMA_VERSION = "1"
+
+__all__ = [
+    "WarehouseMissing",
+    "connect_read",
+    "data_version",
+    "ensure",
+    "init_schema",
+    "query",
+    "refresh_rollups",
+    "sql_text",
+    "writer",
+]
+
+
+class WarehouseMissing(FileNotFoundError):
+    """The warehouse file does not exist yet (run ``servicecircle demo`` or an import)."""
+
+
+# ---------------------------------------------------------------- named SQL
+def sql_text(name: str) -> str:
+    """Return the SQL text of the named query ``queries/<name>.sql``.
+
+    Parameters
+    ----------
+    name
+        Path below ``queries/`` without the suffix, e.g. ``"marts/hall_daily"``.
+    """
+    path = settings.QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no named query {name!r} (looked for {path})")
+    return path.read_text(encoding="utf-8")
+
+
+def _run_script(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    con.execute(text)
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run the named query with bound parameters and return a DataFrame.
+
+    Parameters
+    ----------
+    con
+        An open connection (read or write).
+    name
+        Query name below ``queries/`` (see :func:`sql_text`).
+    params
+        Values for the query's ``$name`` placeholders. Only the placeholders the SQL
+        uses are passed on, so callers may hand over a shared filter dict.
+    """
+    text = sql_text(name)
+    bound = {k: v for k, v in (params or {}).items() if f"${k}" in text}
+    return con.execute(text, bound).df()
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of ``queries/schema/*.sql`` that is missing (idempotent)."""
+    for path in sorted((settings.QUERIES_DIR / "schema").glob("*.sql")):
+        _run_script(con, path.read_text(encoding="utf-8"))
+    con.execute(
+        "insert or replace into meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
+    )
+
+
+def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the rollup tables of ``queries/rollups/*.sql`` in file-name order.
+
+    Each file is a script of ``create or replace table ...`` statements over the
+    canonical tables. Run inside every write so pages never read stale rollups.
+    """
+    for path in sorted((settings.QUERIES_DIR / "rollups").glob("*.sql")):
+        _run_script(con, path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- reading
+def data_version(db: str | os.PathLike | None = None) -> tuple[int, int, int] | None:
+    """A key that changes whenever a writer swaps in a new warehouse (``None`` if absent)."""
+    path = settings.db_path(db)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def connect_read(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Open a read-only snapshot of the warehouse.
+
+    The returned connection is an in-memory DuckDB with the warehouse attached
+    ``READ_ONLY`` and selected with ``USE``, so unqualified table names work.
+
+    Raises
+    ------
+    WarehouseMissing
+        If the file does not exist.
+    """
+    path = settings.db_path(db)
+    if not path.exists():
+        raise WarehouseMissing(
+            f"warehouse {path} does not exist: run `servicecircle demo` or `servicecircle import`"
+        )
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("ATTACH $p AS wh (READ_ONLY)", {"p": str(path)})
+    con.execute("USE wh")
+    return con
+
+
+# ---------------------------------------------------------------- writing
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _clean_stale_temps(path: Path) -> None:
+    """Remove temporaries left by writers that died (we hold the lock, so none is live)."""
+    for tmp in path.parent.glob(path.name + ".tmp-*"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path, timeout_s: float) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"another import is writing {path}; try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
+
+
+@contextlib.contextmanager
+def writer(
+    db: str | os.PathLike | None = None,
+    *,
+    refresh: bool = True,
+    lock_timeout_s: float = 600.0,
+    memory_limit: str = "4GB",
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write to the warehouse all-or-nothing.
+
+    Usage::
+
+        with warehouse.writer(db) as con:
+            con.execute("insert into ...")
+
+    Everything done on ``con`` becomes visible to readers at once when the block ends
+    without an exception; otherwise nothing changes. The schema is created or
+    completed first, and the rollups are refreshed before the swap (``refresh=False``
+    skips that, for a caller that will write again at once).
+
+    Parameters
+    ----------
+    db
+        Warehouse path (``None``: ``--db`` default, see :func:`settings.db_path`).
+    refresh
+        Rebuild ``queries/rollups`` before publishing.
+    lock_timeout_s
+        How long to wait for another writer.
+    memory_limit
+        DuckDB memory limit for this write.
+    """
+    path = settings.db_path(db).resolve()
+    with _exclusive(path, lock_timeout_s):
+        _clean_stale_temps(path)
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        if path.exists():
+            shutil.copyfile(path, tmp)
+        con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit, "threads": 2})
+        ok = False
+        try:
+            init_schema(con)
+            con.execute("begin transaction")
+            yield con
+            if refresh:
+                refresh_rollups(con)
+            con.execute(
+                "insert or replace into meta values ('data_version', $v)",
+                {"v": uuid.uuid4().hex},
+            )
+            con.execute("commit")
+            con.execute("checkpoint")
+            ok = True
+        finally:
+            if not ok:
+                with contextlib.suppress(Exception):
+                    con.execute("rollback")
+            con.close()
+            if ok:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(tmp, path)
+                dfd = os.open(path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)
+            else:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                with contextlib.suppress(OSError):
+                    Path(str(tmp) + ".wal").unlink()
+
+
+def ensure(db: str | os.PathLike | None = None) -> Path:
+    """Create an empty warehouse with the full schema if none exists; return its path."""
+    path = settings.db_path(db)
+    if not path.exists():
+        with writer(path):
+            pass
+    return path
