@@ -19,7 +19,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _area in ("app", "data", "effects", "coverage", "report"):
+
+
+@app.callback()
+def _main() -> None:
+    """ServiceCircle (服务圈): community power-supply service rooms analytics."""
+
+
+for _area in ("app", "data", "demo", "metrics", "effects", "coverage", "report"):
     try:
         _mod = importlib.import_module(f"dashboard.commands.{_area}")
     except ModuleNotFoundError as exc:  # an area not built yet

@@ -1,0 +1,1 @@
+"""Analysis layer: metrics, effect estimates. Reads the warehouse through named queries."""
