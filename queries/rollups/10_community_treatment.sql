@@ -1,0 +1,69 @@
+-- community_treatment: when each community started being served by a service room.
+--
+-- Grain: one row per community; key community_id (unique, not null).
+-- Rule (docs/ARCHITECTURE.md "Treatment"): a community is *served* from the first
+-- opened_on of any room whose served_community_ids contains it (the room's own
+-- community_id counts too). Treatment is absorbing: a later closed_on does not end it
+-- (the staggered DiD in dashboard/analysis/effects.py needs once-treated-always-treated).
+-- Rooms without an opened_on are ignored.
+--
+-- Communities never served are KEPT, with first_opened_on = NULL, wave = 'none' and
+-- room_id = NULL, so a filter on $waves can select 'none' (not-yet-served communities)
+-- and joins from tickets / orders never drop rows. Ids named by a room but missing
+-- from `communities` are kept as well (they still have a wave).
+--
+-- Columns
+--   community_id     text, key
+--   first_opened_on  date, first opening of a room serving it (NULL: never served)
+--   wave             'YYYYQn' quarter of first_opened_on, or 'none'
+--   room_id          the room that opened first (ties: smallest room_id), NULL if none
+create or replace table community_treatment as
+with
+
+room_served as (
+    -- one row per (room, community it serves)
+    select distinct
+        r.room_id,
+        r.opened_on,
+        trim(s.community_id) as community_id
+    from service_rooms as r,
+        unnest(list_append(coalesce(r.served_community_ids, []::varchar[]), r.community_id))
+            as s(community_id)
+    where r.opened_on is not null
+      and s.community_id is not null
+      and trim(s.community_id) <> ''
+),
+
+first_room as (
+    select
+        community_id,
+        min(opened_on) as first_opened_on,
+        arg_min(room_id, (opened_on, room_id)) as room_id
+    from room_served
+    group by community_id
+),
+
+all_communities as (
+    select community_id from communities
+    union
+    select community_id from first_room
+),
+
+final as (
+    select
+        -- ids
+        a.community_id,
+        -- dates
+        f.first_opened_on,
+        -- roll-out wave
+        case
+            when f.first_opened_on is null then 'none'
+            else cast(year(f.first_opened_on) as varchar) || 'Q'
+                || cast(quarter(f.first_opened_on) as varchar)
+        end as wave,
+        f.room_id
+    from all_communities as a
+    left join first_room as f using (community_id)
+)
+
+select * from final;
