@@ -1,0 +1,72 @@
+-- Community-month panel: mean counter waiting time of the community's residents, minutes
+-- (平均等候时长).
+--
+-- Grain: one row per (community, month) with at least one served ticket; key
+-- (community_id, month_on). NOT balanced: a month without served tickets has no mean
+-- and no row (the estimator handles the unbalanced panel).
+--
+-- Outcome y = mean over served tickets (outcome = 'served') with this community_id,
+-- issued in the month, of wait = called_at - issued_at in minutes (called_at is the last
+-- call, spec). Tickets with no called_at or called_at < issued_at are left out.
+--
+-- Params (NULL = all / open end)
+--   $date_from, $date_to  dates; widened to whole calendar months
+--   $districts            communities.district
+--   $waves                served communities of these waves; never-served always kept
+--   $hall_ids             only tickets of these halls
+--   $service_types        only tickets of these service types
+with
+
+bounds as (
+    select
+        cast(date_trunc('month', coalesce(cast($date_from as date), min(issued_at)::date)) as date)
+            as first_month_on,
+        cast(date_trunc('month', coalesce(cast($date_to as date), max(issued_at)::date)) as date)
+            as last_month_on
+    from counter_tickets
+    where community_id is not null
+),
+
+units as (
+    select
+        c.community_id,
+        t.first_opened_on
+    from communities as c
+    left join community_treatment as t using (community_id)
+    where ($districts is null or c.district = any($districts))
+      and ($waves is null or coalesce(t.wave, 'none') = 'none' or t.wave = any($waves))
+),
+
+waits as (
+    select
+        k.community_id,
+        cast(date_trunc('month', k.issued_at) as date) as month_on,
+        count(*) as n_served,
+        avg(epoch(k.called_at - k.issued_at) / 60.0) as wait_mean_min
+    from counter_tickets as k
+    where k.community_id is not null
+      and k.outcome = 'served'
+      and k.called_at is not null
+      and k.called_at >= k.issued_at
+      and k.issued_at >= (select first_month_on from bounds)
+      and k.issued_at < (select last_month_on from bounds) + interval 1 month
+      and ($hall_ids is null or k.hall_id = any($hall_ids))
+      and ($service_types is null or k.service_type = any($service_types))
+    group by all
+),
+
+final as (
+    select
+        -- ids
+        u.community_id,
+        w.month_on,
+        u.first_opened_on,
+        -- numerics
+        w.n_served as n_obs,
+        w.wait_mean_min as y
+    from units as u
+    inner join waits as w using (community_id)
+)
+
+select * from final
+order by community_id, month_on

@@ -1,0 +1,76 @@
+-- Community-month panel: 95598 work orders per 1,000 households (每千户95598工单量).
+--
+-- Grain: one row per (community, month); key (community_id, month_on). Balanced:
+-- every selected community has every month of the window (months without orders
+-- count 0). Input to dashboard.analysis.effects (staggered DiD).
+--
+-- Outcome y = orders with that community_id received in the month * 1000 / households.
+-- Communities without a household count (NULL or 0) are left out (no rate).
+--
+-- Params (NULL = all / open end)
+--   $date_from, $date_to  dates; widened to whole calendar months (a part month would
+--                         distort a per-month rate); open ends take the data's range
+--   $districts            list of districts (communities.district)
+--   $waves                list of roll-out waves; the wave filter picks which SERVED
+--                         communities enter; never-served ones (wave 'none') always
+--                         stay as controls
+with
+
+bounds as (
+    select
+        cast(date_trunc('month', coalesce(cast($date_from as date), min(received_at)::date)) as date)
+            as first_month_on,
+        cast(date_trunc('month', coalesce(cast($date_to as date), max(received_at)::date)) as date)
+            as last_month_on
+    from hotline_orders
+    where community_id is not null
+),
+
+months as (
+    select cast(m as date) as month_on
+    from bounds,
+        unnest(generate_series(first_month_on, last_month_on, interval 1 month)) as g(m)
+    where first_month_on is not null and last_month_on is not null
+),
+
+units as (
+    select
+        c.community_id,
+        c.households,
+        t.first_opened_on
+    from communities as c
+    left join community_treatment as t using (community_id)
+    where c.households > 0
+      and ($districts is null or c.district = any($districts))
+      and ($waves is null or coalesce(t.wave, 'none') = 'none' or t.wave = any($waves))
+),
+
+counts as (
+    select
+        o.community_id,
+        cast(date_trunc('month', o.received_at) as date) as month_on,
+        count(*) as n_orders
+    from hotline_orders as o
+    where o.community_id is not null
+      and o.received_at >= (select first_month_on from bounds)
+      and o.received_at < (select last_month_on from bounds) + interval 1 month
+    group by all
+),
+
+final as (
+    select
+        -- ids
+        u.community_id,
+        m.month_on,
+        u.first_opened_on,
+        -- numerics
+        coalesce(k.n_orders, 0) as n_obs,
+        coalesce(k.n_orders, 0) * 1000.0 / u.households as y
+    from units as u
+    cross join months as m
+    left join counts as k
+        on k.community_id = u.community_id and k.month_on = m.month_on
+)
+
+select * from final
+order by community_id, month_on
