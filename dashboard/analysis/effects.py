@@ -1,0 +1,484 @@
+"""Causal effect of the service rooms: staggered difference-in-differences per outcome.
+
+Rooms open in waves, so a plain before/after comparison of served communities mixes
+the room's effect with seasons and city-wide trends. A two-way fixed-effects (TWFE)
+regression is not used either: under staggered timing it compares late openers with
+*already treated* early openers, and when the effect grows or differs between waves
+those "forbidden comparisons" get negative weights and can even flip the sign
+(Goodman-Bacon 2021; ``tests/effects`` shows the bias on a simulated panel).
+
+Method
+------
+Callaway & Sant'Anna (2021) group-time effects ATT(g, t), doubly robust, with
+never-served *and not-yet-served* communities as controls, from the ``diff-diff``
+package (pinned ``diff-diff==3.13.0``; matches R's ``did``). Inference is the
+analytic influence-function standard error (the multiplier bootstrap is not needed for
+pointwise 95 % intervals and costs time). Aggregations:
+
+* overall ATT: the "simple" aggregation (average over treated community-months);
+* event study: effect by months since opening (``e = 0`` is the opening month); the
+  pre-opening estimates (``e < 0``, varying base period: month-on-month) are the
+  parallel-trends check and should straddle 0.
+
+Data
+----
+One community-month panel per outcome, built in SQL (``queries/effects/<outcome>.sql``)
+with the global filters bound as ``$params``. Time unit is the calendar month; a
+community's cohort is the month of its first room opening (``community_treatment``),
+so the opening month counts as treated (it is partly treated: the effect there is a
+little diluted). Communities served before the first month of the window have no
+pre-opening months and are left out; communities first served after the window are
+never-treated within it. Count outcomes are balanced panels (0 in a month without
+events); mean outcomes (waits, restoration times) have no value in a month without
+events and are estimated on the unbalanced panel (diff-diff's
+``allow_unbalanced_panel``, R's ``allow_unbalanced_panel=TRUE``).
+
+When the data cannot support an estimate (no data, too few months, too few served
+communities, too few comparison communities, no estimable group-time cell) the result
+carries ``status != "ok"`` and a plain reason, and no number.
+
+Public API: :data:`OUTCOMES`, :func:`estimate`, :func:`estimate_panel`,
+:class:`EffectResult`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from dashboard import warehouse
+from dashboard.analysis.filters import Filters
+from dashboard.i18n import t
+
+__all__ = [
+    "EffectResult",
+    "METHOD",
+    "MIN_CONTROL",
+    "MIN_MONTHS",
+    "MIN_TREATED",
+    "OUTCOMES",
+    "OutcomeSpec",
+    "estimate",
+    "estimate_panel",
+]
+
+METHOD = "callaway_santanna_dr_not_yet_treated"
+"""Method code in results and the CLI JSON (label: ``eff.method.<METHOD>``)."""
+
+MIN_MONTHS = 6
+"""Fewest months in the window for an estimate."""
+MIN_TREATED = 5
+"""Fewest communities first served inside the window (with pre-opening months)."""
+MIN_CONTROL = 5
+"""Fewest comparison communities (never served, or served later than the first wave)."""
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """One outcome the estimator supports.
+
+    Attributes
+    ----------
+    name
+        Outcome code, also the SQL file ``queries/effects/<name>.sql``.
+    balanced
+        ``True`` for counts (a month without events is 0), ``False`` for means.
+    lower_is_better
+        Direction of improvement (all four outcomes: lower is better).
+    """
+
+    name: str
+    balanced: bool
+    lower_is_better: bool = True
+
+    @property
+    def query(self) -> str:
+        return f"effects/{self.name}"
+
+
+OUTCOMES: dict[str, OutcomeSpec] = {
+    "hotline_per_1k_households": OutcomeSpec("hotline_per_1k_households", balanced=True),
+    "counter_visits_per_1k_households": OutcomeSpec("counter_visits_per_1k_households", balanced=True),
+    "hall_wait_mean_min": OutcomeSpec("hall_wait_mean_min", balanced=False),
+    "restoration_hours": OutcomeSpec("restoration_hours", balanced=False),
+}
+"""The outcomes of ``servicecircle effects --outcome``."""
+
+
+@dataclass
+class EffectResult:
+    """The estimated effect of the rooms on one outcome.
+
+    Attributes
+    ----------
+    outcome, method
+        Outcome code and method code (:data:`METHOD`).
+    status
+        ``"ok"``, or why there is no estimate: ``"no_data"``, ``"too_few_months"``,
+        ``"too_few_treated"``, ``"too_few_control"``, ``"no_estimate"``.
+    reason
+        ``{"zh": ..., "en": ...}`` plain sentence when ``status != "ok"``, else ``None``.
+    att, se, ci_low, ci_high
+        Average effect on served communities per month (outcome units) and its 95 % CI.
+    relative_effect
+        ``att`` / counterfactual mean of the treated post-opening community-months
+        (e.g. ``-0.22`` for -22 %).
+    counterfactual_mean
+        Mean the served communities would have had after opening without rooms.
+    n_treated
+        Communities first served inside the window (with pre-opening months).
+    n_control
+        Communities used as comparison in at least one month: never served in the
+        window, or served after the first wave (not-yet-served controls).
+    n_months
+        Months in the panel.
+    event_study
+        ``[{"event_time", "att", "ci_low", "ci_high"}]`` by months since opening.
+    naive_before_after
+        Mean over served communities of (mean after opening - mean before): what a
+        plain before/after comparison reports.
+    counterfactual
+        Per calendar month for the served communities: ``month_on``, ``observed``,
+        ``counterfactual`` ("what would have happened without rooms"), ``n_served``
+        (communities already open that month).
+    summary, naive_note
+        ``{"zh", "en"}`` plain sentences: the result, and why naive differs.
+    notes
+        Messages diff-diff raised while fitting (kept for diagnosis).
+    """
+
+    outcome: str
+    method: str = METHOD
+    status: str = "ok"
+    reason: dict[str, str] | None = None
+    att: float | None = None
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    relative_effect: float | None = None
+    counterfactual_mean: float | None = None
+    n_treated: int = 0
+    n_control: int = 0
+    n_months: int = 0
+    event_study: list[dict[str, float]] = field(default_factory=list)
+    naive_before_after: float | None = None
+    counterfactual: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"month_on": [], "observed": [], "counterfactual": [], "n_served": []}
+        )
+    )
+    summary: dict[str, str] = field(default_factory=dict)
+    naive_note: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when there is an estimate to show."""
+        return self.status == "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The CLI ``--json`` object: exactly the keys of the issue's contract."""
+        return {
+            "outcome": self.outcome,
+            "method": self.method,
+            "att": self.att,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "relative_effect": self.relative_effect,
+            "n_treated": int(self.n_treated),
+            "n_control": int(self.n_control),
+            "event_study": [
+                {k: row[k] for k in ("event_time", "att", "ci_low", "ci_high")}
+                for row in self.event_study
+            ],
+            "naive_before_after": self.naive_before_after,
+        }
+
+
+# ---------------------------------------------------------------- entry points
+def estimate(
+    con: duckdb.DuckDBPyConnection, outcome: str, filters: Filters | None = None
+) -> EffectResult:
+    """Estimate the rooms' effect on ``outcome`` from the warehouse.
+
+    Parameters
+    ----------
+    con
+        An open warehouse connection (read snapshot or writer).
+    outcome
+        One of :data:`OUTCOMES`.
+    filters
+        Global filters; date range (widened to whole months), districts, waves (which
+        served communities enter; never-served ones always stay as controls), halls and
+        service types (counter outcomes only).
+
+    Returns
+    -------
+    EffectResult
+        With ``status == "ok"`` and numbers, or a status and plain reason and no number.
+
+    Raises
+    ------
+    ValueError
+        If ``outcome`` is not one of :data:`OUTCOMES`.
+    """
+    spec = _spec(outcome)
+    params = (filters or Filters()).params()
+    panel = warehouse.query(con, spec.query, params)
+    return estimate_panel(panel, outcome)
+
+
+def estimate_panel(
+    panel: pd.DataFrame,
+    outcome: str,
+    *,
+    min_months: int = MIN_MONTHS,
+    min_treated: int = MIN_TREATED,
+    min_control: int = MIN_CONTROL,
+) -> EffectResult:
+    """Estimate the effect from a community-month panel.
+
+    Parameters
+    ----------
+    panel
+        Columns ``community_id``, ``month_on`` (first day of the month),
+        ``first_opened_on`` (date of first room opening, NaT if never served) and ``y``
+        (the outcome; NaN or missing rows for months without a value).
+    outcome
+        One of :data:`OUTCOMES` (sets the wording of sentences).
+    min_months, min_treated, min_control
+        Thresholds below which no estimate is given.
+
+    Returns
+    -------
+    EffectResult
+    """
+    spec = _spec(outcome)
+    res = EffectResult(outcome=outcome)
+    data = _prepare(panel)
+    if data.empty:
+        return _refuse(res, "no_data")
+
+    n_months = int(data["t"].max())
+    res.n_months = n_months
+    units = data.drop_duplicates("community_id")[["community_id", "g"]]
+    treated_g = units.loc[units["g"] > 0, "g"]
+    res.n_treated = int(treated_g.size)
+    first_wave = int(treated_g.min()) if treated_g.size else 0
+    res.n_control = int(((units["g"] == 0) | (units["g"] > first_wave)).sum()) if treated_g.size else int(
+        (units["g"] == 0).sum()
+    )
+    if n_months < min_months:
+        return _refuse(res, "too_few_months", n=n_months, min=min_months)
+    if res.n_treated < min_treated:
+        return _refuse(res, "too_few_treated", n=res.n_treated, min=min_treated)
+    if res.n_control < min_control:
+        return _refuse(res, "too_few_control", n=res.n_control, min=min_control)
+
+    try:
+        fit, notes = _fit(data)
+        simple = fit.aggregate("simple")
+        att = float(simple.att[0])
+    except (ValueError, np.linalg.LinAlgError) as exc:  # no estimable cell at all
+        res.notes = [str(exc).splitlines()[0][:300]]
+        return _refuse(res, "no_estimate")
+    res.notes = notes
+    if not math.isfinite(att):
+        return _refuse(res, "no_estimate")
+    res.att = att
+    res.se = float(simple.se[0])
+    res.ci_low = float(simple.conf_int_lower[0])
+    res.ci_high = float(simple.conf_int_upper[0])
+
+    es = fit.aggregate("event_study")
+    res.event_study = [
+        {"event_time": int(e), "att": float(a), "ci_low": float(lo), "ci_high": float(hi)}
+        for e, a, lo, hi in zip(es.event_time, es.att, es.conf_int_lower, es.conf_int_upper)
+        if math.isfinite(a) and math.isfinite(lo) and math.isfinite(hi)
+    ]
+
+    gt = _gt_frame(fit)
+    cf_mean = _counterfactual_mean(data, gt)
+    res.counterfactual_mean = cf_mean
+    res.relative_effect = att / cf_mean if cf_mean not in (None, 0.0) else None
+    res.counterfactual = _counterfactual_series(data, gt)
+    res.naive_before_after = _naive(data)
+    res.summary = {lang: _sentence(spec, res, lang) for lang in ("zh", "en")}
+    res.naive_note = {lang: _naive_sentence(spec, res, lang) for lang in ("zh", "en")}
+    return res
+
+
+# ---------------------------------------------------------------- internals
+def _spec(outcome: str) -> OutcomeSpec:
+    try:
+        return OUTCOMES[outcome]
+    except KeyError:
+        raise ValueError(
+            f"unknown outcome {outcome!r}; choose one of: {', '.join(OUTCOMES)}"
+        ) from None
+
+
+def _month_index(d: pd.Series) -> pd.Series:
+    d = pd.to_datetime(d)
+    return d.dt.year * 12 + d.dt.month
+
+
+def _prepare(panel: pd.DataFrame) -> pd.DataFrame:
+    """Integer months ``t`` (1 = first month), cohorts ``g`` (0 = never in window).
+
+    Drops rows without ``y`` and communities served before the window's first month.
+    Keeps ``month_on`` for the counterfactual series.
+    """
+    need = {"community_id", "month_on", "first_opened_on", "y"}
+    missing = need - set(panel.columns)
+    if missing:
+        raise ValueError(f"panel lacks columns: {', '.join(sorted(missing))}")
+    df = panel[["community_id", "month_on", "first_opened_on", "y"]].copy()
+    df["y"] = pd.to_numeric(df["y"], errors="coerce").astype("float64")
+    df = df[np.isfinite(df["y"].to_numpy())]
+    if df.empty:
+        return df.assign(t=pd.Series(dtype="int64"), g=pd.Series(dtype="int64"))
+    df["community_id"] = df["community_id"].astype(str)
+    df["month_on"] = pd.to_datetime(df["month_on"]).dt.to_period("M").dt.to_timestamp()
+    m = _month_index(df["month_on"])
+    m0 = int(m.min())
+    m_last = int(m.max())
+    df["t"] = (m - m0 + 1).astype("int64")
+    opened = pd.to_datetime(df["first_opened_on"])
+    gm = _month_index(opened)
+    g = (gm - m0 + 1).where(opened.notna(), 0)
+    g = g.where(gm.isna() | (gm <= m_last), 0)  # first served after the window: control
+    df["g"] = g.fillna(0).astype("int64")
+    # served at or before the first month: no pre-opening months, cannot be used
+    df = df[(df["g"] == 0) | (df["g"] > 1)]
+    return df.reset_index(drop=True)
+
+
+def _fit(data: pd.DataFrame) -> tuple[Any, list[str]]:
+    from diff_diff import CallawaySantAnna
+
+    est = CallawaySantAnna(
+        control_group="not_yet_treated",
+        estimation_method="dr",
+        alpha=ALPHA,
+        n_bootstrap=0,
+        base_period="varying",
+        allow_unbalanced_panel=True,
+        rank_deficient_action="silent",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = est.fit(data, outcome="y", unit="community_id", time="t", first_treat="g")
+    notes = sorted({str(w.message).splitlines()[0][:300] for w in caught})
+    return fit, notes
+
+
+def _gt_frame(fit: Any) -> pd.DataFrame:
+    rows = [
+        {"g": int(g), "t": int(tt), "att_gt": float(v["effect"])}
+        for (g, tt), v in fit.group_time_effects.items()
+    ]
+    return pd.DataFrame(rows, columns=["g", "t", "att_gt"])
+
+
+def _post_cells(data: pd.DataFrame, gt: pd.DataFrame) -> pd.DataFrame:
+    """Treated post-opening observations joined to their ATT(g, t)."""
+    post = data[(data["g"] > 0) & (data["t"] >= data["g"])]
+    return post.merge(gt, on=["g", "t"], how="left")
+
+
+def _counterfactual_mean(data: pd.DataFrame, gt: pd.DataFrame) -> float | None:
+    """Mean of (observed - ATT(g,t)) over treated post-opening community-months with an
+    estimable ATT(g,t): the level the served communities would have had without rooms."""
+    post = _post_cells(data, gt)
+    post = post[np.isfinite(post["att_gt"].to_numpy(dtype=float))]
+    if post.empty:
+        return None
+    return float((post["y"] - post["att_gt"]).mean())
+
+
+def _counterfactual_series(data: pd.DataFrame, gt: pd.DataFrame) -> pd.DataFrame:
+    """Observed vs counterfactual mean per calendar month over the served communities."""
+    ever = data[data["g"] > 0].merge(gt, on=["g", "t"], how="left")
+    is_post = ever["t"] >= ever["g"]
+    ever["effect"] = np.where(is_post, ever["att_gt"], 0.0)
+    grouped = ever.groupby("month_on", sort=True)
+    out = pd.DataFrame(
+        {
+            "observed": grouped["y"].mean(),
+            # NaN when any open community's ATT(g,t) is not estimable that month
+            "effect": grouped["effect"].agg(lambda s: s.mean() if s.notna().all() else np.nan),
+            "n_served": grouped.apply(lambda d: int((d["t"] >= d["g"]).sum()), include_groups=False),
+        }
+    )
+    out["counterfactual"] = out["observed"] - out["effect"]
+    out = out.reset_index()
+    out["month_on"] = pd.to_datetime(out["month_on"]).dt.date
+    return out[["month_on", "observed", "counterfactual", "n_served"]]
+
+
+def _naive(data: pd.DataFrame) -> float | None:
+    """Plain before/after: per served community, mean after opening minus mean before,
+    averaged over communities."""
+    tr = data[data["g"] > 0].assign(post=lambda d: d["t"] >= d["g"])
+    means = tr.pivot_table(index="community_id", columns="post", values="y", aggfunc="mean")
+    if True not in means.columns or False not in means.columns:
+        return None
+    diff = (means[True] - means[False]).dropna()
+    return float(diff.mean()) if len(diff) else None
+
+
+def _refuse(res: EffectResult, status: str, **fmt: Any) -> EffectResult:
+    res.status = status
+    res.reason = {
+        lang: t(f"eff.reason.{status}", lang, what=t(f"eff.what.{res.outcome}", lang), **fmt)
+        for lang in ("zh", "en")
+    }
+    return res
+
+
+def fmt_num(x: float | None, digits: int | None = None) -> str:
+    """A number for sentences: 2 significant-ish decimals for small values."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    if digits is None:
+        digits = 1 if abs(x) >= 1 else 2
+    return f"{x:.{digits}f}"
+
+
+def fmt_pct(x: float | None) -> str:
+    """Signed percentage, ``-22%``."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    return f"{x * 100:+.0f}%"
+
+
+def _sentence(spec: OutcomeSpec, res: EffectResult, lang: str) -> str:
+    what = t(f"eff.what.{spec.name}", lang)
+    unit = t(f"eff.unit.{spec.name}", lang)
+    rel = fmt_pct(res.relative_effect)
+    assert res.att is not None and res.ci_low is not None and res.ci_high is not None
+    if res.ci_low > 0 or res.ci_high < 0:
+        key = "eff.sentence.down" if res.att < 0 else "eff.sentence.up"
+        lo, hi = sorted((abs(res.ci_low), abs(res.ci_high)))
+        return t(key, lang, what=what, unit=unit, abs=fmt_num(abs(res.att)),
+                 lo=fmt_num(lo), hi=fmt_num(hi), rel=rel)
+    return t("eff.sentence.unclear", lang, what=what, unit=unit, att=fmt_num(res.att),
+             lo=fmt_num(res.ci_low), hi=fmt_num(res.ci_high), rel=rel)
+
+
+def _naive_sentence(spec: OutcomeSpec, res: EffectResult, lang: str) -> str:
+    return t(
+        "eff.naive_note",
+        lang,
+        naive=fmt_num(res.naive_before_after),
+        att=fmt_num(res.att),
+        unit=t(f"eff.unit.{spec.name}", lang),
+    )
