@@ -1,0 +1,646 @@
+"""The briefing: the period's headline results as plain data, one section per area.
+
+Two steps keep this testable:
+
+* :func:`collect` reads the warehouse through the teammates' analysis and coverage
+  functions (the same ones the pages and the CLI call) and returns raw numbers in a
+  :class:`BriefingInputs`. Any part whose analysis is missing or cannot run is left
+  ``None`` with the reason recorded, so one broken part never blanks the briefing.
+* :func:`assemble` is a pure function from :class:`BriefingInputs` and a language to a
+  :class:`Briefing`: titles, headline numbers formatted the Chinese or English way
+  (万, 2024年3月, units in the labels), one plain sentence per section and the data of
+  one chart per section (:class:`Chart`).
+
+The briefing page, the PowerPoint deck (:mod:`dashboard.report.pptx`) and the HTML
+file (:mod:`dashboard.report.html`) all render one :class:`Briefing`, so what a director
+takes into a meeting is exactly what is on screen.
+
+Sections, in order: offload, waiting, hotline, faults, groups_staff, coverage, plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from dashboard.i18n import fmt_count, fmt_date, fmt_month, label, t
+
+__all__ = [
+    "SECTIONS",
+    "Briefing",
+    "BriefingInputs",
+    "Chart",
+    "CoverageInput",
+    "EffectInput",
+    "FaultsInput",
+    "GroupsStaffInput",
+    "Headline",
+    "HotlineInput",
+    "OffloadInput",
+    "PlanInput",
+    "Section",
+    "Series",
+    "WaitingInput",
+    "assemble",
+    "build_briefing",
+    "collect",
+    "fmt_pct",
+    "fmt_num",
+]
+
+SECTIONS: tuple[str, ...] = ("offload", "waiting", "hotline", "faults", "groups_staff", "coverage", "plan")
+"""Section keys in presentation order."""
+
+EFFECT_OUTCOMES: dict[str, str] = {
+    "offload": "counter_visits_per_1k_households",
+    "waiting": "hall_wait_mean_min",
+    "hotline": "hotline_per_1k_households",
+    "faults": "restoration_hours",
+}
+"""Which causal estimate (``dashboard.analysis.effects`` outcome) backs which section."""
+
+
+# ---------------------------------------------------------------- inputs (raw numbers)
+@dataclass
+class EffectInput:
+    """A staggered difference-in-differences result as the briefing needs it.
+
+    Attributes
+    ----------
+    outcome
+        Outcome code, e.g. ``"hotline_per_1k_households"``.
+    sentences
+        The estimator's own plain sentence per language (``{"zh": .., "en": ..}``);
+        when the data cannot support an estimate this says so instead of a number.
+    att, ci_low, ci_high, relative_effect
+        Overall effect, its 95% CI and effect / counterfactual mean (``None`` when
+        not estimable).
+    event_study
+        Columns ``event_time, att, ci_low, ci_high`` (may be ``None``).
+    """
+
+    outcome: str
+    sentences: Mapping[str, str]
+    att: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    relative_effect: float | None = None
+    event_study: pd.DataFrame | None = None
+
+
+@dataclass
+class OffloadInput:
+    """Offloadable transactions in rooms vs at counters.
+
+    ``monthly`` has columns ``month`` (date, first of month), ``counter``, ``room``.
+    """
+
+    share: float | None
+    room: float
+    counter: float
+    monthly: pd.DataFrame | None = None
+
+
+@dataclass
+class WaitingInput:
+    """Counter waiting. ``monthly``: ``month``, ``wait_mean_min``."""
+
+    mean_min: float | None
+    within_share: float | None
+    target_min: float
+    monthly: pd.DataFrame | None = None
+
+
+@dataclass
+class HotlineInput:
+    """95598 orders per 1,000 households a month. ``monthly``: ``month``, ``served``, ``not_served``."""
+
+    served_per_1k: float | None
+    not_served_per_1k: float | None
+    monthly: pd.DataFrame | None = None
+
+
+@dataclass
+class FaultsInput:
+    """Fault repair. ``monthly``: ``month``, ``restoration_h``."""
+
+    restoration_h: float | None
+    satisfaction_share: float | None
+    monthly: pd.DataFrame | None = None
+
+
+@dataclass
+class GroupsStaffInput:
+    """Room visits by customer group (``{group code: visits}``), home visits, staff."""
+
+    by_group: Mapping[str, float]
+    home_visits: float | None
+    former_readers: float | None
+
+
+@dataclass
+class CoverageInput:
+    """Five-minute walking coverage.
+
+    Attributes
+    ----------
+    share, elderly_share
+        Shares (0..1) of households / elderly within the walk.
+    households_covered, households_total
+        Counts.
+    by_district
+        Columns ``district``, ``share`` (0..1).
+    gaps
+        Communities with uncovered households, largest first: ``name``, ``district``,
+        ``households_uncovered``, ``walk_m`` (NaN when no room is within reach).
+    """
+
+    share: float | None
+    elderly_share: float | None
+    households_covered: float
+    households_total: float
+    by_district: pd.DataFrame | None = None
+    gaps: pd.DataFrame | None = None
+
+
+@dataclass
+class PlanInput:
+    """Suggested new rooms. ``added``: ``site_id``, ``new_households``, ``new_elderly``."""
+
+    share_before: float | None
+    share_after: float | None
+    added: pd.DataFrame
+
+
+@dataclass
+class BriefingInputs:
+    """Everything the briefing shows, as raw numbers (language-free).
+
+    A part is ``None`` when its analysis is missing or failed; ``reasons`` then says
+    why (in words for the log, not for the page).
+    """
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    districts: tuple[str, ...] = ()
+    offload: OffloadInput | None = None
+    waiting: WaitingInput | None = None
+    hotline: HotlineInput | None = None
+    faults: FaultsInput | None = None
+    groups_staff: GroupsStaffInput | None = None
+    coverage: CoverageInput | None = None
+    plan: PlanInput | None = None
+    effects: dict[str, EffectInput] = field(default_factory=dict)
+    map_png: bytes | None = None
+    reasons: dict[str, str] = field(default_factory=dict)
+    generated_on: dt.date = field(default_factory=dt.date.today)
+
+
+# ---------------------------------------------------------------- output (for rendering)
+@dataclass(frozen=True)
+class Series:
+    """One named series of a chart; ``None`` marks a missing value."""
+
+    name: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Chart data that both python-pptx (native chart) and plotly can draw.
+
+    Attributes
+    ----------
+    kind
+        ``"line"``, ``"column"`` (vertical bars) or ``"bar"`` (horizontal bars).
+    title, x_title, y_title
+        Translated texts (units in the axis title).
+    categories
+        Category labels along the x axis (months already formatted).
+    series
+        One or more series, each as long as ``categories``.
+    percent
+        Values are percentages (0..100) shown with a ``%``.
+    """
+
+    kind: Literal["line", "column", "bar"]
+    title: str
+    x_title: str
+    y_title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline number: its label (with unit) and the formatted value."""
+
+    label: str
+    value: str
+
+
+@dataclass
+class Section:
+    """One area of the briefing (one slide, one HTML section).
+
+    ``available`` is ``False`` when the area has no result; ``finding`` then says so
+    in plain words and there is no chart.
+    """
+
+    key: str
+    title: str
+    available: bool
+    headlines: list[Headline]
+    finding: str
+    effect: str | None = None
+    chart: Chart | None = None
+    effect_chart: Chart | None = None
+    table: pd.DataFrame | None = None
+    table_title: str | None = None
+
+
+@dataclass
+class Briefing:
+    """The whole briefing in one language."""
+
+    lang: str
+    title: str
+    subtitle: str
+    generated: str
+    sections: list[Section]
+    map_png: bytes | None = None
+    map_title: str = ""
+    map_legend: str = ""
+
+    def section(self, key: str) -> Section:
+        """The section with ``key`` (``KeyError`` if absent)."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+
+# ---------------------------------------------------------------- formatting
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_pct(share: float | None, digits: int = 1) -> str:
+    """A share 0..1 as a percentage, ``0.625`` → ``62.5%`` (``–`` when missing)."""
+    if _missing(share):
+        return "–"
+    return f"{share * 100:.{digits}f}%"
+
+
+def fmt_num(x: float | None, digits: int = 1) -> str:
+    """A measured value with ``digits`` decimals (``–`` when missing)."""
+    if _missing(x):
+        return "–"
+    return f"{x:,.{digits}f}"
+
+
+def _months(df: pd.DataFrame, lang: str) -> tuple[str, ...]:
+    return tuple(fmt_month(pd.Timestamp(m).date(), lang) for m in df["month"])
+
+
+def _vals(s: pd.Series, scale: float = 1.0) -> tuple[float | None, ...]:
+    return tuple(None if _missing(v) else float(v) * scale for v in s.astype("float64"))
+
+
+def _unavailable(key: str, lang: str) -> Section:
+    return Section(
+        key=key,
+        title=t(f"rep.section.{key}", lang),
+        available=False,
+        headlines=[],
+        finding=t("rep.unavailable", lang, reason=t("rep.unavailable_missing", lang)),
+    )
+
+
+def _effect(inputs: BriefingInputs, key: str, lang: str) -> tuple[str | None, Chart | None]:
+    eff = inputs.effects.get(key)
+    if eff is None:
+        return None, None
+    sentence = eff.sentences.get(lang) or None
+    chart = None
+    es = eff.event_study
+    if es is not None and len(es) and not _missing(eff.att):
+        es = es.sort_values("event_time")
+        chart = Chart(
+            kind="line",
+            title=t("rep.chart.event", lang),
+            x_title=t("rep.chart.event_time", lang),
+            y_title=t("rep.chart.effect", lang),
+            categories=tuple(str(int(e)) for e in es["event_time"]),
+            series=(
+                Series(t("rep.chart.effect", lang), _vals(es["att"])),
+                Series(t("rep.chart.ci_low", lang), _vals(es["ci_low"])),
+                Series(t("rep.chart.ci_high", lang), _vals(es["ci_high"])),
+            ),
+        )
+    return sentence, chart
+
+
+# ---------------------------------------------------------------- sections
+def _offload(inp: BriefingInputs, lang: str) -> Section:
+    x = inp.offload
+    if x is None:
+        return _unavailable("offload", lang)
+    chart = None
+    if x.monthly is not None and len(x.monthly):
+        chart = Chart(
+            kind="column",
+            title=t("rep.chart.offload", lang),
+            x_title=t("rep.chart.month", lang),
+            y_title=t("rep.chart.transactions", lang),
+            categories=_months(x.monthly, lang),
+            series=(Series(t("rep.chart.counter", lang), _vals(x.monthly["counter"])),
+                    Series(t("rep.chart.room", lang), _vals(x.monthly["room"]))),
+        )
+    effect, effect_chart = _effect(inp, "offload", lang)
+    return Section(
+        key="offload",
+        title=t("rep.section.offload", lang),
+        available=True,
+        headlines=[Headline(t("rep.kpi.offload_share", lang), fmt_pct(x.share))],
+        finding=t("rep.find.offload", lang, share=fmt_pct(x.share),
+                  room=fmt_count(x.room, lang), counter=fmt_count(x.counter, lang)),
+        effect=effect,
+        chart=chart,
+        effect_chart=effect_chart,
+    )
+
+
+def _waiting(inp: BriefingInputs, lang: str) -> Section:
+    x = inp.waiting
+    if x is None:
+        return _unavailable("waiting", lang)
+    chart = None
+    if x.monthly is not None and len(x.monthly):
+        chart = Chart(
+            kind="line",
+            title=t("rep.chart.waiting", lang),
+            x_title=t("rep.chart.month", lang),
+            y_title=t("rep.chart.minutes", lang),
+            categories=_months(x.monthly, lang),
+            series=(Series(t("rep.kpi.wait_mean", lang), _vals(x.monthly["wait_mean_min"])),),
+        )
+    effect, effect_chart = _effect(inp, "waiting", lang)
+    return Section(
+        key="waiting",
+        title=t("rep.section.waiting", lang),
+        available=True,
+        headlines=[Headline(t("rep.kpi.wait_mean", lang), fmt_num(x.mean_min)),
+                   Headline(t("rep.kpi.wait_within", lang), fmt_pct(x.within_share))],
+        finding=t("rep.find.waiting", lang, mean=fmt_num(x.mean_min), within=fmt_pct(x.within_share),
+                  target=fmt_num(x.target_min, 0)),
+        effect=effect,
+        chart=chart,
+        effect_chart=effect_chart,
+    )
+
+
+def _hotline(inp: BriefingInputs, lang: str) -> Section:
+    x = inp.hotline
+    if x is None:
+        return _unavailable("hotline", lang)
+    chart = None
+    if x.monthly is not None and len(x.monthly):
+        chart = Chart(
+            kind="line",
+            title=t("rep.chart.hotline", lang),
+            x_title=t("rep.chart.month", lang),
+            y_title=t("rep.chart.per_1k", lang),
+            categories=_months(x.monthly, lang),
+            series=(Series(t("rep.chart.served", lang), _vals(x.monthly["served"])),
+                    Series(t("rep.chart.not_served", lang), _vals(x.monthly["not_served"]))),
+        )
+    effect, effect_chart = _effect(inp, "hotline", lang)
+    return Section(
+        key="hotline",
+        title=t("rep.section.hotline", lang),
+        available=True,
+        headlines=[Headline(t("rep.kpi.hotline_rate", lang), fmt_num(x.served_per_1k, 2))],
+        finding=t("rep.find.hotline", lang, served=fmt_num(x.served_per_1k, 2),
+                  not_served=fmt_num(x.not_served_per_1k, 2)),
+        effect=effect,
+        chart=chart,
+        effect_chart=effect_chart,
+    )
+
+
+def _faults(inp: BriefingInputs, lang: str) -> Section:
+    x = inp.faults
+    if x is None:
+        return _unavailable("faults", lang)
+    chart = None
+    if x.monthly is not None and len(x.monthly):
+        chart = Chart(
+            kind="line",
+            title=t("rep.chart.faults", lang),
+            x_title=t("rep.chart.month", lang),
+            y_title=t("rep.chart.hours", lang),
+            categories=_months(x.monthly, lang),
+            series=(Series(t("rep.kpi.restoration", lang), _vals(x.monthly["restoration_h"])),),
+        )
+    effect, effect_chart = _effect(inp, "faults", lang)
+    return Section(
+        key="faults",
+        title=t("rep.section.faults", lang),
+        available=True,
+        headlines=[Headline(t("rep.kpi.restoration", lang), fmt_num(x.restoration_h, 2)),
+                   Headline(t("rep.kpi.satisfaction", lang), fmt_pct(x.satisfaction_share))],
+        finding=t("rep.find.faults", lang, hours=fmt_num(x.restoration_h, 2),
+                  satisfaction=fmt_pct(x.satisfaction_share)),
+        effect=effect,
+        chart=chart,
+        effect_chart=effect_chart,
+    )
+
+
+def _groups_staff(inp: BriefingInputs, lang: str) -> Section:
+    x = inp.groups_staff
+    if x is None:
+        return _unavailable("groups_staff", lang)
+    from dashboard.settings import VULNERABLE_GROUPS
+
+    vulnerable = sum(float(v) for g, v in x.by_group.items() if g in VULNERABLE_GROUPS)
+    groups = [g for g in x.by_group]
+    chart = None
+    if groups:
+        chart = Chart(
+            kind="bar",
+            title=t("rep.chart.groups", lang),
+            x_title=t("rep.chart.visits", lang),
+            y_title="",
+            categories=tuple(label("group", g, lang) for g in groups),
+            series=(Series(t("rep.chart.visits", lang), tuple(float(x.by_group[g]) for g in groups)),),
+        )
+    return Section(
+        key="groups_staff",
+        title=t("rep.section.groups_staff", lang),
+        available=True,
+        headlines=[Headline(t("rep.kpi.vulnerable_visits", lang), fmt_count(vulnerable, lang)),
+                   Headline(t("rep.kpi.home_visits", lang), fmt_count(x.home_visits, lang)),
+                   Headline(t("rep.kpi.former_readers", lang), fmt_count(x.former_readers, lang))],
+        finding=t("rep.find.groups_staff", lang, vulnerable=fmt_count(vulnerable, lang),
+                  home=fmt_count(x.home_visits, lang), readers=fmt_count(x.former_readers, lang)),
+        chart=chart,
+    )
+
+
+def _coverage(inp: BriefingInputs, lang: str, top_gaps: int) -> Section:
+    x = inp.coverage
+    if x is None:
+        return _unavailable("coverage", lang)
+    chart = None
+    if x.by_district is not None and len(x.by_district):
+        d = x.by_district.sort_values("share", ascending=True)
+        chart = Chart(
+            kind="bar",
+            title=t("rep.chart.coverage", lang),
+            x_title=t("rep.chart.share_pct", lang),
+            y_title=t("rep.chart.district", lang),
+            categories=tuple(str(v) for v in d["district"]),
+            series=(Series(t("rep.kpi.coverage_share", lang), _vals(d["share"], 100.0)),),
+            percent=True,
+        )
+    table = None
+    finding_key = "rep.find.coverage_nogaps"
+    gaps_text = ""
+    if x.gaps is not None and len(x.gaps):
+        g = x.gaps.sort_values("households_uncovered", ascending=False).head(top_gaps)
+        gaps_text = t("rep.list_sep", lang).join(
+            t("rep.gap_item", lang, name=str(r.name_), households=fmt_count(r.households_uncovered, lang))
+            for r in g.rename(columns={"name": "name_"}).itertuples()
+        )
+        finding_key = "rep.find.coverage"
+        table = pd.DataFrame({
+            t("rep.col.community", lang): g["name"].astype(str).to_numpy(),
+            t("rep.col.district", lang): g["district"].astype(str).to_numpy(),
+            t("rep.col.households_uncovered", lang): g["households_uncovered"].astype("int64").to_numpy(),
+            t("rep.col.walk_m", lang): g["walk_m"].round(0).to_numpy(),
+        })
+    finding = t(finding_key, lang, share=fmt_pct(x.share), covered=fmt_count(x.households_covered, lang),
+                elderly=fmt_pct(x.elderly_share), **({"gaps": gaps_text} if gaps_text else {}))
+    return Section(
+        key="coverage",
+        title=t("rep.section.coverage", lang),
+        available=True,
+        headlines=[Headline(t("rep.kpi.coverage_share", lang), fmt_pct(x.share)),
+                   Headline(t("rep.kpi.elderly_share", lang), fmt_pct(x.elderly_share)),
+                   Headline(t("rep.kpi.uncovered", lang),
+                            fmt_count(x.households_total - x.households_covered, lang))],
+        finding=finding,
+        chart=chart,
+        table=table,
+        table_title=t("rep.top_gaps", lang) if table is not None else None,
+    )
+
+
+def _plan(inp: BriefingInputs, lang: str) -> Section:
+    x = inp.plan
+    if x is None or x.added is None or not len(x.added):
+        return _unavailable("plan", lang)
+    a = x.added.reset_index(drop=True)
+    chart = Chart(
+        kind="column",
+        title=t("rep.chart.plan", lang),
+        x_title=t("rep.chart.site", lang),
+        y_title=t("rep.chart.households", lang),
+        categories=tuple(str(s) for s in a["site_id"]),
+        series=(Series(t("rep.col.new_households", lang), _vals(a["new_households"])),),
+    )
+    table = pd.DataFrame({
+        t("rep.col.site", lang): a["site_id"].astype(str).to_numpy(),
+        t("rep.col.new_households", lang): a["new_households"].astype("int64").to_numpy(),
+        t("rep.col.new_elderly", lang): a["new_elderly"].astype("int64").to_numpy(),
+    })
+    return Section(
+        key="plan",
+        title=t("rep.section.plan", lang),
+        available=True,
+        headlines=[Headline(t("rep.kpi.coverage_share", lang), fmt_pct(x.share_before)),
+                   Headline(t("rep.kpi.plan_after", lang), fmt_pct(x.share_after))],
+        finding=t("rep.find.plan", lang, k=len(a), before=fmt_pct(x.share_before), after=fmt_pct(x.share_after)),
+        chart=chart,
+        table=table,
+        table_title=t("rep.section.plan", lang),
+    )
+
+
+def assemble(inputs: BriefingInputs, lang: str = "zh", *, top_gaps: int = 3) -> Briefing:
+    """Turn raw inputs into a :class:`Briefing` in ``lang`` (pure; no I/O).
+
+    Parameters
+    ----------
+    inputs
+        Raw numbers from :func:`collect` (or built by hand in tests).
+    lang
+        ``"zh"`` or ``"en"``; every text, number and month follows it.
+    top_gaps
+        How many of the largest coverage gaps to name.
+
+    Returns
+    -------
+    Briefing
+        Sections in :data:`SECTIONS` order; unavailable parts say so plainly.
+    """
+    if inputs.date_from and inputs.date_to:
+        period = t("rep.period", lang, start=fmt_date(inputs.date_from, lang), end=fmt_date(inputs.date_to, lang))
+    else:
+        period = t("rep.period_all", lang)
+    scope = (t("rep.scope_districts", lang, districts=t("rep.list_sep", lang).join(inputs.districts))
+             if inputs.districts else t("rep.scope_all", lang))
+    sections = [
+        _offload(inputs, lang),
+        _waiting(inputs, lang),
+        _hotline(inputs, lang),
+        _faults(inputs, lang),
+        _groups_staff(inputs, lang),
+        _coverage(inputs, lang, top_gaps),
+        _plan(inputs, lang),
+    ]
+    return Briefing(
+        lang=lang,
+        title=t("rep.title", lang),
+        subtitle=t("rep.subtitle", lang, period=period, scope=scope),
+        generated=t("rep.generated", lang, date=fmt_date(inputs.generated_on, lang)),
+        sections=sections,
+        map_png=inputs.map_png,
+        map_title=t("rep.map.title", lang),
+        map_legend=t("rep.map.legend", lang),
+    )
+
+
+def collect(con: Any, filters: Any = None, *, plan_k: int = 5, with_map: bool = True,
+            progress: Any = None) -> BriefingInputs:
+    """Read the briefing's raw numbers from the warehouse (see :mod:`dashboard.report.collect`).
+
+    Parameters
+    ----------
+    con
+        A read connection (:func:`dashboard.warehouse.connect_read`).
+    filters
+        :class:`dashboard.analysis.filters.Filters` (``None``: everything).
+    plan_k
+        How many new rooms the plan section suggests.
+    with_map
+        Draw the coverage map PNG.
+    progress
+        Optional ``(message, fraction)`` callback.
+    """
+    from dashboard.report.collect import collect_inputs
+
+    return collect_inputs(con, filters, plan_k=plan_k, with_map=with_map, progress=progress)
+
+
+def build_briefing(con: Any, filters: Any = None, lang: str = "zh", **kwargs: Any) -> Briefing:
+    """:func:`collect` then :func:`assemble` (what the page, the CLI and the exports call)."""
+    return assemble(collect(con, filters, **kwargs), lang)
