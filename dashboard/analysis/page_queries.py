@@ -1,0 +1,95 @@
+"""The full set of metric calls each page makes, and a timer for them (``servicecircle bench``).
+
+A page's query set is what it asks the warehouse for on a default view (no filters):
+the analysis functions of :mod:`dashboard.analysis.metrics` it calls plus the sidebar's
+filter options. :func:`bench` runs each set once on a fresh connection (cold) and then
+several times (warm, median), in one process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+
+from dashboard import warehouse
+from dashboard.analysis import metrics as m
+from dashboard.analysis.filters import Filters
+
+
+def _community(con: duckdb.DuckDBPyConnection, f: Filters) -> Any:
+    lst = warehouse.query(con, "metrics/community_list", f.params())
+    if len(lst):
+        return m.community_profile(con, str(lst["community_id"].iloc[0]), f)
+    return None
+
+
+PAGE_CALLS: dict[str, list[Callable[[duckdb.DuckDBPyConnection, Filters], Any]]] = {
+    "overview": [m.overview_kpis],
+    "offload": [m.offload],
+    "waiting": [m.waiting],
+    "hotline": [m.hotline],
+    "faults": [m.faults],
+    "groups_staff": [m.groups_staff],
+    "community": [_community],
+}
+"""Page name → the calls it makes (each also loads the sidebar options)."""
+
+
+def run_page(con: duckdb.DuckDBPyConnection, page: str, filters: Filters | None = None) -> None:
+    """Run one page's full query set (sidebar options included)."""
+    f = filters or Filters()
+    m.filter_options(con)
+    for fn in PAGE_CALLS[page]:
+        fn(con, f)
+
+
+def _extra_timings(db: os.PathLike) -> tuple[float | None, float | None]:
+    try:
+        mod = importlib.import_module("dashboard.coverage.bench")
+    except ModuleNotFoundError:
+        return None, None
+    res = mod.timings(db)
+    return res.get("coverage_ms"), res.get("plan_ms")
+
+
+def bench(db: os.PathLike, runs: int = 7, filters: Filters | None = None) -> dict[str, Any]:
+    """Time every page's query set.
+
+    Parameters
+    ----------
+    db
+        Warehouse path.
+    runs
+        Warm runs per page (the median is reported).
+    filters
+        Filters to apply (default: none, the pages' default view).
+
+    Returns
+    -------
+    dict
+        ``{"pages": {name: {"median_ms", "cold_ms"}}, "coverage_ms", "plan_ms"}``;
+        the last two from ``dashboard.coverage.bench.timings(db)`` when that exists.
+    """
+    pages: dict[str, dict[str, float]] = {}
+    for page in PAGE_CALLS:
+        con = warehouse.connect_read(db)
+        try:
+            t0 = time.perf_counter()
+            run_page(con, page, filters)
+            cold = (time.perf_counter() - t0) * 1000.0
+            warm = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                run_page(con, page, filters)
+                warm.append((time.perf_counter() - t0) * 1000.0)
+        finally:
+            con.close()
+        pages[page] = {"median_ms": round(statistics.median(warm), 1), "cold_ms": round(cold, 1)}
+    cov, plan = _extra_timings(db)
+    return {"pages": pages, "coverage_ms": cov, "plan_ms": plan}

@@ -1,0 +1,47 @@
+-- Fault repair against the commitments, per month and urban / rural.
+-- Grain: one row per (month_on, urban_rural). arrival = arrived_at - received_at
+-- (minutes), restoration = restored_at - received_at (hours); late = above the target
+-- of the order's area (remote: remote arrival target, rural restoration target).
+-- Source: agg_fault, agg_community.
+-- Params: $date_from, $date_to (exact days), $districts, $waves, and the targets
+-- $arrival_urban_min, $arrival_rural_min, $arrival_remote_min, $restore_urban_h,
+-- $restore_rural_h (settings.TARGETS).
+with
+
+filtered as (
+    select
+        t.*,
+        case t.urban_rural
+            when 'urban' then cast($arrival_urban_min as double)
+            when 'rural' then cast($arrival_rural_min as double)
+            else cast($arrival_remote_min as double)
+        end as arrival_target_min,
+        case t.urban_rural
+            when 'urban' then cast($restore_urban_h as double)
+            else cast($restore_rural_h as double)
+        end as restore_target_h
+    from agg_fault as t
+    left join agg_community as c using (community_id)
+    where ($date_from is null or t.day_on >= cast($date_from as date))
+      and ($date_to is null or t.day_on <= cast($date_to as date))
+      and ($districts is null or c.district = any($districts))
+      and ($waves is null or c.wave = any($waves))
+),
+
+final as (
+    select
+        cast(date_trunc('month', day_on) as date) as month_on,
+        urban_rural,
+        count(*) as n_faults,
+        count(arrival_min) as n_arrived,
+        coalesce(sum(arrival_min), 0) as sum_arrival_min,
+        count(*) filter (where arrival_min > arrival_target_min) as n_arrival_late,
+        count(restore_h) as n_restored,
+        coalesce(sum(restore_h), 0) as sum_restore_h,
+        count(*) filter (where restore_h > restore_target_h) as n_restore_late
+    from filtered
+    group by all
+)
+
+select * from final
+order by month_on, urban_rural
