@@ -1,0 +1,443 @@
+"""Import export files into the warehouse: read, map, validate, upsert, account for every row.
+
+:func:`import_files` is what ``servicecircle import`` and the Data page's upload box
+call. For each file it
+
+1. loads the file as text columns (:mod:`~dashboard.ingest.readers`),
+2. maps headers to canonical fields, refusing a file that lacks a required column
+   (:class:`ImportRefused`, nothing written),
+3. builds small lookup tables over *distinct* values only (category words incl. the
+   profile's, keyed hashes of 户号 / 工号, open-day lists, address → community),
+4. parses and checks every row in one DuckDB statement (:mod:`~dashboard.ingest.validate`),
+   converts GCJ-02 / BD-09 points to WGS-84 and checks them against China's bounding box,
+5. classifies each valid row against the warehouse and the rows before it in the same
+   import (``stored`` new key, ``updated`` key with different values, ``duplicates``
+   identical), writes the last version of each changed key, the rejected rows to
+   ``rejects`` (without personal fields) and a ledger row to ``imports``.
+
+Counts always satisfy ``read = stored + updated + duplicates + rejected``. All files of
+one call are written in one :func:`dashboard.warehouse.writer` block (or the caller's
+``con``), so a refused file, a crash or ``kill -9`` leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard import privacy, warehouse
+from dashboard.ingest import coords
+from dashboard.ingest.aliases import CATEGORY_WORDS, TableSpec, table_spec
+from dashboard.ingest.profile import Profile, ProfileError, load_profile, profile_line
+from dashboard.ingest.readers import RAW, RawFile, ReadError, read_into
+from dashboard.ingest.validate import HeaderMap, MissingColumns, coords_check_sql, map_headers, stage_sql
+from dashboard.ingest.values import mask_sql, parse_open_days
+
+__all__ = ["FileResult", "ImportRefused", "ImportResult", "import_files"]
+
+Progress = Callable[[str, float], None]
+CRS_CHOICES: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
+
+
+class ImportRefused(ValueError):
+    """A whole import refused before anything was written (file unreadable, required
+    column missing, bad profile, unknown table). The message names the file."""
+
+
+@dataclass
+class FileResult:
+    """Counts for one imported file (one ``imports`` ledger row)."""
+
+    file: str
+    import_id: str
+    read: int = 0
+    stored: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    unknown_words: list[dict] = field(default_factory=list)
+    encoding: str | None = None
+    fmt: str = ""
+    unmapped_headers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """Counts of one import call (all its files)."""
+
+    table: str
+    files: list[FileResult] = field(default_factory=list)
+
+    def _sum(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+    @property
+    def read(self) -> int:
+        return self._sum("read")
+
+    @property
+    def stored(self) -> int:
+        return self._sum("stored")
+
+    @property
+    def updated(self) -> int:
+        return self._sum("updated")
+
+    @property
+    def duplicates(self) -> int:
+        return self._sum("duplicates")
+
+    @property
+    def rejected(self) -> int:
+        return self._sum("rejected")
+
+    @property
+    def reasons(self) -> dict[str, int]:
+        c: Counter = Counter()
+        for f in self.files:
+            c.update(f.reasons)
+        return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def unknown_words(self) -> list[dict]:
+        """Unknown category words over all files: field, vocabulary, word, count, profile line."""
+        agg: dict[tuple, dict] = {}
+        for f in self.files:
+            for w in f.unknown_words:
+                k = (w["field"], w["word"])
+                if k in agg:
+                    agg[k]["count"] += w["count"]
+                else:
+                    agg[k] = dict(w)
+        return sorted(agg.values(), key=lambda w: (-w["count"], w["field"], w["word"]))
+
+    def as_dict(self) -> dict:
+        """The ``--json`` object: table, files (names), read, stored, updated, duplicates,
+        rejected, reasons ({reason: n}); ``read = stored + updated + duplicates + rejected``."""
+        return {
+            "table": self.table,
+            "files": [f.file for f in self.files],
+            "read": self.read,
+            "stored": self.stored,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "reasons": self.reasons,
+        }
+
+
+# ---------------------------------------------------------------- helpers
+def _types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    rows = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where table_name = $t and schema_name = 'main' and database_name = current_database() "
+        "order by column_index",
+        {"t": table},
+    ).fetchall()
+    return {name: typ for name, typ in rows}
+
+
+def _distinct(con, cols: list[int]) -> pd.Series:
+    parts = " union ".join(f"select nullif(trim(c{i}), '') as v from {RAW}" for i in cols)
+    return con.execute(f"select distinct v from ({parts}) where v is not null").df()["v"]
+
+
+def _register_table(con, name: str, df: pd.DataFrame, schema: str) -> None:
+    con.execute(f"drop table if exists {name}")
+    con.execute(f"create temp table {name} ({schema})")
+    if len(df):
+        con.register("_sc_tmp_df", df)
+        try:
+            con.execute(f"insert into {name} select * from _sc_tmp_df")
+        finally:
+            con.unregister("_sc_tmp_df")
+
+
+def _lookups(con, spec: TableSpec, hmap: HeaderMap, profile: Profile) -> None:
+    # category words: built-in + profile (profile wins)
+    rows = []
+    for vocab, words in CATEGORY_WORDS.items():
+        merged = dict(words)
+        merged.update(profile.categories.get(vocab, {}))
+        rows.extend((vocab, w, c) for w, c in merged.items())
+    _register_table(
+        con, "_sc_words", pd.DataFrame(rows, columns=["vocab", "word", "code"], dtype=object),
+        "vocab varchar, word varchar, code varchar",
+    )
+    # keyed hashes of personal ids: unique values only
+    hcols = [hmap.columns[f.name] for f in spec.fields if f.kind == "hash" and f.name in hmap.columns]
+    if hcols:
+        vals = _distinct(con, hcols)
+        df = pd.DataFrame({"v": vals.astype(object), "h": privacy.hash_series(vals).astype(object)})
+    else:
+        df = pd.DataFrame({"v": [], "h": []}, dtype=object)
+    _register_table(con, "_sc_hash", df, "v varchar, h varchar")
+    # open days
+    dcols = [hmap.columns[f.name] for f in spec.fields if f.kind == "days" and f.name in hmap.columns]
+    con.execute("drop table if exists _sc_days")
+    con.execute("create temp table _sc_days (v varchar, d varchar[])")
+    if dcols:
+        for v in _distinct(con, dcols):
+            con.execute("insert into _sc_days values ($v, $d)", {"v": v, "d": parse_open_days(v)})
+    # address -> community (longest community name contained in the address)
+    con.execute("drop table if exists _sc_addr")
+    if "address" in hmap.columns and spec.field("address").kind == "address":
+        con.execute(
+            f"""create temp table _sc_addr as
+            with a as (select distinct nullif(trim(c{hmap.columns['address']}), '') as v from {RAW})
+            select a.v, arg_max(c.community_id, length(c.name)) as community_id
+            from a join communities c
+              on a.v is not null and c.name is not null and length(c.name) >= 2 and contains(a.v, c.name)
+            group by a.v"""
+        )
+    else:
+        con.execute("create temp table _sc_addr (v varchar, community_id varchar)")
+
+
+def _convert_points(con, crs: str) -> None:
+    df = con.execute("select _row, lon, lat from _sc_stage where lon is not null and lat is not null").df()
+    if df.empty:
+        return
+    lon, lat = coords.to_wgs84(df["lon"].to_numpy(float), df["lat"].to_numpy(float), crs)
+    conv = pd.DataFrame({"_row": df["_row"].to_numpy(), "lon": lon, "lat": lat})
+    con.register("_sc_conv", conv)
+    try:
+        con.execute("update _sc_stage set lon = c.lon, lat = c.lat from _sc_conv c where _sc_stage._row = c._row")
+    finally:
+        con.unregister("_sc_conv")
+
+
+def _values_json_sql(spec: TableSpec, hmap: HeaderMap) -> str:
+    """json_object of the row's non-personal mapped fields (raw text) — never personal ones."""
+    parts = []
+    for f in spec.fields:
+        if f.name not in hmap.columns or f.kind in ("hash", "drop", "address"):
+            continue
+        col = f"nullif(trim(r.c{hmap.columns[f.name]}), '')"
+        if f.kind == "free_text":
+            col = mask_sql(col)
+        parts.append(f"'{f.name}', {col}")
+    return f"json_object({', '.join(parts)})" if parts else "NULL"
+
+
+def _import_one(
+    con: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    path: Path,
+    profile: Profile,
+    crs: str,
+    sheet: str | int | None,
+    report: Callable[[str, float], None],
+) -> FileResult:
+    started = dt.datetime.now()
+    report("read", 0.0)
+    try:
+        raw: RawFile = read_into(con, path, sheet=sheet, crs=crs)
+    except ReadError as exc:
+        raise ImportRefused(str(exc)) from None
+    try:
+        hmap = map_headers(spec, raw.headers, profile, path.name)
+    except MissingColumns as exc:
+        raise ImportRefused(str(exc)) from None
+    res = FileResult(
+        file=path.name, import_id=uuid.uuid4().hex, read=raw.n_rows, encoding=raw.encoding,
+        fmt=raw.fmt, unmapped_headers=hmap.unmapped,
+    )
+    report("validate", 0.3)
+    _lookups(con, spec, hmap, profile)
+    types = _types(con, spec.name)
+    con.execute("drop table if exists _sc_stage")
+    con.execute(stage_sql(spec, hmap, types))
+    if spec.point and ("lon" in hmap.columns or "lat" in hmap.columns):
+        if not raw.wgs84 and crs != "wgs84":
+            _convert_points(con, crs)
+        sql, params = coords_check_sql()
+        con.execute(sql, params)
+
+    # ---- classify valid rows against the warehouse and earlier rows of this import
+    report("compare", 0.6)
+    cols = spec.columns
+    keys = list(spec.key)
+    qcols = ", ".join(f's."{c}"' for c in cols)
+    tcols = ", ".join(f't."{c}"' for c in cols)
+    on = " and ".join(f's."{k}" = t."{k}"' for k in keys)
+    part = ", ".join(f's."{k}"' for k in keys)
+    con.execute("drop table if exists _sc_class")
+    con.execute(
+        f"""create temp table _sc_class as
+        with v as (
+            select s._row, {part}, hash({qcols}) as _h,
+                   case when t."{keys[0]}" is not null then hash({tcols}) end as _sh
+            from _sc_stage s left join {spec.name} t on {on}
+            where s._rej is null
+        ), w as (
+            select _row, _h, _sh,
+                   lag(_h) over (partition by {part.replace('s.', '')} order by _row) as _prev,
+                   row_number() over (partition by {part.replace('s.', '')} order by _row desc) = 1 as _last
+            from v as s
+        )
+        select _row, _last, _sh,
+               case when coalesce(_prev, _sh) = _h then 'duplicate'
+                    when _prev is null and _sh is null then 'stored'
+                    else 'updated' end as status,
+               _last and (_sh is null or _sh <> _h) as _write
+        from w"""
+    )
+    counts = dict(con.execute("select status, count(*) from _sc_class group by status").fetchall())
+    res.stored = int(counts.get("stored", 0))
+    res.updated = int(counts.get("updated", 0))
+    res.duplicates = int(counts.get("duplicate", 0))
+    rej = con.execute(
+        "select _rej.reason, count(*) from _sc_stage where _rej is not null group by 1 order by 2 desc, 1"
+    ).fetchall()
+    res.reasons = {r: int(n) for r, n in rej}
+    res.rejected = sum(res.reasons.values())
+    fields_by_name = {f.name: f for f in spec.fields}
+    words = con.execute(
+        "select _rej.field, _rej.detail, count(*) from _sc_stage "
+        "where _rej.reason = 'unknown_category' group by 1, 2 order by 3 desc, 1, 2"
+    ).fetchall()
+    for fname, word, n in words:
+        vocab = fields_by_name[fname].category or fname
+        res.unknown_words.append(
+            {"field": fname, "vocabulary": vocab, "word": word, "count": int(n), "profile_line": profile_line(vocab, word)}
+        )
+
+    # ---- write: replace changed keys, insert new ones
+    report("write", 0.8)
+    n_replace = con.execute("select count(*) from _sc_class where _write and _sh is not null").fetchone()[0]
+    if n_replace:
+        on_del = " and ".join(f'{spec.name}."{k}" = u."{k}"' for k in keys)
+        con.execute(
+            f"""delete from {spec.name} using (
+                    select {part} from _sc_stage s join _sc_class c using (_row)
+                    where c._write and c._sh is not null) as u
+                where {on_del}"""
+        )
+    col_list = ", ".join(f'"{c}"' for c in cols)
+    con.execute(
+        f"insert into {spec.name} ({col_list}) select {qcols} from _sc_stage s "
+        "semi join (select _row from _sc_class where _write) c using (_row)"
+    )
+    # ---- rejects (personal fields never included) and the ledger
+    con.execute(
+        "delete from rejects where import_id in "
+        "(select import_id from imports where table_name = $t and content_hash = $h)",
+        {"t": spec.name, "h": raw.sha256},
+    )
+    if res.rejected:
+        con.execute(
+            f"""insert into rejects
+                select $iid, $t, $f, s._row, s._rej.field, s._rej.reason, s._rej.detail,
+                       {_values_json_sql(spec, hmap)}
+                from _sc_stage s join {RAW} r on r.rowid + 1 = s._row
+                where s._rej is not null order by s._row""",
+            {"iid": res.import_id, "t": spec.name, "f": path.name},
+        )
+    con.execute(
+        "insert into imports values ($iid, $t, $f, $h, $r, $s, $u, $d, $x, $j, $a, $b)",
+        {
+            "iid": res.import_id, "t": spec.name, "f": path.name, "h": raw.sha256,
+            "r": res.read, "s": res.stored, "u": res.updated, "d": res.duplicates, "x": res.rejected,
+            "j": json.dumps(res.reasons, ensure_ascii=False), "a": started, "b": dt.datetime.now(),
+        },
+    )
+    for t in (RAW, "_sc_stage", "_sc_class", "_sc_words", "_sc_hash", "_sc_days", "_sc_addr"):
+        con.execute(f"drop table if exists {t}")
+    if res.read != res.stored + res.updated + res.duplicates + res.rejected:  # pragma: no cover
+        raise AssertionError(f"{path.name}: counts do not add up: {res}")
+    report("done", 1.0)
+    return res
+
+
+def import_files(
+    table: str,
+    paths: Sequence[str | os.PathLike] | str | os.PathLike,
+    *,
+    db: str | os.PathLike | None = None,
+    profile: str | os.PathLike | Profile | dict | None = None,
+    crs: str = "wgs84",
+    sheet: str | int | None = None,
+    progress: Progress | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> ImportResult:
+    """Import export files into one canonical table, all or nothing.
+
+    Parameters
+    ----------
+    table
+        ``communities``, ``halls``, ``rooms``, ``tickets``, ``hotline``, ``visits``,
+        ``staff`` or ``buildings`` (warehouse names such as ``counter_tickets`` work too).
+    paths
+        One file or several (CSV, XLSX, Parquet; GeoJSON / GeoPackage / Shapefile for
+        tables with geometry).
+    db
+        Warehouse path (default: ``$SERVICECIRCLE_DB`` or ``data/warehouse.duckdb``).
+    profile
+        A TOML mapping profile (path), or an already loaded :class:`Profile`.
+    crs
+        Coordinate system of the files' coordinates: ``wgs84``, ``gcj02`` or ``bd09``.
+    sheet
+        XLSX sheet name or 0-based index (default the first sheet).
+    progress
+        ``progress(message, fraction)`` callback, fraction in 0..1.
+    con
+        An open writer connection (``warehouse.writer``); the import then joins the
+        caller's transaction instead of opening its own.
+
+    Returns
+    -------
+    ImportResult
+        Counts; ``as_dict()`` is the CLI's ``--json`` object.
+
+    Raises
+    ------
+    ImportRefused
+        When a file cannot be read or lacks a required column, the profile is invalid,
+        or the table or crs is unknown. Nothing is written.
+    """
+    try:
+        spec = table_spec(table)
+    except KeyError as exc:
+        raise ImportRefused(str(exc.args[0])) from None
+    if crs not in CRS_CHOICES:
+        raise ImportRefused(f"unknown coordinate system {crs!r}; expected one of {', '.join(CRS_CHOICES)}")
+    try:
+        prof = load_profile(profile)
+    except ProfileError as exc:
+        raise ImportRefused(str(exc)) from None
+    files = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
+    if not files:
+        raise ImportRefused("no files given")
+    for p in files:
+        if not p.is_file():
+            raise ImportRefused(f"{p}: file not found")
+    result = ImportResult(table=spec.name)
+
+    def run(c: duckdb.DuckDBPyConnection) -> None:
+        n = len(files)
+        for i, p in enumerate(files):
+            def report(step: str, frac: float, i: int = i, name: str = p.name) -> None:
+                if progress is not None:
+                    progress(f"{name}: {step}", min(1.0, (i + frac) / n))
+
+            result.files.append(_import_one(c, spec, p, prof, crs, sheet, report))
+
+    if con is not None:
+        run(con)
+    else:
+        with warehouse.writer(db) as c:
+            run(c)
+            if progress is not None:
+                progress("publish", 1.0)
+    return result

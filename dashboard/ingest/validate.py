@@ -1,0 +1,325 @@
+"""Row checks as SQL: header mapping, typed staging, and the reason each bad row is rejected.
+
+Given the text columns ``c0..cN`` a reader loaded (:mod:`dashboard.ingest.readers`) and
+the table's :class:`~dashboard.ingest.aliases.TableSpec`, this module
+
+* maps the file's headers to canonical fields (:func:`map_headers`; a profile's headers
+  first, then the spec's aliases) and refuses a file that lacks a required column;
+* builds one ``create temp table _sc_stage as select ...`` statement
+  (:func:`stage_sql`) that parses every field in DuckDB, composes the key, and gives
+  each row at most one rejection as a struct ``_rej = {reason, field, detail}`` — the
+  first failing check in this order: key missing, value missing, value not parseable,
+  unknown category word, negative count, wrong time order, unknown hall / room /
+  community. Coordinates outside China are checked after conversion
+  (:func:`coords_check_sql`).
+
+No value from a file is ever formatted into SQL: columns are referenced by position
+(``c3``), words and hashes live in small temp tables that are joined.
+
+Reasons (stable codes; their labels are translated in ``dashboard/i18n/data.py``)
+--------------------------------------------------------------------------------
+``key_missing``, ``value_missing``, ``time_unparseable``, ``date_unparseable``,
+``number_unparseable``, ``boolean_unparseable``, ``open_days_unparseable``,
+``unknown_category``, ``negative_count``, ``called_before_issued``,
+``finished_before_started``, ``unknown_hall``, ``unknown_room``, ``unknown_community``,
+``coords_outside_china``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.ingest import values as V
+from dashboard.ingest.aliases import Field, TableSpec, normalise_header
+from dashboard.ingest.profile import Profile
+from dashboard.settings import CHINA_BBOX
+
+__all__ = ["REASONS", "HeaderMap", "MissingColumns", "coords_check_sql", "map_headers", "stage_sql"]
+
+REASONS: tuple[str, ...] = (
+    "key_missing",
+    "value_missing",
+    "time_unparseable",
+    "date_unparseable",
+    "number_unparseable",
+    "boolean_unparseable",
+    "open_days_unparseable",
+    "unknown_category",
+    "negative_count",
+    "called_before_issued",
+    "finished_before_started",
+    "unknown_hall",
+    "unknown_room",
+    "unknown_community",
+    "coords_outside_china",
+)
+
+_REF_TABLE = {"hall": ("business_halls", "hall_id"), "room": ("service_rooms", "room_id"), "community": ("communities", "community_id")}
+_PARSE_REASON = {
+    "time": "time_unparseable",
+    "date": "date_unparseable",
+    "int": "number_unparseable",
+    "lon": "number_unparseable",
+    "lat": "number_unparseable",
+    "bool": "boolean_unparseable",
+    "days": "open_days_unparseable",
+}
+
+
+class MissingColumns(ValueError):
+    """The file lacks required columns (message lists found and expected columns)."""
+
+
+@dataclass
+class HeaderMap:
+    """Which file column (index) feeds which canonical field."""
+
+    columns: dict[str, int]
+    unmapped: list[str]
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+
+def map_headers(spec: TableSpec, headers: list[str], profile: Profile, file_name: str = "") -> HeaderMap:
+    """Map file headers to canonical fields; refuse a file missing required columns.
+
+    A profile's mapping wins over the built-in aliases; when several headers match the
+    same field, the one matching the earliest alias wins (``营业厅编号`` before ``营业厅``
+    when the spec lists it first). A header equal to a canonical field name is accepted.
+
+    Raises
+    ------
+    MissingColumns
+        Listing the columns found and the ones expected.
+    """
+    prof = profile.header_map(spec.name)
+    best: dict[str, tuple[int, int]] = {}  # field -> (rank, column index)
+    unmapped: list[str] = []
+    for i, h in enumerate(headers):
+        n = normalise_header(h)
+        hit: tuple[str, int] | None = None
+        if n in prof and spec.has(prof[n]):
+            hit = (prof[n], -1)
+        else:
+            for f in spec.fields:
+                names = [normalise_header(a) for a in f.aliases] + [f.name]
+                if n in names:
+                    rank = names.index(n)
+                    if hit is None or rank < hit[1]:
+                        hit = (f.name, rank)
+                    if rank == 0:
+                        break
+        if hit is None:
+            unmapped.append(h)
+            continue
+        name, rank = hit
+        if name not in best or rank < best[name][0]:
+            best[name] = (rank, i)
+    columns = {k: v[1] for k, v in best.items()}
+    missing = [f for f in spec.fields if f.required and f.name not in columns]
+    missing_names = [f"{f.name} ({' / '.join(f.aliases[:3])})" for f in missing]
+    if spec.name == "counter_tickets" and "ticket_id" not in columns and "ticket_no" not in columns:
+        missing_names.append("ticket_id (流水号) or ticket_no (排队号 / 票号)")
+    if missing_names:
+        raise MissingColumns(
+            f"{file_name}: missing required column(s): {'; '.join(missing_names)}. "
+            f"Columns found: {', '.join(map(str, headers)) or '(none)'}. "
+            "Rename the header, or map it in a profile ([headers] \"your header\" = \"field\")."
+        )
+    return HeaderMap(columns, unmapped)
+
+
+def _typed(f: Field, r: str) -> str:
+    """SQL for the parsed value of field ``f`` from raw text column ``r``."""
+    k = f.kind
+    if k == "text":
+        return r
+    if k == "free_text":
+        return V.mask_sql(r)
+    if k == "int":
+        return V.int_sql(r)
+    if k in ("lon", "lat"):
+        return V.float_sql(r)
+    if k == "time":
+        return V.time_sql(r)
+    if k == "date":
+        return V.date_sql(r)
+    if k == "bool":
+        return V.bool_sql(r)
+    if k == "ids":
+        return V.ids_sql(r)
+    if k == "wkb":
+        return f"from_hex({r})"
+    if k == "category":
+        return f'"w_{f.name}".code'
+    if k == "hash":
+        return f'"h_{f.name}".h'
+    if k == "days":
+        return f'"d_{f.name}".d'
+    raise ValueError(k)
+
+
+def _word_sql(r: str) -> str:
+    return f"lower(replace(trim({r}), '\u3000', ''))"
+
+
+def stage_sql(spec: TableSpec, hmap: HeaderMap, types: dict[str, str], raw: str = "_sc_raw") -> str:
+    """The ``create temp table _sc_stage`` statement for one file.
+
+    Parameters
+    ----------
+    spec
+        Table description.
+    hmap
+        Header mapping of the file.
+    types
+        Warehouse column → DuckDB type (values are cast to exactly these types, so a
+        staged row and a stored row hash alike).
+    raw
+        Name of the raw text table.
+
+    Notes
+    -----
+    Expects the temp tables ``_sc_words(vocab, word, code)``, ``_sc_hash(v, h)``,
+    ``_sc_days(v, d)`` and ``_sc_addr(v, community_id)`` to exist.
+    """
+    mapped = [f for f in spec.fields if f.name in hmap.columns]
+    src_cols = ", ".join(f'nullif(trim(c{hmap.columns[f.name]}), \'\') as "r_{f.name}"' for f in mapped)
+    src = f"select rowid + 1 as _row{', ' + src_cols if src_cols else ''} from {raw}"
+
+    joins: list[str] = []
+    typed_cols: list[str] = []
+    for f in mapped:
+        r = f'"r_{f.name}"'
+        if f.kind == "category":
+            joins.append(
+                f'left join _sc_words as "w_{f.name}" on "w_{f.name}".vocab = \'{f.category}\' '
+                f'and "w_{f.name}".word = {_word_sql("src." + r)}'
+            )
+        elif f.kind == "hash":
+            joins.append(f'left join _sc_hash as "h_{f.name}" on "h_{f.name}".v = src.{r}')
+        elif f.kind == "days":
+            joins.append(f'left join _sc_days as "d_{f.name}" on "d_{f.name}".v = src.{r}')
+        elif f.kind == "address":
+            joins.append(f'left join _sc_addr as "a_{f.name}" on "a_{f.name}".v = src.{r}')
+            typed_cols.append(f'"a_{f.name}".community_id as "m_{f.name}"')
+        if f.column:
+            typed_cols.append(f'{_typed(f, "src." + r)} as "v_{f.name}"')
+    typed = f"select src.*{', ' + ', '.join(typed_cols) if typed_cols else ''} from ({src}) as src " + " ".join(joins)
+
+    def v(name: str) -> str:
+        """Typed value of a field, NULL literal when the file lacks it."""
+        return f'"v_{name}"' if name in hmap.columns else "NULL"
+
+    # ---- stored columns (cast to warehouse types)
+    out: dict[str, str] = {}
+    for f in spec.fields:
+        if not f.column:
+            continue
+        out[f.column] = v(f.name)
+    if spec.name == "counter_tickets":
+        composite = (
+            f"{v('hall_id')} || '-' || strftime({v('issued_at')}, '%Y%m%d') || '-' || {v('ticket_no')}"
+            if "ticket_no" in hmap.columns
+            else "NULL"
+        )
+        out["ticket_id"] = f"coalesce({v('ticket_id')}, {composite})"
+    if spec.name == "service_rooms":
+        cid = v("community_id")
+        ids = f"coalesce({v('served_community_ids')}, [])"
+        out["served_community_ids"] = (
+            f"case when {cid} is null then NULL else "
+            f"list_concat([{cid}], list_sort(list_filter(list_distinct({ids}), lambda x: x <> {cid}))) end"
+        )
+    if spec.name == "hotline_orders" and "address" in hmap.columns:
+        out["community_id"] = f'coalesce({v("community_id")}, "m_address")'
+    final_cols = ", ".join(f'cast({expr} as {types[col]}) as "{col}"' for col, expr in out.items())
+
+    # ---- checks, in order; the first that holds gives the reason
+    checks: list[tuple[str, str, str, str]] = []  # (condition, reason, field, detail sql)
+    key_fields = {f.name for f in spec.fields if f.column in spec.key}
+    for f in mapped:
+        if f.not_null and f.name in key_fields:
+            checks.append((f'"r_{f.name}" is null', "key_missing", f.name, "NULL"))
+    for f in mapped:
+        if f.not_null and f.name not in key_fields:
+            checks.append((f'"r_{f.name}" is null', "value_missing", f.name, "NULL"))
+    for f in mapped:
+        if f.kind in _PARSE_REASON:
+            checks.append((f'"r_{f.name}" is not null and "v_{f.name}" is null', _PARSE_REASON[f.kind], f.name, f'"r_{f.name}"'))
+    if spec.name == "counter_tickets":
+        checks.append((f'{out["ticket_id"]} is null', "key_missing", "ticket_id", "NULL"))
+    for f in mapped:
+        if f.kind == "category":
+            checks.append((f'"r_{f.name}" is not null and "v_{f.name}" is null', "unknown_category", f.name, f'"r_{f.name}"'))
+    for f in mapped:
+        if f.kind == "int":
+            checks.append((f'"v_{f.name}" < 0', "negative_count", f.name, f'"r_{f.name}"'))
+
+    def order(later: str, earlier: str, reason: str) -> None:
+        if later in hmap.columns and earlier in hmap.columns:
+            checks.append(
+                (
+                    f'"v_{later}" < "v_{earlier}"',
+                    reason,
+                    later,
+                    f"cast(\"v_{later}\" as varchar) || ' < ' || cast(\"v_{earlier}\" as varchar)",
+                )
+            )
+
+    if spec.name == "counter_tickets":
+        order("called_at", "issued_at", "called_before_issued")
+        order("finished_at", "started_at", "finished_before_started")
+    if spec.name == "hotline_orders":
+        for later in ("dispatched_at", "arrived_at", "restored_at", "closed_at"):
+            order(later, "received_at", "finished_before_started")
+    if spec.name == "service_rooms":
+        order("closed_on", "opened_on", "finished_before_started")
+
+    for f in mapped:
+        if f.ref:
+            table, col = _REF_TABLE[f.ref]
+            val = out[f.column] if f.name == "community_id" else f'"v_{f.name}"'
+            checks.append(
+                (
+                    f"{val} is not null and {val} not in (select {col} from {table} where {col} is not null)",
+                    f"unknown_{f.ref}",
+                    f.name,
+                    val,
+                )
+            )
+    if spec.name == "service_rooms" and "served_community_ids" in hmap.columns:
+        bad = "list_filter(\"v_served_community_ids\", lambda x: not list_contains(_kc.known, x))"
+        checks.append((f"len({bad}) > 0", "unknown_community", "served_community_ids", f"array_to_string({bad}, ';')"))
+
+    if checks:
+        whens = " ".join(
+            f"when {cond} then struct_pack(reason := '{reason}', field := '{field}', detail := cast({detail} as varchar))"
+            for cond, reason, field, detail in checks
+        )
+        rej = f"case {whens} end"
+    else:
+        rej = "cast(NULL as struct(reason varchar, field varchar, detail varchar))"
+    kc = ""
+    if spec.name == "service_rooms":
+        kc = ", (select coalesce(list(community_id), []) as known from communities) as _kc"
+    return (
+        f"create temp table _sc_stage as select _row, {final_cols}, {rej} as _rej "
+        f"from ({typed}) as t{kc}"
+    )
+
+
+def coords_check_sql() -> tuple[str, dict]:
+    """An UPDATE marking staged rows whose point lies outside China (or lacks half of it)."""
+    lo_lon, lo_lat, hi_lon, hi_lat = CHINA_BBOX
+    sql = (
+        "update _sc_stage set _rej = case "
+        "when (lon is null) <> (lat is null) then struct_pack(reason := 'value_missing', "
+        "  field := case when lon is null then 'lon' else 'lat' end, detail := cast(NULL as varchar)) "
+        "else struct_pack(reason := 'coords_outside_china', field := 'lon', "
+        "  detail := cast(round(lon, 6) as varchar) || ',' || cast(round(lat, 6) as varchar)) end "
+        "where _rej is null and ((lon is null) <> (lat is null) or (lon is not null and "
+        "(lon < $lo_lon or lon > $hi_lon or lat < $lo_lat or lat > $hi_lat)))"
+    )
+    return sql, {"lo_lon": lo_lon, "lo_lat": lo_lat, "hi_lon": hi_lon, "hi_lat": hi_lat}

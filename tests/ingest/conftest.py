@@ -1,0 +1,57 @@
+"""Fixtures for the importer tests: a temporary warehouse and key per test, small exports.
+
+Every test gets its own warehouse under ``tmp_path`` and its own hashing key
+(``SERVICECIRCLE_KEY_FILE``), so no test touches ``~/.config`` or ``data/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ingest_helpers import COMMUNITIES_CSV, HALLS_CSV, TICKETS_CSV, write_text
+
+from dashboard import privacy
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Own key file and warehouse for every test (never ~/.config, never data/)."""
+    monkeypatch.setenv("SERVICECIRCLE_KEY_FILE", str(tmp_path / "hash.key"))
+    monkeypatch.setenv("SERVICECIRCLE_DB", str(tmp_path / "wh.duckdb"))
+    privacy._key.cache_clear()
+    yield
+    privacy._key.cache_clear()
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    """Path of this test's (not yet existing) warehouse."""
+    return tmp_path / "wh.duckdb"
+
+
+@pytest.fixture
+def halls_csv(tmp_path) -> Path:
+    return write_text(tmp_path / "halls.csv", HALLS_CSV)
+
+
+@pytest.fixture
+def communities_csv(tmp_path) -> Path:
+    return write_text(tmp_path / "communities.csv", COMMUNITIES_CSV)
+
+
+@pytest.fixture
+def tickets_csv(tmp_path) -> Path:
+    return write_text(tmp_path / "tickets.csv", TICKETS_CSV)
+
+
+@pytest.fixture
+def base_db(db, halls_csv, communities_csv) -> Path:
+    """A warehouse holding the halls and communities above."""
+    from dashboard.ingest import import_files
+
+    import_files("halls", [halls_csv], db=db)
+    import_files("communities", [communities_csv], db=db)
+    return db
+
+
