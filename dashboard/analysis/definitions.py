@@ -1,0 +1,130 @@
+"""The one registry of metric definitions: what each metric means, its unit, its sources.
+
+The Metric definitions page renders this registry, the named queries in
+``queries/metrics/`` document the same grain and rules in their headers, and the tests
+check that every query a definition names exists and every Overview KPI is defined.
+Names and definitions are i18n keys (``met.def.<key>.name`` / ``.text``), units are
+``met.unit.<unit>`` keys, so the page is bilingual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.i18n import t
+
+__all__ = ["METRICS", "MetricDef", "definitions_table", "get"]
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    """One metric.
+
+    Attributes
+    ----------
+    key
+        Stable id (also the CLI JSON key or Overview KPI key where there is one).
+    unit
+        Unit code (``met.unit.<unit>`` in the catalogue).
+    sources
+        Canonical tables the metric is computed from.
+    rollups
+        Rollup tables the pages actually read.
+    queries
+        Named queries below ``queries/`` that compute it.
+    page
+        The page that shows it.
+    """
+
+    key: str
+    unit: str
+    sources: tuple[str, ...]
+    rollups: tuple[str, ...]
+    queries: tuple[str, ...]
+    page: str
+
+
+_T = ("counter_tickets", "business_halls", "communities", "service_rooms")
+_TR = ("agg_ticket_day", "agg_hall")
+_HIST = ("agg_wait_hist_month", "agg_wait_hist_day")
+_H = ("hotline_orders", "communities", "service_rooms")
+_V = ("room_visits", "service_rooms", "communities")
+
+METRICS: tuple[MetricDef, ...] = (
+    MetricDef("hall_tickets", "tickets", _T, _TR, ("metrics/ticket_totals",), "waiting"),
+    MetricDef("counter_transactions_per_month", "per_month", _T, _TR, ("metrics/ticket_totals",), "offload"),
+    MetricDef("hall_wait_mean_min", "minutes", _T, _TR, ("metrics/ticket_totals",), "waiting"),
+    MetricDef("hall_wait_median_min", "minutes", _T, _HIST, ("metrics/wait_hist",), "waiting"),
+    MetricDef("hall_wait_p90_min", "minutes", _T, _HIST, ("metrics/wait_hist",), "waiting"),
+    MetricDef("hall_wait_max_min", "minutes", _T, _TR, ("metrics/ticket_totals",), "waiting"),
+    MetricDef("share_within_target", "share", _T, _HIST, ("metrics/wait_hist",), "waiting"),
+    MetricDef("no_show_rate", "share", _T, _TR, ("metrics/ticket_totals",), "waiting"),
+    MetricDef("cancel_rate", "share", _T, _TR, ("metrics/ticket_totals",), "waiting"),
+    MetricDef("wait_heatmap", "minutes", _T, ("agg_ticket_weekday_hour",),
+              ("metrics/ticket_weekday_hour",), "waiting"),
+    MetricDef("offload_share", "share", (*_T, "room_visits"), ("agg_ticket_day", "agg_visit_day"),
+              ("metrics/ticket_monthly", "metrics/visits"), "offload"),
+    MetricDef("counter_visits_per_1k_households", "per_1k_month", _T,
+              ("agg_community_ticket_month", "agg_community"), ("metrics/counter_per_1k_month",), "offload"),
+    MetricDef("hotline_per_1k_households", "per_1k_month", _H, ("agg_hotline_day", "agg_community"),
+              ("metrics/hotline_per_1k_month",), "hotline"),
+    MetricDef("hotline_community_change", "per_1k_month", _H, ("agg_hotline_day", "agg_community"),
+              ("metrics/community_change",), "hotline"),
+    MetricDef("arrival_mean_min", "minutes", _H, ("agg_fault",), ("metrics/faults_monthly",), "faults"),
+    MetricDef("restoration_hours", "hours", _H, ("agg_fault",), ("metrics/faults_monthly",), "faults"),
+    MetricDef("share_arrival_late", "share", _H, ("agg_fault",), ("metrics/faults_monthly",), "faults"),
+    MetricDef("share_restore_late", "share", _H, ("agg_fault",), ("metrics/faults_monthly",), "faults"),
+    MetricDef("satisfaction_rate", "share", _H, ("agg_hotline_day",), ("metrics/satisfaction_monthly",), "faults"),
+    MetricDef("complaints_per_10k", "per_10k_month", _H, ("agg_hotline_day", "agg_community"),
+              ("metrics/hotline_per_1k_month",), "faults"),
+    MetricDef("room_visits", "visits", _V, ("agg_visit_day",), ("metrics/visits",), "groups_staff"),
+    MetricDef("vulnerable_visits_per_month", "per_month", _V, ("agg_visit_day",), ("metrics/visits",),
+              "groups_staff"),
+    MetricDef("home_visits", "visits", _V, ("agg_visit_day",), ("metrics/visits",), "groups_staff"),
+    MetricDef("former_meter_readers", "people", ("staff", "service_rooms"), (), ("metrics/staff",),
+              "groups_staff"),
+    MetricDef("visits_per_manager_day", "visits", (*_V, "staff"), ("agg_room_weekday_month",),
+              ("metrics/room_weekday",), "groups_staff"),
+    MetricDef("room_utilisation_weekday", "visits", _V, ("agg_room_weekday_month",),
+              ("metrics/room_weekday",), "groups_staff"),
+)
+"""Every metric the effect pages show, in display order."""
+
+_BY_KEY = {m.key: m for m in METRICS}
+
+
+def get(key: str) -> MetricDef:
+    """The definition of ``key`` (``KeyError`` if it is not registered)."""
+    return _BY_KEY[key]
+
+
+def definitions_table(lang: str) -> pd.DataFrame:
+    """The registry as a table in ``lang``: name, definition, unit, sources, rollups, queries.
+
+    Parameters
+    ----------
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metric, columns ``key, name, definition, unit, page, sources,
+        rollups, queries`` (lists joined with ", ").
+    """
+    rows = [
+        {
+            "key": m.key,
+            "name": t(f"met.def.{m.key}.name", lang),
+            "definition": t(f"met.def.{m.key}.text", lang),
+            "unit": t(f"met.unit.{m.unit}", lang),
+            "page": t(f"nav.{m.page}", lang),
+            "sources": ", ".join(m.sources),
+            "rollups": ", ".join(m.rollups),
+            "queries": ", ".join(f"queries/{q}.sql" for q in m.queries),
+        }
+        for m in METRICS
+    ]
+    return pd.DataFrame(rows)
