@@ -27,17 +27,25 @@ def _connection(path: str, data_version: tuple[int, int, int]):
     return warehouse.connect_read(path)
 
 
+def _cursor(con):
+    """A cursor on the shared snapshot; a cursor starts in the default catalog, so select
+    the attached warehouse again (unqualified table names)."""
+    cur = con.cursor()
+    cur.execute("USE wh")
+    return cur
+
+
 def connection():
     """A read-only snapshot connection for the current data version (shared, use a cursor)."""
     v = version()
     if v is None:
         raise warehouse.WarehouseMissing(str(db()))
-    return _connection(str(db()), v).cursor()
+    return _cursor(_connection(str(db()), v))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _query(path: str, data_version: tuple[int, int, int], name: str, params: tuple) -> pd.DataFrame:
-    con = _connection(path, data_version).cursor()
+    con = _cursor(_connection(path, data_version))
     try:
         return warehouse.query(con, name, dict(params))
     finally:
@@ -70,7 +78,7 @@ def _cached_call(path: str, data_version, module: str, qualname: str, args: tupl
     fn = importlib.import_module(module)
     for part in qualname.split("."):
         fn = getattr(fn, part)
-    con = _connection(path, data_version).cursor()
+    con = _cursor(_connection(path, data_version))
     try:
         return fn(con, *args, **dict(kwargs))
     finally:
