@@ -1,0 +1,770 @@
+"""The walking-coverage engine: who lives within an N-minute walk of an open room.
+
+Walking distance from a home to a room = access leg (straight line from the point to the
+nearest point on the nearest street segment) + shortest path along the streets + access
+leg from the street to the room. Every point (demand points, rooms, candidate sites) is
+snapped once onto its nearest street segment and inserted as a *virtual node* that
+splits that segment, so the shortest path may start and end in the middle of a street.
+Each site gets its own leaf node ``R`` with one directed edge ``R → snap`` whose weight is
+its access leg; then the distance to the nearest open room, for every demand point at
+once, is one multi-source bounded Dijkstra (``scipy.sparse.csgraph.dijkstra`` with
+``indices=R nodes``, ``min_only=True`` and ``limit=`` the walking distance), plus each
+demand point's own access leg.
+
+Demand points are residential buildings / compound gates when the warehouse has them
+(communities without any keep their community point), else the community points
+(polygon centroids). Rooms are open on a date ``d`` when ``opened_on <= d`` and
+(``closed_on`` is null or ``closed_on > d``); a room without an ``opened_on`` counts as
+open. A room without its own lon/lat stands at its community's point.
+
+The straight-line answer (distance as the crow flies to the nearest open room) is given
+beside the network answer, so planners see what walls, gated compounds and rivers do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from dashboard import settings, warehouse
+from dashboard.coverage.network import Network, NetworkError, read_network, to_lonlat, to_xy
+
+__all__ = [
+    "CoverageData",
+    "CoverageResult",
+    "Model",
+    "build_model",
+    "compute",
+    "data_from_frames",
+    "demand_points",
+    "load_data",
+    "open_mask",
+    "reached_segments",
+    "walking_area",
+]
+
+EPS = 1e-6
+"""Weight given to zero-length edges (scipy's csgraph must see them as edges)."""
+_FAR = 1e15
+N_SLOTS = 64
+"""Spare leaf nodes for what-if rooms at arbitrary places (no graph rebuild)."""
+
+
+# ---------------------------------------------------------------- snapping
+def snap(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Snap points to the nearest point on the nearest street segment.
+
+    Parameters
+    ----------
+    net
+        The network.
+    x, y
+        Point coordinates in the network's local metres.
+
+    Returns
+    -------
+    edge, access, pos
+        Index of the nearest edge, straight distance to it (the access leg, metres) and
+        the position of the snapped point along the edge from its ``u`` end (metres).
+    """
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    if len(x) == 0:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0)
+    pts = shapely.points(x, y)
+    idx, dist = net.tree().query_nearest(pts, return_distance=True, all_matches=False)
+    order = np.argsort(idx[0], kind="stable")
+    edge = np.asarray(idx[1][order], dtype=np.int64)
+    access = np.asarray(dist[order], float)
+    geoms = net.geoms_xy()[edge]
+    pos = shapely.line_locate_point(geoms, pts)
+    glen = shapely.length(geoms)
+    scale = np.divide(net.edge_len[edge], glen, out=np.ones_like(glen), where=glen > 0)
+    pos = np.clip(pos * scale, 0.0, net.edge_len[edge])
+    return edge, access, pos
+
+
+# ---------------------------------------------------------------- the model
+@dataclass
+class Model:
+    """A network with demand points and sites inserted, ready for Dijkstra.
+
+    Attributes
+    ----------
+    net
+        The street network.
+    csr
+        Directed graph: street edges both ways, chain edges through virtual nodes,
+        ``R → snap`` leaf edges of the sites, and :data:`N_SLOTS` spare leaves.
+    demand_node, demand_access
+        Graph node of each demand point and its access leg (metres).
+    site_node, site_access
+        Leaf node ``R`` of each site and its access leg.
+    """
+
+    net: Network
+    csr: sparse.csr_matrix
+    demand_node: np.ndarray
+    demand_access: np.ndarray
+    site_node: np.ndarray
+    site_access: np.ndarray
+    site_snap: np.ndarray
+    slot_node: np.ndarray
+    slot_ptr: np.ndarray
+    vn_edge: np.ndarray  # virtual nodes sorted by (edge, pos)
+    vn_pos: np.ndarray
+    vn_node: np.ndarray
+
+    @property
+    def n_graph(self) -> int:
+        return self.csr.shape[0]
+
+    def _slot_graph(self, x: np.ndarray, y: np.ndarray) -> sparse.csr_matrix:
+        """A copy of the graph with slot leaves wired to the points (x, y)."""
+        if len(x) > len(self.slot_node):
+            raise ValueError(f"at most {len(self.slot_node)} what-if rooms at once")
+        g = self.csr.copy()
+        edge, access, pos = snap(self.net, x, y)
+        for i, (e, a, p) in enumerate(zip(edge, access, pos, strict=True)):
+            lo = np.searchsorted(self.vn_edge, e, side="left")
+            hi = np.searchsorted(self.vn_edge, e, side="right")
+            ps = self.vn_pos[lo:hi]
+            ns = self.vn_node[lo:hi]
+            k = int(np.searchsorted(ps, p, side="right"))
+            a_node = int(self.net.edge_u[e]) if k == 0 else int(ns[k - 1])
+            a_pos = 0.0 if k == 0 else float(ps[k - 1])
+            b_node = int(self.net.edge_v[e]) if k == len(ps) else int(ns[k])
+            b_pos = float(self.net.edge_len[e]) if k == len(ps) else float(ps[k])
+            ptr = self.slot_ptr[i]
+            g.indices[ptr] = a_node
+            g.indices[ptr + 1] = b_node
+            g.data[ptr] = max(a + (p - a_pos), EPS)
+            g.data[ptr + 1] = max(a + (b_pos - p), EPS)
+        g.has_sorted_indices = False
+        return g
+
+    def nearest(
+        self,
+        sites: np.ndarray,
+        limit: float,
+        extra_xy: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distance from every demand point to the nearest of the given sites.
+
+        Parameters
+        ----------
+        sites
+            Indices of the open sites (rows of the model's site table).
+        limit
+            Walking distance in metres; farther answers are ``inf``.
+        extra_xy
+            Extra what-if rooms at arbitrary points (local metres), numbered after the
+            model's sites in the returned ``nearest`` (``n_sites + i``).
+
+        Returns
+        -------
+        walk_m, nearest, node_dist
+            Walking distance per demand point (``inf`` beyond the limit), the index of
+            the nearest site (``-1`` if none in reach), and the distance of every graph
+            node from the nearest site (for drawing walking areas).
+        """
+        sites = np.asarray(sites, dtype=np.int64)
+        graph = self.csr
+        sources = self.site_node[sites]
+        labels = sites
+        if extra_xy is not None and len(extra_xy[0]):
+            graph = self._slot_graph(np.asarray(extra_xy[0], float), np.asarray(extra_xy[1], float))
+            n_extra = len(extra_xy[0])
+            sources = np.concatenate([sources, self.slot_node[:n_extra]])
+            labels = np.concatenate([sites, len(self.site_node) + np.arange(n_extra)])
+        n_dem = len(self.demand_node)
+        if len(sources) == 0:
+            return np.full(n_dem, np.inf), np.full(n_dem, -1), np.full(self.n_graph, np.inf)
+        dist, _pred, src = dijkstra(
+            graph, directed=True, indices=sources, limit=limit, min_only=True, return_predecessors=True
+        )
+        lookup = np.full(self.n_graph, -1, dtype=np.int64)
+        lookup[sources] = labels
+        walk = dist[self.demand_node] + self.demand_access
+        src_d = src[self.demand_node]
+        near = np.where(src_d >= 0, lookup[np.maximum(src_d, 0)], -1)
+        out = ~(walk <= limit + 1e-9)
+        walk[out] = np.inf
+        near[out] = -1
+        return walk, near, dist
+
+    def reach_matrix(self, source_nodes: np.ndarray, limit: float, chunk: int = 32) -> sparse.csr_matrix:
+        """Boolean matrix: source ``i`` reaches demand point ``j`` within ``limit``.
+
+        One bounded Dijkstra per source (in chunks), keeping only the demand columns.
+        """
+        source_nodes = np.asarray(source_nodes, dtype=np.int64)
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        for s in range(0, len(source_nodes), chunk):
+            part = source_nodes[s:s + chunk]
+            d = dijkstra(self.csr, directed=True, indices=part, limit=limit)
+            d = d[:, self.demand_node] + self.demand_access[None, :]
+            r, c = np.nonzero(d <= limit + 1e-9)
+            rows.append(r + s)
+            cols.append(c)
+        r = np.concatenate(rows) if rows else np.empty(0, np.int64)
+        c = np.concatenate(cols) if cols else np.empty(0, np.int64)
+        return sparse.csr_matrix(
+            (np.ones(len(r), dtype=bool), (r, c)), shape=(len(source_nodes), len(self.demand_node))
+        )
+
+
+def build_model(net: Network, demand_xy: tuple[np.ndarray, np.ndarray], site_xy: tuple[np.ndarray, np.ndarray],
+                n_slots: int = N_SLOTS) -> Model:
+    """Insert demand points and sites into the network as virtual nodes.
+
+    Parameters
+    ----------
+    net
+        The street network.
+    demand_xy, site_xy
+        ``(x, y)`` arrays in local metres.
+    n_slots
+        Spare leaves for what-if rooms.
+
+    Returns
+    -------
+    Model
+    """
+    dx, dy = (np.asarray(a, float) for a in demand_xy)
+    sx, sy = (np.asarray(a, float) for a in site_xy)
+    n_dem, n_site = len(dx), len(sx)
+    edge, access, pos = snap(net, np.concatenate([dx, sx]), np.concatenate([dy, sy]))
+    n_pts = len(edge)
+    nb = net.n_nodes
+    order = np.lexsort((pos, edge))
+    s_edge, s_pos = edge[order], pos[order]
+    vnode_sorted = nb + np.arange(n_pts)
+    point_node = np.empty(n_pts, dtype=np.int64)
+    point_node[order] = vnode_sorted
+    first = np.ones(n_pts, dtype=bool)
+    first[1:] = s_edge[1:] != s_edge[:-1]
+    last = np.ones(n_pts, dtype=bool)
+    last[:-1] = s_edge[1:] != s_edge[:-1]
+    prev_node = np.where(first, net.edge_u[s_edge], np.roll(vnode_sorted, 1))
+    prev_pos = np.where(first, 0.0, np.roll(s_pos, 1))
+    chain_a = [prev_node, vnode_sorted[last]]
+    chain_b = [vnode_sorted, net.edge_v[s_edge[last]]]
+    chain_w = [s_pos - prev_pos, net.edge_len[s_edge[last]] - s_pos[last]]
+    untouched = np.ones(net.n_edges, dtype=bool)
+    untouched[s_edge] = False
+    a = np.concatenate([net.edge_u[untouched], *chain_a])
+    b = np.concatenate([net.edge_v[untouched], *chain_b])
+    w = np.maximum(np.concatenate([net.edge_len[untouched], *chain_w]), EPS)
+    keep = a != b
+    a, b, w = a[keep], b[keep], w[keep]
+    # both directions
+    rows = [a, b]
+    cols = [b, a]
+    ws = [w, w]
+    # site leaves: R -> snap
+    site_node = nb + n_pts + np.arange(n_site)
+    rows.append(site_node)
+    cols.append(point_node[n_dem:])
+    ws.append(np.maximum(access[n_dem:], EPS))
+    # spare slot leaves, wired to two distinct dummy targets until used
+    slot_node = nb + n_pts + n_site + np.arange(n_slots)
+    rows += [slot_node, slot_node]
+    cols += [np.zeros(n_slots, np.int64), np.ones(n_slots, np.int64) % max(nb, 1)]
+    ws += [np.full(n_slots, _FAR), np.full(n_slots, _FAR * 2)]
+    r = np.concatenate(rows)
+    c = np.concatenate(cols)
+    ww = np.concatenate(ws)
+    # parallel edges: keep the shortest (a COO -> CSR conversion would add them up)
+    o = np.lexsort((ww, c, r))
+    r, c, ww = r[o], c[o], ww[o]
+    dup = np.zeros(len(r), dtype=bool)
+    dup[1:] = (r[1:] == r[:-1]) & (c[1:] == c[:-1])
+    r, c, ww = r[~dup], c[~dup], ww[~dup]
+    n = nb + n_pts + n_site + n_slots
+    csr = sparse.csr_matrix((ww, (r, c)), shape=(n, n))
+    csr.sort_indices()
+    slot_ptr = csr.indptr[slot_node]
+    return Model(
+        net=net,
+        csr=csr,
+        demand_node=point_node[:n_dem],
+        demand_access=access[:n_dem],
+        site_node=site_node,
+        site_access=access[n_dem:],
+        site_snap=point_node[n_dem:],
+        slot_node=slot_node,
+        slot_ptr=slot_ptr,
+        vn_edge=s_edge,
+        vn_pos=s_pos,
+        vn_node=vnode_sorted,
+    )
+
+
+# ---------------------------------------------------------------- data
+def open_mask(rooms: pd.DataFrame, on: dt.date | None) -> np.ndarray:
+    """Rooms open on date ``on``: ``opened_on <= on`` and (``closed_on`` null or ``> on``).
+
+    ``on=None`` means every room not closed. A room without ``opened_on`` counts as open.
+    """
+    if rooms.empty:
+        return np.zeros(0, dtype=bool)
+    opened = pd.to_datetime(rooms["opened_on"]).dt.date
+    closed = pd.to_datetime(rooms["closed_on"]).dt.date
+    if on is None:
+        return closed.isna().to_numpy(dtype=bool).copy()
+    ok_open = opened.isna() | (opened <= on)
+    ok_closed = closed.isna() | (closed > on)
+    return (ok_open & ok_closed).to_numpy(dtype=bool)
+
+
+def demand_points(communities: pd.DataFrame, buildings: pd.DataFrame | None) -> pd.DataFrame:
+    """The demand points: buildings / gates where present, else community points.
+
+    Parameters
+    ----------
+    communities
+        Rows of the named query ``coverage/communities``.
+    buildings
+        Rows of ``coverage/buildings`` (may be empty or ``None``).
+
+    Returns
+    -------
+    DataFrame
+        ``demand_id, community_id, level ('building'|'community'), households,
+        population, elderly, lon, lat`` (lon/lat NaN for a community without a point).
+    """
+    cols = ["demand_id", "community_id", "level", "households", "population", "elderly", "lon", "lat"]
+    parts = []
+    have = set()
+    if buildings is not None and not buildings.empty:
+        b = buildings.rename(columns={"building_id": "demand_id"}).assign(level="building")
+        parts.append(b[cols])
+        have = set(b["community_id"].dropna())
+    c = communities[~communities["community_id"].isin(have)]
+    parts.append(c.assign(demand_id=c["community_id"], level="community")[cols])
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=cols)
+    for k in ("households", "population", "elderly"):
+        out[k] = pd.to_numeric(out[k], errors="coerce").fillna(0).astype("int64")
+    out["lon"] = pd.to_numeric(out["lon"], errors="coerce").astype(float)
+    out["lat"] = pd.to_numeric(out["lat"], errors="coerce").astype(float)
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class CoverageData:
+    """Everything the coverage pages and commands need, loaded once per data version.
+
+    Attributes
+    ----------
+    network
+        The street network.
+    communities, rooms, halls, buildings
+        Rows of the named queries in ``queries/coverage/``.
+    demand
+        :func:`demand_points` with ``x, y`` added (``located`` False when no point).
+    model
+        The network with the located demand points and all located rooms inserted.
+    room_site
+        For each room row, its site index in ``model`` (``-1`` when it has no point).
+    """
+
+    network: Network
+    communities: pd.DataFrame
+    rooms: pd.DataFrame
+    halls: pd.DataFrame
+    buildings: pd.DataFrame
+    demand: pd.DataFrame
+    model: Model
+    room_site: np.ndarray
+    located: np.ndarray
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+def data_from_frames(
+    network: Network,
+    communities: pd.DataFrame,
+    rooms: pd.DataFrame,
+    buildings: pd.DataFrame | None = None,
+    halls: pd.DataFrame | None = None,
+) -> CoverageData:
+    """Build :class:`CoverageData` from frames (the loader and the tests use this).
+
+    Parameters
+    ----------
+    network
+        The street network.
+    communities, rooms, buildings, halls
+        Frames with the columns of the named queries ``coverage/<name>``.
+    """
+    buildings = buildings if buildings is not None else pd.DataFrame(
+        columns=["building_id", "community_id", "kind", "households", "population", "elderly", "lon", "lat"])
+    halls = halls if halls is not None else pd.DataFrame(columns=["hall_id", "name", "district", "lon", "lat", "counters"])
+    demand = demand_points(communities, buildings)
+    located = demand["lon"].notna().to_numpy() & demand["lat"].notna().to_numpy()
+    dx, dy = to_xy(network.proj, demand["lon"].to_numpy()[located], demand["lat"].to_numpy()[located])
+    demand["x"] = np.nan
+    demand["y"] = np.nan
+    demand.loc[located, "x"] = dx
+    demand.loc[located, "y"] = dy
+    rooms = rooms.reset_index(drop=True)
+    r_ok = rooms["lon"].notna().to_numpy() & rooms["lat"].notna().to_numpy() if len(rooms) else np.zeros(0, bool)
+    rx, ry = to_xy(network.proj, rooms["lon"].to_numpy(float)[r_ok], rooms["lat"].to_numpy(float)[r_ok])
+    room_site = np.full(len(rooms), -1, dtype=np.int64)
+    room_site[r_ok] = np.arange(int(r_ok.sum()))
+    model = build_model(network, (dx, dy), (rx, ry))
+    return CoverageData(network, communities.reset_index(drop=True), rooms, halls.reset_index(drop=True),
+                        buildings.reset_index(drop=True), demand, model, room_site, located)
+
+
+def read_data(con) -> CoverageData:
+    """Load network, communities, rooms, buildings and halls through a connection.
+
+    Raises
+    ------
+    NetworkError
+        When no street network is stored yet.
+    """
+    net = read_network(con)
+    if net is None:
+        raise NetworkError("no street network in the warehouse: run `servicecircle import network FILE`")
+    q = functools.partial(warehouse.query, con)
+    return data_from_frames(net, q("coverage/communities"), q("coverage/rooms"),
+                            q("coverage/buildings"), q("coverage/halls"))
+
+
+@functools.lru_cache(maxsize=2)
+def _load_cached(path: str, version: tuple[int, int, int]) -> CoverageData:
+    con = warehouse.connect_read(path)
+    try:
+        return read_data(con)
+    finally:
+        con.close()
+
+
+def load_data(db: str | os.PathLike | None = None) -> CoverageData:
+    """:class:`CoverageData` of the warehouse, cached per data version.
+
+    Parameters
+    ----------
+    db
+        Warehouse path (default: see :func:`dashboard.settings.db_path`).
+    """
+    path = settings.db_path(db)
+    version = warehouse.data_version(path)
+    if version is None:
+        raise warehouse.WarehouseMissing(f"warehouse {path} does not exist")
+    return _load_cached(str(path.resolve()), version)
+
+
+# ---------------------------------------------------------------- results
+@dataclass
+class CoverageResult:
+    """The answer of :func:`compute`.
+
+    Attributes
+    ----------
+    minutes, speed_m_s, limit_m
+        The walk (``limit_m = minutes * 60 * speed``).
+    on
+        The date rooms were taken as open (``None``: every room not closed).
+    demand
+        One row per demand point: ``walk_m`` (NaN beyond reach), ``nearest_room_id``,
+        ``covered``, ``straight_m``, ``straight_covered`` and the demand columns.
+    communities
+        One row per community: households / population / elderly and their covered
+        parts (network and straight line), ``walk_m``, ``covered``,
+        ``nearest_room_id``, ``straight_m``.
+    totals
+        ``households_total, households_covered, share, population_share,
+        elderly_share, straight_share`` and counts.
+    open_rooms
+        The room rows used as open (with the what-if rooms added).
+    node_dist
+        Distance of every graph node from the nearest open room (walking areas).
+    """
+
+    minutes: float
+    speed_m_s: float
+    limit_m: float
+    on: dt.date | None
+    demand: pd.DataFrame
+    communities: pd.DataFrame
+    totals: dict[str, Any]
+    open_rooms: pd.DataFrame
+    node_dist: np.ndarray
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``servicecircle coverage --json`` object (keys of the issue)."""
+        comm = []
+        for r in self.communities.itertuples(index=False):
+            comm.append({
+                "community_id": str(r.community_id),
+                "walk_m": None if not np.isfinite(r.walk_m) else round(float(r.walk_m), 1),
+                "covered": bool(r.covered),
+                "households": int(r.households),
+                "nearest_room_id": None if pd.isna(r.nearest_room_id) else str(r.nearest_room_id),
+            })
+        t = self.totals
+        return {
+            "minutes": self.minutes,
+            "speed_m_s": self.speed_m_s,
+            "households_total": int(t["households_total"]),
+            "households_covered": int(t["households_covered"]),
+            "share": t["share"],
+            "elderly_share": t["elderly_share"],
+            "communities": comm,
+        }
+
+
+def _share(num: float, den: float) -> float | None:
+    return round(float(num) / float(den), 6) if den > 0 else None
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """Household-weighted median (``inf`` when the median household is out of reach)."""
+    if len(values) == 0:
+        return np.inf
+    if weights.sum() <= 0:
+        weights = np.ones_like(weights, dtype=float)
+    o = np.argsort(values, kind="stable")
+    v, w = values[o], np.asarray(weights, float)[o]
+    cw = np.cumsum(w)
+    return float(v[np.searchsorted(cw, cw[-1] / 2.0, side="left")])
+
+
+def summarize(demand: pd.DataFrame, communities: pd.DataFrame, limit: float) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Per-community and total coverage from per-demand-point answers.
+
+    Parameters
+    ----------
+    demand
+        Demand points with ``walk_m``, ``nearest_room_id``, ``straight_m`` (``inf``
+        beyond reach).
+    communities
+        The communities (names, districts) to report on; every one gets a row.
+    limit
+        Walking distance in metres.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        Community table and totals.
+    """
+    d = demand.copy()
+    d["covered"] = d["walk_m"] <= limit
+    d["straight_covered"] = d["straight_m"] <= limit
+    for k in ("households", "population", "elderly"):
+        d[f"{k}_covered"] = np.where(d["covered"], d[k], 0)
+        d[f"{k}_covered_straight"] = np.where(d["straight_covered"], d[k], 0)
+    rows = []
+    for cid, g in d.groupby("community_id", sort=True, dropna=False):
+        hh = g["households"].to_numpy(float)
+        walk = _weighted_median(g["walk_m"].to_numpy(float), hh)
+        straight = _weighted_median(g["straight_m"].to_numpy(float), hh)
+        cov = g[g["covered"]]
+        if len(cov):
+            near = cov.groupby("nearest_room_id")["households"].sum()
+            nearest = near.sort_values(ascending=False, kind="stable").index[0]
+        else:
+            nearest = None
+        rows.append({
+            "community_id": cid,
+            "households": int(g["households"].sum()),
+            "population": int(g["population"].sum()),
+            "elderly": int(g["elderly"].sum()),
+            "households_covered": int(g["households_covered"].sum()),
+            "population_covered": int(g["population_covered"].sum()),
+            "elderly_covered": int(g["elderly_covered"].sum()),
+            "households_covered_straight": int(g["households_covered_straight"].sum()),
+            "walk_m": walk if walk <= limit else np.inf,
+            "straight_m": straight if straight <= limit else np.inf,
+            "nearest_room_id": nearest,
+            "n_points": int(len(g)),
+        })
+    comm = pd.DataFrame(rows)
+    if comm.empty:
+        comm = pd.DataFrame(columns=["community_id", "households", "population", "elderly", "households_covered",
+                                     "population_covered", "elderly_covered", "households_covered_straight",
+                                     "walk_m", "straight_m", "nearest_room_id", "n_points"])
+    comm["covered"] = np.isfinite(comm["walk_m"].astype(float))
+    comm["straight_covered"] = np.isfinite(comm["straight_m"].astype(float))
+    comm["households_uncovered"] = comm["households"] - comm["households_covered"]
+    info = communities[[c for c in ("community_id", "name", "district", "subdistrict", "lon", "lat")
+                        if c in communities.columns]]
+    comm = comm.merge(info, on="community_id", how="left")
+    hh_t = float(d["households"].sum())
+    totals = {
+        "households_total": int(hh_t),
+        "households_covered": int(d["households_covered"].sum()),
+        "share": _share(d["households_covered"].sum(), hh_t),
+        "population_share": _share(d["population_covered"].sum(), d["population"].sum()),
+        "elderly_share": _share(d["elderly_covered"].sum(), d["elderly"].sum()),
+        "straight_households_covered": int(d["households_covered_straight"].sum()),
+        "straight_share": _share(d["households_covered_straight"].sum(), hh_t),
+        "population_total": int(d["population"].sum()),
+        "elderly_total": int(d["elderly"].sum()),
+        "elderly_covered": int(d["elderly_covered"].sum()),
+        "communities": int(len(comm)),
+        "communities_covered": int(comm["covered"].sum()),
+        "households_uncovered": int(hh_t - d["households_covered"].sum()),
+    }
+    return comm, totals
+
+
+def compute(
+    data: CoverageData,
+    *,
+    minutes: float = settings.WALK_MINUTES,
+    speed_m_s: float = settings.WALK_SPEED_M_S,
+    on: dt.date | None = None,
+    open_room_ids: Sequence[str] | None = None,
+    close: Sequence[str] = (),
+    add: pd.DataFrame | None = None,
+) -> CoverageResult:
+    """Walking coverage of the rooms open on ``on`` (optionally changed by a what-if).
+
+    Parameters
+    ----------
+    data
+        From :func:`load_data` or :func:`data_from_frames`.
+    minutes, speed_m_s
+        The walk (default 5 minutes at 1.0 m/s = 300 m).
+    on
+        Rooms open on this date (``None``: every room not closed).
+    open_room_ids
+        Use exactly these rooms as open instead of the date rule.
+    close
+        Room ids taken out (what-if close; a move is a close plus an add).
+    add
+        What-if rooms: ``room_id, lon, lat`` (and optionally ``name``).
+
+    Returns
+    -------
+    CoverageResult
+    """
+    limit = settings.walk_limit_m(minutes, speed_m_s)
+    if limit <= 0:
+        raise ValueError("minutes and speed must be positive")
+    rooms = data.rooms
+    if open_room_ids is not None:
+        mask = rooms["room_id"].isin(list(open_room_ids)).to_numpy().copy()
+    else:
+        mask = open_mask(rooms, on).copy()
+    if close:
+        mask &= ~rooms["room_id"].isin(list(close)).to_numpy()
+    mask &= data.room_site >= 0
+    idx_rows = np.flatnonzero(mask)
+    sites = data.room_site[idx_rows]
+    extra = None
+    ids = rooms["room_id"].to_numpy(object)
+    site_ids = np.full(len(data.model.site_node), None, dtype=object)
+    site_ids[data.room_site[data.room_site >= 0]] = ids[data.room_site >= 0]
+    open_rooms = rooms.iloc[idx_rows].assign(status="open")
+    if add is not None and len(add):
+        ax, ay = to_xy(data.network.proj, add["lon"].to_numpy(float), add["lat"].to_numpy(float))
+        extra = (ax, ay)
+        site_ids = np.concatenate([site_ids, add["room_id"].astype(str).to_numpy(object)])
+        open_rooms = pd.concat([open_rooms, add.assign(status="added")], ignore_index=True)
+    walk, near, node_dist = data.model.nearest(sites, limit, extra)
+
+    dem = data.demand.copy()
+    full_walk = np.full(len(dem), np.inf)
+    full_near = np.full(len(dem), None, dtype=object)
+    full_walk[data.located] = walk
+    full_near[data.located] = np.where(near >= 0, site_ids[np.maximum(near, 0)], None)
+    dem["walk_m"] = full_walk
+    dem["nearest_room_id"] = full_near
+    # straight line, beside the network answer
+    straight = np.full(len(dem), np.inf)
+    if len(open_rooms):
+        ox, oy = to_xy(data.network.proj, open_rooms["lon"].to_numpy(float), open_rooms["lat"].to_numpy(float))
+        ok = np.isfinite(ox) & np.isfinite(oy)
+        if ok.any():
+            d, _ = cKDTree(np.column_stack([ox[ok], oy[ok]])).query(
+                np.column_stack([dem["x"].to_numpy(float)[data.located], dem["y"].to_numpy(float)[data.located]]))
+            straight[data.located] = d
+    straight[straight > limit] = np.inf
+    dem["straight_m"] = straight
+    comm, totals = summarize(dem, data.communities, limit)
+    dem["covered"] = dem["walk_m"] <= limit
+    dem["straight_covered"] = dem["straight_m"] <= limit
+    totals["rooms_open"] = int(len(open_rooms))
+    return CoverageResult(float(minutes), float(speed_m_s), limit, on, dem, comm, totals,
+                          open_rooms.reset_index(drop=True), node_dist)
+
+
+# ---------------------------------------------------------------- walking areas
+def reached_segments(data: CoverageData, result: CoverageResult) -> np.ndarray:
+    """The reached parts of the streets (LineStrings in local metres).
+
+    A street is reached from its ends (``limit - dist(u)`` from ``u``, likewise from
+    ``v``) and from any open room snapped onto it; partial streets are cut with
+    ``shapely.ops.substring``.
+    """
+    from shapely.ops import substring
+
+    net = data.network
+    limit = result.limit_m
+    nd = result.node_dist[: net.n_nodes]
+    ru = np.clip(limit - nd[net.edge_u], 0.0, None)
+    rv = np.clip(limit - nd[net.edge_v], 0.0, None)
+    L = net.edge_len
+    intervals: dict[int, list[tuple[float, float]]] = {}
+    full = (ru >= L) | (rv >= L) | (ru + rv >= L)
+    part = ~full & ((ru > 0) | (rv > 0))
+    for e in np.flatnonzero(part):
+        iv = []
+        if ru[e] > 0:
+            iv.append((0.0, float(ru[e])))
+        if rv[e] > 0:
+            iv.append((float(L[e] - rv[e]), float(L[e])))
+        intervals[int(e)] = iv
+    # rooms standing on a street spread along it in both directions
+    m = data.model
+    vdist = result.node_dist[m.vn_node]
+    for e, p, d in zip(m.vn_edge, m.vn_pos, vdist, strict=True):
+        if np.isfinite(d) and d < limit and not full[e]:
+            r = limit - d
+            intervals.setdefault(int(e), []).append((max(0.0, p - r), min(float(L[e]), p + r)))
+    geoms = list(net.geoms_xy()[full])
+    gx = net.geoms_xy()
+    for e, iv in intervals.items():
+        for a, b in iv:
+            if b - a > 0.5:
+                glen = gx[e].length
+                s = glen / L[e] if L[e] > 0 else 1.0
+                geoms.append(substring(gx[e], a * s, b * s))
+    return np.array(geoms, dtype=object)
+
+
+def walking_area(data: CoverageData, result: CoverageResult, buffer_m: float = 25.0):
+    """Walking-area polygon: the reached streets buffered by ``buffer_m`` (WGS-84).
+
+    Buffering the reached street segments (not a convex hull of them) keeps the area
+    honest: a river or a walled compound stays a hole.
+
+    Returns
+    -------
+    shapely geometry or None
+        (Multi)Polygon in lon/lat, ``None`` when nothing is reached.
+    """
+    segs = reached_segments(data, result)
+    if len(segs) == 0:
+        return None
+    area = shapely.buffer(shapely.multilinestrings(list(segs)), buffer_m, quad_segs=2)
+    area = shapely.simplify(area, 2.0)
+    proj = data.network.proj
+    return shapely.transform(area, lambda c: np.column_stack(to_lonlat(proj, c[:, 0], c[:, 1])))

@@ -1,0 +1,695 @@
+"""Street network import and loading: the ways people walk, as a routable graph.
+
+Reads an OpenStreetMap extract (``.osm.pbf`` through pyrosm, ``.osm`` XML with a
+streaming parser here) or street lines (GeoJSON, GeoPackage, Shapefile through
+geopandas / pyogrio), and stores a walking graph in the warehouse tables of
+``queries/schema/003_network.sql``.
+
+Rules (shared/spec/exports.md, "street network"):
+
+* keep the ways people can walk: footways, paths, steps, pedestrian streets,
+  residential, service and other roads; drop motorways, trunk roads (unless foot is
+  explicitly allowed or a sidewalk is mapped), ways not built yet, and ways closed to
+  people on foot (``foot=no``; ``access=no`` without a foot permission). ``access=private``
+  is kept: residents walk their own compound's paths to its gate.
+* one-way rules are ignored (people walk both ways);
+* ways are split where they share a vertex with another way (OSM's topology: a bridge
+  crossing a street without a shared node is *not* an intersection) and at their ends;
+* lengths are metres in a local azimuthal equidistant projection centred on the data
+  (distortion well under 0.1 % within 50 km of the centre);
+* only the largest connected component is kept; the others ("islands") are counted and
+  reported.
+
+:func:`load_network` reads the stored graph back as compact numpy arrays, cached on the
+warehouse's data version, so pages and commands pay the load once per import.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from dashboard import settings, warehouse
+
+__all__ = [
+    "Network",
+    "NetworkError",
+    "build_network",
+    "import_network",
+    "is_walkable",
+    "load_network",
+    "network_from_tables",
+    "read_lines",
+]
+
+Progress = Callable[[str, float], None] | None
+
+# ---------------------------------------------------------------- walking rules
+EXCLUDED_HIGHWAY: frozenset[str] = frozenset({
+    "motorway", "motorway_link", "motor",
+    "construction", "proposed", "planned", "abandoned", "razed", "disused", "no",
+    "raceway", "bus_guideway", "busway", "rest_area", "services",
+})
+"""``highway`` values never walked."""
+
+TRUNK_HIGHWAY: frozenset[str] = frozenset({"trunk", "trunk_link"})
+"""Kept only with an explicit foot permission or a mapped sidewalk."""
+
+FOOT_ALLOWED: frozenset[str] = frozenset({"yes", "designated", "permissive", "destination", "official"})
+FOOT_CLOSED: frozenset[str] = frozenset({"no", "use_sidepath"})
+SIDEWALK_PRESENT: frozenset[str] = frozenset({"both", "left", "right", "yes"})
+
+
+def _tag(tags: Mapping[str, Any], key: str) -> str | None:
+    value = tags.get(key)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    value = str(value).strip().lower()
+    return value or None
+
+
+def _values(value: str | None) -> set[str]:
+    return {p.strip() for p in value.split(";")} if value else set()
+
+
+def is_walkable(tags: Mapping[str, Any]) -> bool:
+    """Whether a way with these OSM tags is one people can walk.
+
+    Parameters
+    ----------
+    tags
+        The way's tags (``highway``, ``foot``, ``access``, ``sidewalk``, ``area``...).
+        A missing ``highway`` (plain street lines) counts as walkable.
+
+    Returns
+    -------
+    bool
+        ``False`` for motorways, unbuilt ways, areas, ``foot=no`` and ``access=no``
+        without a foot permission; trunk roads only with ``foot=yes`` or a sidewalk.
+    """
+    highway = _values(_tag(tags, "highway"))
+    foot = _values(_tag(tags, "foot"))
+    access = _values(_tag(tags, "access"))
+    if _tag(tags, "area") == "yes":
+        return False
+    if foot & FOOT_CLOSED:
+        return False
+    if highway & EXCLUDED_HIGHWAY:
+        return False
+    foot_ok = bool(foot & FOOT_ALLOWED)
+    if highway & TRUNK_HIGHWAY:
+        sidewalks = {_tag(tags, k) for k in ("sidewalk", "sidewalk:both", "sidewalk:left", "sidewalk:right")}
+        if not (foot_ok or sidewalks & SIDEWALK_PRESENT):
+            return False
+    if "no" in access and not foot_ok:
+        return False
+    return True
+
+
+class NetworkError(ValueError):
+    """A network file that cannot be used; the message names the file (and row)."""
+
+
+# ---------------------------------------------------------------- readers
+@dataclass
+class Lines:
+    """Street lines in WGS-84 before splitting: flat coordinates plus per-line data.
+
+    Attributes
+    ----------
+    coords
+        ``(n, 2)`` lon/lat of every vertex, line after line.
+    offsets
+        ``(m + 1,)`` start of each line in ``coords``.
+    highway
+        ``(m,)`` the highway value of each line (``"unknown"`` when not given).
+    """
+
+    coords: np.ndarray
+    offsets: np.ndarray
+    highway: np.ndarray
+    n_read: int = 0
+    n_dropped: int = 0
+
+    @classmethod
+    def from_list(cls, items: Sequence[tuple[np.ndarray, str]], n_read: int, n_dropped: int) -> "Lines":
+        if not items:
+            return cls(np.empty((0, 2)), np.zeros(1, dtype=np.int64), np.empty(0, dtype=object), n_read, n_dropped)
+        lengths = np.array([len(c) for c, _ in items], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        coords = np.concatenate([np.asarray(c, dtype=float).reshape(-1, 2) for c, _ in items])
+        highway = np.array([h for _, h in items], dtype=object)
+        return cls(coords, offsets, highway, n_read, n_dropped)
+
+    @staticmethod
+    def concat(parts: Sequence["Lines"]) -> "Lines":
+        coords = np.concatenate([p.coords for p in parts]) if parts else np.empty((0, 2))
+        offsets = [np.zeros(1, dtype=np.int64)]
+        base = 0
+        for p in parts:
+            offsets.append(p.offsets[1:] + base)
+            base += len(p.coords)
+        highway = np.concatenate([p.highway for p in parts]) if parts else np.empty(0, dtype=object)
+        return Lines(coords, np.concatenate(offsets), highway,
+                     sum(p.n_read for p in parts), sum(p.n_dropped for p in parts))
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+
+def _read_osm_xml(path: Path) -> Lines:
+    """Stream an ``.osm`` XML file: nodes' lon/lat, then the walkable ways' node lists."""
+    node_xy: dict[str, tuple[float, float]] = {}
+    items: list[tuple[np.ndarray, str]] = []
+    n_read = n_dropped = 0
+    try:
+        for _event, elem in ET.iterparse(str(path), events=("end",)):
+            if elem.tag == "node":
+                try:
+                    node_xy[elem.attrib["id"]] = (float(elem.attrib["lon"]), float(elem.attrib["lat"]))
+                except (KeyError, ValueError) as exc:
+                    raise NetworkError(
+                        f"{path.name}: node {elem.attrib.get('id', '?')} has no valid lon/lat ({exc})"
+                    ) from None
+                elem.clear()
+            elif elem.tag == "way":
+                tags = {t.attrib.get("k"): t.attrib.get("v") for t in elem.iter("tag")}
+                if "highway" in tags:
+                    n_read += 1
+                    if is_walkable(tags):
+                        refs = [nd.attrib["ref"] for nd in elem.iter("nd")]
+                        pts = [node_xy[r] for r in refs if r in node_xy]
+                        if len(pts) >= 2:
+                            items.append((np.array(pts), str(tags["highway"])))
+                        else:
+                            n_dropped += 1
+                    else:
+                        n_dropped += 1
+                elem.clear()
+            elif elem.tag == "relation":
+                elem.clear()
+    except ET.ParseError as exc:
+        raise NetworkError(f"{path.name}: not a readable OSM XML file ({exc})") from None
+    return Lines.from_list(items, n_read, n_dropped)
+
+
+def _read_pbf(path: Path) -> Lines:
+    """Read the ways of an ``.osm.pbf`` extract with pyrosm, then apply :func:`is_walkable`."""
+    import pyrosm
+
+    try:
+        osm = pyrosm.OSM(str(path))
+        gdf = osm.get_network(network_type="all")
+    except Exception as exc:  # pyrosm raises assorted errors for broken files
+        raise NetworkError(f"{path.name}: not a readable OSM PBF extract ({exc})") from None
+    if gdf is None or len(gdf) == 0:
+        return Lines.from_list([], 0, 0)
+    cols = [c for c in ("highway", "foot", "access", "area", "sidewalk") if c in gdf.columns]
+    records = gdf[cols].to_dict("records")
+    extra = gdf["tags"].tolist() if "tags" in gdf.columns else [None] * len(gdf)
+    items: list[tuple[np.ndarray, str]] = []
+    n_dropped = 0
+    for rec, more, geom in zip(records, extra, gdf.geometry.values, strict=True):
+        if isinstance(more, str):
+            try:
+                for k, v in json.loads(more).items():
+                    rec.setdefault(k, v)
+            except ValueError:
+                pass
+        if not is_walkable(rec) or geom is None:
+            n_dropped += 1
+            continue
+        for part in shapely.get_parts(geom):
+            c = shapely.get_coordinates(part)
+            if len(c) >= 2:
+                items.append((c, str(rec.get("highway") or "unknown")))
+    return Lines.from_list(items, len(gdf), n_dropped)
+
+
+_HIGHWAY_COLUMNS = ("highway", "fclass", "HIGHWAY", "FCLASS", "type", "道路类型", "道路等级")
+_FOOT_COLUMNS = ("foot", "FOOT")
+
+
+def _read_vector(path: Path) -> Lines:
+    """Read street lines from GeoJSON / GeoPackage / Shapefile (any CRS; reprojected)."""
+    import geopandas as gpd
+
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:
+        raise NetworkError(f"{path.name}: not a readable line file ({exc})") from None
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs("EPSG:4326")
+    hcol = next((c for c in _HIGHWAY_COLUMNS if c in gdf.columns), None)
+    fcol = next((c for c in _FOOT_COLUMNS if c in gdf.columns), None)
+    items: list[tuple[np.ndarray, str]] = []
+    n_dropped = 0
+    for i, geom in enumerate(gdf.geometry.values):
+        tags = {
+            "highway": gdf[hcol].iloc[i] if hcol else None,
+            "foot": gdf[fcol].iloc[i] if fcol else None,
+        }
+        if geom is None or geom.is_empty:
+            n_dropped += 1
+            continue
+        if geom.geom_type not in ("LineString", "MultiLineString"):
+            raise NetworkError(
+                f"{path.name}: row {i + 1}, field geometry: expected street lines, found {geom.geom_type}"
+            )
+        if not is_walkable(tags):
+            n_dropped += 1
+            continue
+        highway = _tag(tags, "highway") or "unknown"
+        for part in shapely.get_parts(geom):
+            c = shapely.get_coordinates(part)
+            if len(c) >= 2:
+                items.append((c, highway))
+    return Lines.from_list(items, len(gdf), n_dropped)
+
+
+def read_lines(path: str | os.PathLike) -> Lines:
+    """Read one network file into :class:`Lines` (WGS-84 as stored in the file).
+
+    Parameters
+    ----------
+    path
+        ``.osm.pbf``, ``.pbf``, ``.osm``, ``.geojson`` / ``.json``, ``.gpkg`` or ``.shp``.
+
+    Raises
+    ------
+    NetworkError
+        Unknown suffix, unreadable file (the message names the file).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise NetworkError(f"{p}: file not found")
+    name = p.name.lower()
+    if name.endswith(".pbf"):
+        return _read_pbf(p)
+    if name.endswith(".osm") or name.endswith(".osm.xml"):
+        return _read_osm_xml(p)
+    if name.endswith((".geojson", ".json", ".gpkg", ".shp", ".zip")):
+        return _read_vector(p)
+    raise NetworkError(
+        f"{p.name}: unknown network format (use .osm.pbf, .osm, .geojson, .gpkg or .shp)"
+    )
+
+
+# ---------------------------------------------------------------- projection
+def local_proj(lon0: float, lat0: float) -> str:
+    """PROJ string of the local azimuthal equidistant projection centred on (lon0, lat0)."""
+    return f"+proj=aeqd +lat_0={lat0:.5f} +lon_0={lon0:.5f} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+
+
+@functools.lru_cache(maxsize=16)
+def _transformers(proj: str) -> tuple[pyproj.Transformer, pyproj.Transformer]:
+    fwd = pyproj.Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+    inv = pyproj.Transformer.from_crs(proj, "EPSG:4326", always_xy=True)
+    return fwd, inv
+
+
+def to_xy(proj: str, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project WGS-84 lon/lat to the network's local metres."""
+    x, y = _transformers(proj)[0].transform(np.asarray(lon, float), np.asarray(lat, float))
+    return np.asarray(x, float), np.asarray(y, float)
+
+
+def to_lonlat(proj: str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Local metres back to WGS-84 lon/lat."""
+    lon, lat = _transformers(proj)[1].transform(np.asarray(x, float), np.asarray(y, float))
+    return np.asarray(lon, float), np.asarray(lat, float)
+
+
+# ---------------------------------------------------------------- building the graph
+@dataclass
+class NetworkTables:
+    """What :func:`build_network` produces: the rows to store, plus counts."""
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    proj: str
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+def build_network(lines: Lines, progress: Progress = None) -> NetworkTables:
+    """Split lines into a walking graph and keep its largest connected component.
+
+    Parameters
+    ----------
+    lines
+        Walkable lines in WGS-84.
+    progress
+        Optional ``(message, fraction)`` callback.
+
+    Returns
+    -------
+    NetworkTables
+        ``nodes`` (node_id, lon, lat, x, y), ``edges`` (edge_id, u, v, length_m, highway,
+        geometry_wkb in WGS-84), the projection, and counts (nodes, edges, islands,
+        nodes_dropped, edges_dropped, length_km).
+    """
+    if len(lines) == 0 or len(lines.coords) < 2:
+        raise NetworkError("no walkable street lines in the input")
+    coords = lines.coords
+    if not np.isfinite(coords).all():
+        raise NetworkError("street lines contain coordinates that are not numbers")
+    lon0 = float(np.round(np.mean(coords[:, 0]), 4))
+    lat0 = float(np.round(np.mean(coords[:, 1]), 4))
+    if not (-180 <= lon0 <= 180 and -90 <= lat0 <= 90):
+        raise NetworkError("street lines are not in longitude/latitude degrees")
+    proj = local_proj(lon0, lat0)
+    x, y = to_xy(proj, coords[:, 0], coords[:, 1])
+
+    n_lines = len(lines)
+    offsets = lines.offsets
+    line_of = np.repeat(np.arange(n_lines), np.diff(offsets))
+    # vertex identity: OSM precision (1e-7 degree, about 1 cm)
+    q = np.round(coords * 1e7).astype(np.int64)
+    key = (q[:, 0] << 32) ^ (q[:, 1] & 0xFFFFFFFF)
+    _, vid, counts = np.unique(key, return_inverse=True, return_counts=True)
+    vid = vid.ravel()
+    is_end = np.zeros(len(coords), dtype=bool)
+    is_end[offsets[:-1]] = True
+    is_end[offsets[1:] - 1] = True
+    is_node_occ = is_end | (counts[vid] >= 2)
+    if progress:
+        progress("split", 0.4)
+
+    # segment lengths (between consecutive vertices of one line)
+    seg_len = np.zeros(len(coords))
+    same = np.zeros(len(coords), dtype=bool)
+    same[1:] = line_of[1:] == line_of[:-1]
+    seg_len[1:] = np.hypot(np.diff(x), np.diff(y))
+    seg_len[~same] = 0.0
+    cum = np.cumsum(seg_len)
+
+    occ = np.flatnonzero(is_node_occ)
+    # consecutive node occurrences on the same line form an edge
+    start = occ[:-1]
+    stop = occ[1:]
+    keep = line_of[start] == line_of[stop]
+    start, stop = start[keep], stop[keep]
+    length = cum[stop] - cum[start]
+    u_v = vid[start]
+    v_v = vid[stop]
+    ok = (length > 0) & (u_v != v_v)
+    # loops (u == v with positive length) are of no use for shortest paths
+    start, stop, length, u_v, v_v = start[ok], stop[ok], length[ok], u_v[ok], v_v[ok]
+    highway = lines.highway[line_of[start]]
+
+    # connected components on the node vertices
+    node_vertices, inv = np.unique(np.concatenate([u_v, v_v]), return_inverse=True)
+    m = len(start)
+    u = inv[:m]
+    v = inv[m:]
+    n = len(node_vertices)
+    adj = sparse.coo_matrix((np.ones(m), (u, v)), shape=(n, n)).tocsr()
+    n_comp, labels = csgraph.connected_components(adj, directed=False)
+    sizes = np.bincount(labels, minlength=n_comp)
+    big = int(np.argmax(sizes))
+    keep_node = labels == big
+    keep_edge = keep_node[u]
+    new_id = np.full(n, -1, dtype=np.int64)
+    new_id[keep_node] = np.arange(int(keep_node.sum()))
+    if progress:
+        progress("components", 0.6)
+
+    # node rows: the first coordinate occurrence of each kept vertex
+    first_occ = np.full(int(vid.max()) + 1, -1, dtype=np.int64)
+    first_occ[vid[::-1]] = np.arange(len(vid))[::-1]
+    nv = node_vertices[keep_node]
+    fo = first_occ[nv]
+    nodes = pd.DataFrame({
+        "node_id": np.arange(len(nv), dtype=np.int32),
+        "lon": coords[fo, 0],
+        "lat": coords[fo, 1],
+        "x": x[fo],
+        "y": y[fo],
+    })
+
+    # edge rows with geometry: coordinates start..stop inclusive
+    es, et = start[keep_edge], stop[keep_edge]
+    npts = et - es + 1
+    idx = np.repeat(es - np.concatenate([[0], np.cumsum(npts)[:-1]]), npts) + np.arange(int(npts.sum()))
+    geom = shapely.linestrings(coords[idx], indices=np.repeat(np.arange(len(es)), npts))
+    edges = pd.DataFrame({
+        "edge_id": np.arange(len(es), dtype=np.int32),
+        "u": new_id[u[keep_edge]].astype(np.int32),
+        "v": new_id[v[keep_edge]].astype(np.int32),
+        "length_m": length[keep_edge],
+        "highway": highway[keep_edge].astype(str),
+        "geometry_wkb": shapely.to_wkb(geom),
+    })
+    counts_out = {
+        "ways_read": int(lines.n_read),
+        "ways_dropped": int(lines.n_dropped),
+        "nodes": int(len(nodes)),
+        "edges": int(len(edges)),
+        "length_km": round(float(edges["length_m"].sum()) / 1000.0, 3),
+        "islands": int(n_comp - 1),
+        "nodes_dropped": int(n - len(nodes)),
+        "edges_dropped": int(m - len(edges)),
+    }
+    return NetworkTables(nodes=nodes, edges=edges, proj=proj, counts=counts_out)
+
+
+# ---------------------------------------------------------------- storing
+def _convert_crs(lines: Lines, crs: str) -> Lines:
+    crs = (crs or "wgs84").lower()
+    if crs in ("wgs84", "wgs-84", "epsg:4326", "4326"):
+        return lines
+    try:
+        from dashboard.ingest import coords as conv  # written by the ingest area
+    except ModuleNotFoundError:
+        raise NetworkError(
+            f"coordinate system {crs!r} needs dashboard.ingest.coords, which is not installed"
+        ) from None
+    fn = {"gcj02": "gcj02_to_wgs84", "bd09": "bd09_to_wgs84"}.get(crs)
+    if fn is None or not hasattr(conv, fn):
+        raise NetworkError(f"unknown coordinate system {crs!r} (use wgs84, gcj02 or bd09)")
+    lon, lat = getattr(conv, fn)(lines.coords[:, 0], lines.coords[:, 1])
+    out = Lines(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]),
+                lines.offsets, lines.highway, lines.n_read, lines.n_dropped)
+    return out
+
+
+def _store(con, tables: NetworkTables, files: Sequence[str]) -> None:
+    con.execute("delete from network_edges")
+    con.execute("delete from network_nodes")
+    con.execute("delete from network_meta")
+    con.register("_sc_nodes", tables.nodes)
+    con.execute("insert into network_nodes select node_id, lon, lat, x, y from _sc_nodes")
+    con.unregister("_sc_nodes")
+    con.register("_sc_edges", tables.edges)
+    con.execute(
+        "insert into network_edges select edge_id, u, v, length_m, highway, geometry_wkb from _sc_edges"
+    )
+    con.unregister("_sc_edges")
+    meta = {"proj": tables.proj, "files": json.dumps(list(files), ensure_ascii=False)}
+    meta.update({k: str(v) for k, v in tables.counts.items()})
+    con.executemany(
+        "insert into network_meta values ($1, $2)", [[k, v] for k, v in meta.items()]
+    )
+
+
+def import_network(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    *,
+    db: str | os.PathLike | None = None,
+    crs: str = "wgs84",
+    progress: Progress = None,
+    con=None,
+) -> dict[str, Any]:
+    """Import a street network into the warehouse, replacing the stored one.
+
+    Parameters
+    ----------
+    paths
+        One or several network files (merged into one network).
+    db
+        Warehouse path (default: see :func:`dashboard.settings.db_path`).
+    crs
+        ``wgs84`` (default), ``gcj02`` (Amap, Tencent) or ``bd09`` (Baidu): converted to
+        WGS-84 before building the graph.
+    progress
+        Optional ``(message, fraction)`` callback.
+    con
+        An open writer connection: write into the caller's transaction instead of
+        opening a new :func:`dashboard.warehouse.writer`.
+
+    Returns
+    -------
+    dict
+        ``{"table": "network", "files", "ways_read", "ways_dropped", "nodes", "edges",
+        "length_km", "islands", "nodes_dropped", "edges_dropped"}``.
+
+    Raises
+    ------
+    NetworkError
+        A file that cannot be read or holds no walkable lines; nothing is written.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise NetworkError("no network file given")
+    parts = []
+    for i, p in enumerate(paths):
+        if progress:
+            progress(f"read {p.name}", 0.3 * i / len(paths))
+        part = read_lines(p)
+        if len(part) == 0:
+            raise NetworkError(f"{p.name}: no walkable street lines found")
+        parts.append(part)
+    lines = _convert_crs(Lines.concat(parts), crs)
+    tables = build_network(lines, progress)
+    if progress:
+        progress("store", 0.8)
+    names = [p.name for p in paths]
+    if con is not None:
+        _store(con, tables, names)
+    else:
+        with warehouse.writer(db) as wcon:
+            _store(wcon, tables, names)
+    if progress:
+        progress("done", 1.0)
+    return {"table": "network", "files": names, **tables.counts}
+
+
+# ---------------------------------------------------------------- loading
+@dataclass
+class Network:
+    """A walking graph in memory (compact numpy arrays).
+
+    Attributes
+    ----------
+    proj
+        PROJ string of the local metric projection.
+    node_x, node_y, node_lon, node_lat
+        Node positions (metres / WGS-84).
+    edge_u, edge_v, edge_len
+        Edge ends (node indices) and lengths in metres.
+    edge_highway
+        Highway value per edge.
+    edge_wkb
+        WGS-84 WKB per edge (geometry is parsed lazily, see :meth:`geoms_xy`).
+    """
+
+    proj: str
+    node_x: np.ndarray
+    node_y: np.ndarray
+    node_lon: np.ndarray
+    node_lat: np.ndarray
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_len: np.ndarray
+    edge_highway: np.ndarray
+    edge_wkb: np.ndarray
+    meta: dict[str, str] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_x)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edge_u)
+
+    def geoms_lonlat(self) -> np.ndarray:
+        """Edge LineStrings in WGS-84 (parsed once)."""
+        if "ll" not in self._cache:
+            self._cache["ll"] = shapely.from_wkb(self.edge_wkb)
+        return self._cache["ll"]
+
+    def geoms_xy(self) -> np.ndarray:
+        """Edge LineStrings in the local metric projection (built once)."""
+        if "xy" not in self._cache:
+            ll = self.geoms_lonlat()
+            c, idx = shapely.get_coordinates(ll, return_index=True)
+            x, y = to_xy(self.proj, c[:, 0], c[:, 1])
+            self._cache["xy"] = shapely.linestrings(np.column_stack([x, y]), indices=idx)
+        return self._cache["xy"]
+
+    def tree(self) -> shapely.STRtree:
+        """Spatial index over :meth:`geoms_xy` for snapping."""
+        if "tree" not in self._cache:
+            self._cache["tree"] = shapely.STRtree(self.geoms_xy())
+        return self._cache["tree"]
+
+
+def network_from_tables(nodes: Mapping[str, Any], edges: Mapping[str, Any], meta: Mapping[str, str]) -> Network:
+    """Assemble a :class:`Network` from stored rows (or :class:`NetworkTables`)."""
+    if "proj" not in meta:
+        raise NetworkError("network_meta has no projection: re-import the network")
+    return Network(
+        proj=str(meta["proj"]),
+        node_x=np.ascontiguousarray(np.asarray(nodes["x"], dtype=float)),
+        node_y=np.ascontiguousarray(np.asarray(nodes["y"], dtype=float)),
+        node_lon=np.ascontiguousarray(np.asarray(nodes["lon"], dtype=float)),
+        node_lat=np.ascontiguousarray(np.asarray(nodes["lat"], dtype=float)),
+        edge_u=np.asarray(edges["u"], dtype=np.int64),
+        edge_v=np.asarray(edges["v"], dtype=np.int64),
+        edge_len=np.asarray(edges["length_m"], dtype=float),
+        edge_highway=np.asarray(edges["highway"], dtype=object),
+        edge_wkb=np.asarray(edges["geometry_wkb"], dtype=object),
+        meta=dict(meta),
+    )
+
+
+def read_network(con) -> Network | None:
+    """Read the stored network through an open connection (``None`` if none is stored)."""
+    try:
+        meta_df = warehouse.query(con, "coverage/network_meta")
+    except Exception as exc:  # table missing in a warehouse built before the network schema
+        if "network_meta" in str(exc):
+            return None
+        raise
+    if meta_df.empty:
+        return None
+    meta = dict(zip(meta_df["key"], meta_df["value"], strict=True))
+    nodes = con.execute(warehouse.sql_text("coverage/network_nodes")).fetchnumpy()
+    edges = con.execute(warehouse.sql_text("coverage/network_edges")).fetchnumpy()
+    return network_from_tables(
+        {k: np.asarray(v) for k, v in nodes.items()},
+        {k: np.asarray(v) if k != "geometry_wkb" else np.asarray(v, dtype=object) for k, v in edges.items()},
+        meta,
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _load_cached(path: str, version: tuple[int, int, int]) -> Network | None:
+    con = warehouse.connect_read(path)
+    try:
+        return read_network(con)
+    finally:
+        con.close()
+
+
+def load_network(db: str | os.PathLike | None = None) -> Network | None:
+    """The stored network, cached per warehouse data version (``None`` if none stored).
+
+    Parameters
+    ----------
+    db
+        Warehouse path (default: see :func:`dashboard.settings.db_path`).
+    """
+    path = settings.db_path(db)
+    version = warehouse.data_version(path)
+    if version is None:
+        raise warehouse.WarehouseMissing(f"warehouse {path} does not exist")
+    return _load_cached(str(path.resolve()), version)

@@ -1,0 +1,620 @@
+"""Room planning: where K new rooms cover the most uncovered households, and what-ifs.
+
+Maximum coverage on a sparse coverage matrix ``A`` (candidate site × demand point,
+true when the walk is within the limit):
+
+* :func:`greedy` — pick the site adding the most uncovered weight, K times. Greedy is
+  within a factor ``1 - 1/e`` of the optimum (Nemhauser, Wolsey & Fisher 1978) and fast.
+* :func:`exact` — the MILP ``max Σ w_j y_j`` s.t. ``y_j <= Σ_i A_ij x_i``,
+  ``Σ x_i <= K``, ``x`` binary, ``0 <= y <= 1``, solved by HiGHS through
+  ``scipy.optimize.milp`` when the instance is small; its bound gives the optimality gap
+  of greedy (``(bound - greedy) / bound``).
+
+Weight of a demand point: its uncovered households, plus ``elderly_weight`` times its
+elderly (option "weight elderly more"). Candidate sites come from a file the user
+uploads (community centres, village committees) or from the street network's nodes
+near uncovered households.
+
+Each candidate is attached to the graph without rebuilding it: a site snapped onto the
+street between consecutive graph nodes ``a`` and ``b`` reaches ``x`` in
+``min(off_a + d(a, x), off_b + d(b, x))``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from dashboard import settings
+from dashboard.coverage.engine import CoverageData, CoverageResult, compute, snap
+from dashboard.coverage.network import to_lonlat, to_xy
+
+__all__ = [
+    "PlanError",
+    "PlanResult",
+    "candidates_from_network",
+    "exact",
+    "greedy",
+    "plan",
+    "plan_geojson",
+    "plan_table",
+    "read_candidates",
+    "suggest",
+    "what_if",
+]
+
+Progress = Callable[[str, float], None] | None
+
+EXACT_MAX_CANDIDATES = 400
+EXACT_MAX_COLUMNS = 5000
+EXACT_TIME_LIMIT_S = 20.0
+
+
+class PlanError(ValueError):
+    """Bad planner input (the message names the file, row and field where it applies)."""
+
+
+# ---------------------------------------------------------------- algorithms
+def greedy(A: sparse.spmatrix, w: np.ndarray, k: int) -> tuple[list[int], list[float]]:
+    """Greedy maximum coverage.
+
+    Parameters
+    ----------
+    A
+        ``(n_sites, n_demand)`` boolean coverage matrix.
+    w
+        Weight of each demand point (``>= 0``).
+    k
+        Number of sites to pick.
+
+    Returns
+    -------
+    chosen, gains
+        Picked site indices in order, and the weight each one added. Stops early when
+        no site adds anything. Ties go to the lowest index.
+    """
+    A = sparse.csr_matrix(A, dtype=float)
+    w = np.asarray(w, float).copy()
+    gain = A @ w
+    chosen: list[int] = []
+    gains: list[float] = []
+    for _ in range(int(k)):
+        if len(gain) == 0:
+            break
+        j = int(np.argmax(gain))
+        if gain[j] <= 0:
+            break
+        chosen.append(j)
+        gains.append(float(gain[j]))
+        cols = A.indices[A.indptr[j]:A.indptr[j + 1]]
+        cols = cols[w[cols] > 0]
+        if len(cols):
+            delta = np.zeros(len(w))
+            delta[cols] = w[cols]
+            gain = gain - A @ delta
+            w[cols] = 0.0
+        gain[j] = -1.0
+    return chosen, gains
+
+
+def exact(A: sparse.spmatrix, w: np.ndarray, k: int, time_limit_s: float = EXACT_TIME_LIMIT_S
+          ) -> tuple[list[int], float, float, bool]:
+    """Exact maximum coverage by MILP (HiGHS through ``scipy.optimize.milp``).
+
+    Parameters
+    ----------
+    A, w, k
+        As in :func:`greedy`.
+    time_limit_s
+        HiGHS time limit.
+
+    Returns
+    -------
+    chosen, value, bound, optimal
+        The best sites found, their covered weight, an upper bound on the optimum
+        (equal to ``value`` when ``optimal``) and whether optimality was proven.
+    """
+    A = sparse.csr_matrix(A, dtype=float)
+    w = np.asarray(w, float)
+    n, m = A.shape
+    if n == 0 or m == 0 or k <= 0:
+        return [], 0.0, 0.0, True
+    c = np.concatenate([np.zeros(n), -w])
+    # y_j - sum_i A_ij x_i <= 0
+    cover = sparse.hstack([-A.T, sparse.identity(m)], format="csr")
+    budget = sparse.csr_matrix(np.concatenate([np.ones(n), np.zeros(m)])[None, :])
+    cons = [
+        LinearConstraint(cover, -np.inf, 0.0),
+        LinearConstraint(budget, 0.0, float(min(k, n))),
+    ]
+    integrality = np.concatenate([np.ones(n), np.zeros(m)])
+    res = milp(c, constraints=cons, integrality=integrality, bounds=Bounds(0.0, 1.0),
+               options={"time_limit": float(time_limit_s), "disp": False})
+    if res.x is None:
+        return [], 0.0, float(w.sum()), False
+    x = res.x[:n]
+    chosen = [int(i) for i in np.flatnonzero(x > 0.5)]
+    covered = np.asarray(A[chosen].sum(axis=0)).ravel() > 0 if chosen else np.zeros(m, bool)
+    value = float(w[covered].sum())
+    optimal = res.status == 0
+    bound = value if optimal else float(-getattr(res, "mip_dual_bound", -w.sum()))
+    return chosen, value, max(bound, value), optimal
+
+
+# ---------------------------------------------------------------- candidates
+_ID_HEADERS = ("site_id", "候选点编号", "编号", "站点编号", "id", "ID")
+_NAME_HEADERS = ("name", "名称", "候选点名称", "站点名称")
+_LON_HEADERS = ("lon", "lng", "longitude", "经度", "x", "X")
+_LAT_HEADERS = ("lat", "latitude", "纬度", "y", "Y")
+
+
+def _pick(cols: Sequence[str], names: Sequence[str]) -> str | None:
+    low = {str(c).strip().lower(): c for c in cols}
+    for n in names:
+        if n.lower() in low:
+            return low[n.lower()]
+    return None
+
+
+def read_candidates(source: str | Path | bytes, filename: str | None = None, crs: str = "wgs84") -> pd.DataFrame:
+    """Read candidate sites from CSV / XLSX (id, name, lon, lat) or GeoJSON / GPKG points.
+
+    Parameters
+    ----------
+    source
+        A path, or the bytes of an uploaded file (then ``filename`` gives its name).
+    filename
+        Name used for the format and in error messages.
+    crs
+        ``wgs84``, ``gcj02`` or ``bd09`` (converted with :mod:`dashboard.ingest.coords`).
+
+    Returns
+    -------
+    DataFrame
+        ``site_id, name, lon, lat`` (WGS-84).
+
+    Raises
+    ------
+    PlanError
+        Unknown format, missing lon/lat column, or a row whose lon/lat is not a number
+        inside China (the message names the file, the row and the field).
+    """
+    name = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
+    low = name.lower()
+    raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if low.endswith((".geojson", ".json", ".gpkg")):
+        import geopandas as gpd
+
+        try:
+            gdf = gpd.read_file(io.BytesIO(raw))
+        except Exception as exc:
+            raise PlanError(f"{name}: not a readable point file ({exc})") from None
+        if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+            gdf = gdf.to_crs("EPSG:4326")
+        bad = [i for i, g in enumerate(gdf.geometry.values) if g is None or g.geom_type != "Point"]
+        if bad:
+            raise PlanError(f"{name}: row {bad[0] + 1}, field geometry: candidate sites must be points")
+        df = pd.DataFrame(gdf.drop(columns="geometry"))
+        df["lon"] = gdf.geometry.x.to_numpy()
+        df["lat"] = gdf.geometry.y.to_numpy()
+    elif low.endswith((".xlsx", ".xls")):
+        df = pd.read_excel(io.BytesIO(raw), dtype=str)
+    elif low.endswith((".csv", ".txt")):
+        text = None
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            raise PlanError(f"{name}: neither UTF-8 nor GBK text")
+        df = pd.read_csv(io.StringIO(text), dtype=str)
+    else:
+        raise PlanError(f"{name}: unknown candidate format (use CSV, XLSX, GeoJSON or GeoPackage)")
+    lon_c = _pick(df.columns, _LON_HEADERS)
+    lat_c = _pick(df.columns, _LAT_HEADERS)
+    if lon_c is None or lat_c is None:
+        raise PlanError(f"{name}: field lon/lat: no longitude/latitude column (经度/纬度, lon/lat)")
+    id_c = _pick(df.columns, _ID_HEADERS)
+    name_c = _pick(df.columns, _NAME_HEADERS)
+    lon = pd.to_numeric(df[lon_c], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(df[lat_c], errors="coerce").to_numpy(float)
+    x0, y0, x1, y1 = settings.CHINA_BBOX
+    for field_name, vals, lo, hi in (("lon", lon, x0, x1), ("lat", lat, y0, y1)):
+        bad = np.flatnonzero(~np.isfinite(vals) | (vals < lo) | (vals > hi))
+        if len(bad):
+            col = lon_c if field_name == "lon" else lat_c
+            raise PlanError(
+                f"{name}: row {bad[0] + 1}, field {col}: {df[col].iloc[bad[0]]!r} is not a "
+                f"{'longitude' if field_name == 'lon' else 'latitude'} in China"
+            )
+    crs = (crs or "wgs84").lower()
+    if crs not in ("wgs84", "epsg:4326"):
+        from dashboard.ingest import coords as conv
+
+        fn = getattr(conv, f"{crs}_to_wgs84", None)
+        if fn is None:
+            raise PlanError(f"{name}: unknown coordinate system {crs!r}")
+        lon, lat = (np.asarray(a, float) for a in fn(lon, lat))
+    ids = df[id_c].astype(str).to_numpy() if id_c else np.array([f"S{i + 1:04d}" for i in range(len(df))])
+    if len(set(ids)) != len(ids):
+        dup = pd.Series(ids).duplicated()
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise PlanError(f"{name}: row {i + 1}, field {id_c}: duplicate site id {ids[i]!r}")
+    names = df[name_c].astype(str).to_numpy() if name_c else ids
+    return pd.DataFrame({"site_id": ids, "name": names, "lon": lon, "lat": lat})
+
+
+def candidates_from_network(data: CoverageData, result: CoverageResult, max_candidates: int = 2000,
+                            cell_m: float | None = None) -> pd.DataFrame:
+    """Candidate sites at street-network nodes near uncovered households.
+
+    Nodes within the walking limit (straight line) of an uncovered demand point are
+    scored by the uncovered households in that radius; one node per grid cell
+    (``cell_m``, default a third of the limit) is kept, best first, up to
+    ``max_candidates``.
+
+    Returns
+    -------
+    DataFrame
+        ``site_id ('N<node>'), name, lon, lat, node``.
+    """
+    limit = result.limit_m
+    dem = result.demand
+    unc = dem[~dem["covered"] & dem["x"].notna() & (dem["households"] > 0)]
+    net = data.network
+    cols = ["site_id", "name", "lon", "lat", "node"]
+    if unc.empty:
+        return pd.DataFrame(columns=cols)
+    tree = cKDTree(np.column_stack([unc["x"].to_numpy(float), unc["y"].to_numpy(float)]))
+    nodes_xy = np.column_stack([net.node_x, net.node_y])
+    near = tree.query_ball_point(nodes_xy, r=limit, return_length=True)
+    cand = np.flatnonzero(near > 0)
+    if len(cand) == 0:
+        return pd.DataFrame(columns=cols)
+    hh = unc["households"].to_numpy(float)
+    score = np.array([hh[tree.query_ball_point(nodes_xy[i], r=limit)].sum() for i in cand])
+    cell = cell_m or limit / 3.0
+    gx = np.floor(net.node_x[cand] / cell).astype(np.int64)
+    gy = np.floor(net.node_y[cand] / cell).astype(np.int64)
+    order = np.lexsort((cand, -score))
+    seen: set[tuple[int, int]] = set()
+    keep = []
+    for i in order:
+        key = (int(gx[i]), int(gy[i]))
+        if key in seen:
+            continue
+        seen.add(key)
+        keep.append(cand[i])
+        if len(keep) >= max_candidates:
+            break
+    keep = np.array(keep, dtype=np.int64)
+    return pd.DataFrame({
+        "site_id": [f"N{n}" for n in keep],
+        "name": [f"N{n}" for n in keep],
+        "lon": net.node_lon[keep],
+        "lat": net.node_lat[keep],
+        "node": keep,
+    })
+
+
+def _attach(data: CoverageData, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Graph nodes (a, b) and offsets (off_a, off_b) through which each candidate is reached."""
+    m = data.model
+    net = data.network
+    n = len(cands)
+    if "node" in cands.columns and cands["node"].notna().all():
+        nodes = cands["node"].to_numpy(np.int64)
+        z = np.zeros(n)
+        return nodes, nodes, z, z
+    x, y = to_xy(net.proj, cands["lon"].to_numpy(float), cands["lat"].to_numpy(float))
+    edge, access, pos = snap(net, x, y)
+    a = np.empty(n, np.int64)
+    b = np.empty(n, np.int64)
+    oa = np.empty(n)
+    ob = np.empty(n)
+    for i, (e, acc, p) in enumerate(zip(edge, access, pos, strict=True)):
+        lo = np.searchsorted(m.vn_edge, e, side="left")
+        hi = np.searchsorted(m.vn_edge, e, side="right")
+        ps = m.vn_pos[lo:hi]
+        ns = m.vn_node[lo:hi]
+        k = int(np.searchsorted(ps, p, side="right"))
+        a[i] = net.edge_u[e] if k == 0 else ns[k - 1]
+        oa[i] = acc + p - (0.0 if k == 0 else ps[k - 1])
+        b[i] = net.edge_v[e] if k == len(ps) else ns[k]
+        ob[i] = acc + (net.edge_len[e] if k == len(ps) else ps[k]) - p
+    return a, b, oa, ob
+
+
+def coverage_matrix(data: CoverageData, cands: pd.DataFrame, columns: np.ndarray, limit: float,
+                    chunk: int = 32, progress: Progress = None) -> sparse.csr_matrix:
+    """``(n_candidates, len(columns))`` boolean matrix: candidate reaches demand point.
+
+    ``columns`` are indices into the located demand points of the model.
+    """
+    m = data.model
+    a, b, oa, ob = _attach(data, cands)
+    dn = m.demand_node[columns]
+    da = m.demand_access[columns]
+    rows, cols = [], []
+    n = len(cands)
+    for s in range(0, n, chunk):
+        sl = slice(s, min(n, s + chunk))
+        uniq, inv = np.unique(np.concatenate([a[sl], b[sl]]), return_inverse=True)
+        d = dijkstra(m.csr, directed=True, indices=uniq, limit=limit)[:, dn]
+        k = sl.stop - sl.start
+        da_ = d[inv[:k]] + oa[sl, None]
+        db_ = d[inv[k:]] + ob[sl, None]
+        tot = np.minimum(da_, db_) + da[None, :]
+        r, c = np.nonzero(tot <= limit + 1e-9)
+        rows.append(r + s)
+        cols.append(c)
+        if progress:
+            progress("coverage matrix", 0.1 + 0.6 * sl.stop / max(n, 1))
+    r = np.concatenate(rows) if rows else np.empty(0, np.int64)
+    c = np.concatenate(cols) if cols else np.empty(0, np.int64)
+    return sparse.csr_matrix((np.ones(len(r), bool), (r, c)), shape=(n, len(columns)))
+
+
+# ---------------------------------------------------------------- plan
+@dataclass
+class PlanResult:
+    """The answer of :func:`plan`.
+
+    Attributes
+    ----------
+    added
+        ``site_id, name, lon, lat, new_households, new_elderly, gain`` in pick order.
+    share_before, share_after
+        Household share within the walk before and after adding the sites (both from
+        the coverage engine).
+    optimality_gap
+        ``(bound - greedy) / bound`` from the exact MILP, ``None`` when the instance
+        was too large for the check.
+    """
+
+    added: pd.DataFrame
+    share_before: float | None
+    share_after: float | None
+    optimality_gap: float | None
+    greedy_value: float
+    exact_value: float | None
+    exact_bound: float | None
+    exact_optimal: bool | None
+    n_candidates: int
+    n_columns: int
+    before: CoverageResult
+    after: CoverageResult
+    candidates: pd.DataFrame
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``servicecircle plan --json`` object (keys of the issue)."""
+        return {
+            "added": [
+                {"site_id": str(r.site_id), "lon": round(float(r.lon), 7), "lat": round(float(r.lat), 7),
+                 "new_households": int(r.new_households), "new_elderly": int(r.new_elderly)}
+                for r in self.added.itertuples(index=False)
+            ],
+            "share_before": self.share_before,
+            "share_after": self.share_after,
+            "optimality_gap": None if self.optimality_gap is None else round(self.optimality_gap, 6),
+        }
+
+
+def plan(
+    data: CoverageData,
+    *,
+    k: int,
+    candidates: pd.DataFrame | None = None,
+    minutes: float = settings.WALK_MINUTES,
+    speed_m_s: float = settings.WALK_SPEED_M_S,
+    elderly_weight: float = 0.0,
+    on: dt.date | None = None,
+    max_candidates: int = 2000,
+    exact_check: bool = True,
+    progress: Progress = None,
+) -> PlanResult:
+    """Suggest ``k`` new rooms that cover the most uncovered households.
+
+    Parameters
+    ----------
+    data
+        From :func:`dashboard.coverage.engine.load_data`.
+    k
+        Number of rooms to add (1..64).
+    candidates
+        ``site_id, name, lon, lat`` (from :func:`read_candidates`); ``None``: network
+        nodes near uncovered households (:func:`candidates_from_network`).
+    minutes, speed_m_s
+        The walk.
+    elderly_weight
+        Extra weight per uncovered elderly person (0: households only).
+    on
+        Rooms open on this date are the starting point (``None``: every room not closed).
+    max_candidates
+        Cap on network-node candidates.
+    exact_check
+        Run the MILP when the instance is small.
+
+    Returns
+    -------
+    PlanResult
+    """
+    if not 1 <= int(k) <= 64:
+        raise PlanError("k must be between 1 and 64")
+    if elderly_weight < 0:
+        raise PlanError("elderly weight must be >= 0")
+    before = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on)
+    limit = before.limit_m
+    if progress:
+        progress("candidates", 0.05)
+    cands = candidates_from_network(data, before, max_candidates) if candidates is None else candidates.reset_index(drop=True)
+    dem_loc = before.demand[data.located].reset_index(drop=True)
+    w_all = (dem_loc["households"].to_numpy(float) + elderly_weight * dem_loc["elderly"].to_numpy(float))
+    w_all[dem_loc["covered"].to_numpy(bool)] = 0.0
+    columns = np.flatnonzero(w_all > 0)
+    w = w_all[columns]
+    A = coverage_matrix(data, cands, columns, limit, progress=progress) if len(cands) and len(columns) else \
+        sparse.csr_matrix((len(cands), len(columns)), dtype=bool)
+    if progress:
+        progress("greedy", 0.75)
+    chosen, gains = greedy(A, w, k)
+    hh = dem_loc["households"].to_numpy(float)[columns]
+    el = dem_loc["elderly"].to_numpy(float)[columns]
+    done = np.zeros(len(columns), bool)
+    rows = []
+    for j, g in zip(chosen, gains, strict=True):
+        cov = np.zeros(len(columns), bool)
+        cov[A.indices[A.indptr[j]:A.indptr[j + 1]]] = True
+        new = cov & ~done
+        done |= cov
+        c = cands.iloc[j]
+        rows.append({"site_id": str(c["site_id"]), "name": str(c.get("name", c["site_id"])),
+                     "lon": float(c["lon"]), "lat": float(c["lat"]),
+                     "new_households": int(hh[new].sum()), "new_elderly": int(el[new].sum()), "gain": g})
+    added = pd.DataFrame(rows, columns=["site_id", "name", "lon", "lat", "new_households", "new_elderly", "gain"])
+    greedy_value = float(sum(gains))
+    gap = ex_val = ex_bound = ex_opt = None
+    used = np.asarray(A.sum(axis=0)).ravel() > 0
+    n_cols = int(used.sum())
+    if exact_check and len(cands) <= EXACT_MAX_CANDIDATES and 0 < n_cols:
+        # identical columns merge (same covering sites): fewer rows, same optimum
+        Ac = A[:, used].tocsc()
+        wc = w[used]
+        keyed: dict[bytes, int] = {}
+        groups = np.empty(Ac.shape[1], np.int64)
+        for col in range(Ac.shape[1]):
+            key = Ac.indices[Ac.indptr[col]:Ac.indptr[col + 1]].tobytes()
+            groups[col] = keyed.setdefault(key, len(keyed))
+        if len(keyed) <= EXACT_MAX_COLUMNS:
+            wm = np.bincount(groups, weights=wc, minlength=len(keyed))
+            first = np.unique(groups, return_index=True)[1]
+            Am = Ac[:, first]
+            if progress:
+                progress("exact check", 0.85)
+            _, ex_val, ex_bound, ex_opt = exact(Am, wm, k)
+            gap = 0.0 if ex_bound <= 0 else max(0.0, (ex_bound - greedy_value) / ex_bound)
+    elif exact_check and n_cols == 0:
+        gap, ex_val, ex_bound, ex_opt = 0.0, 0.0, 0.0, True
+    after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on,
+                    add=added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
+    if progress:
+        progress("done", 1.0)
+    return PlanResult(added, before.totals["share"], after.totals["share"], gap, greedy_value, ex_val,
+                      ex_bound, ex_opt, len(cands), len(columns), before, after, cands)
+
+
+# ---------------------------------------------------------------- what-if
+def what_if(
+    data: CoverageData,
+    *,
+    minutes: float = settings.WALK_MINUTES,
+    speed_m_s: float = settings.WALK_SPEED_M_S,
+    on: dt.date | None = None,
+    add: pd.DataFrame | None = None,
+    close: Sequence[str] = (),
+    move: dict[str, tuple[float, float]] | None = None,
+) -> CoverageResult:
+    """Coverage after adding, moving or closing rooms (no graph rebuild).
+
+    Parameters
+    ----------
+    add
+        New rooms ``room_id, name, lon, lat``.
+    close
+        Room ids to close.
+    move
+        ``{room_id: (lon, lat)}``: the room closes where it is and opens there.
+    """
+    move = move or {}
+    rooms = data.rooms.set_index("room_id")
+    moved = [
+        {"room_id": rid, "name": str(rooms.loc[rid, "name"]) if rid in rooms.index else rid,
+         "lon": float(lon), "lat": float(lat)}
+        for rid, (lon, lat) in move.items()
+    ]
+    parts = [p for p in (add, pd.DataFrame(moved)) if p is not None and len(p)]
+    extra = pd.concat(parts, ignore_index=True) if parts else None
+    return compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on,
+                   close=list(close) + list(move), add=extra)
+
+
+# ---------------------------------------------------------------- export
+def plan_table(result: CoverageResult, schedule: pd.DataFrame | None = None,
+               added: pd.DataFrame | None = None, closed: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per room of a plan: the open rooms (kept / added / moved) and the closed.
+
+    Returns
+    -------
+    DataFrame
+        ``room_id, name, status, lon, lat, new_households, new_elderly, open_days, open_hours``.
+    """
+    rows = result.open_rooms.copy()
+    rows["status"] = np.where(rows.get("status", "open") == "added", "added", "kept")
+    if added is not None and len(added):
+        gain = added.set_index("site_id")[["new_households", "new_elderly"]]
+        rows = rows.merge(gain, left_on="room_id", right_index=True, how="left")
+    for c in ("new_households", "new_elderly"):
+        if c not in rows.columns:
+            rows[c] = np.nan
+    out = rows[["room_id", "name", "status", "lon", "lat", "new_households", "new_elderly"]].copy()
+    if closed:
+        out = pd.concat([out, pd.DataFrame({"room_id": list(closed), "status": "closed"})], ignore_index=True)
+    if schedule is not None and len(schedule):
+        s = schedule[["room_id", "days", "hours"]].copy()
+        s["open_days"] = s["days"].map(lambda d: ",".join(d))
+        out = out.merge(s[["room_id", "open_days", "hours"]].rename(columns={"hours": "open_hours"}),
+                        on="room_id", how="left")
+    else:
+        out["open_days"] = None
+        out["open_hours"] = None
+    return out.reset_index(drop=True)
+
+
+def plan_geojson(table: pd.DataFrame) -> str:
+    """The plan table as a GeoJSON FeatureCollection of points (WGS-84)."""
+    feats = []
+    for r in table.to_dict("records"):
+        lon, lat = r.get("lon"), r.get("lat")
+        geom = None
+        if lon is not None and lat is not None and np.isfinite(lon) and np.isfinite(lat):
+            geom = {"type": "Point", "coordinates": [float(lon), float(lat)]}
+        props = {}
+        for k, v in r.items():
+            if k in ("lon", "lat"):
+                continue
+            if isinstance(v, float) and not np.isfinite(v):
+                v = None
+            elif isinstance(v, (np.integer,)):
+                v = int(v)
+            elif isinstance(v, (np.floating,)):
+                v = float(v)
+            elif v is not None and not isinstance(v, (str, int, float, bool)):
+                v = str(v)
+            props[k] = v
+        feats.append({"type": "Feature", "geometry": geom, "properties": props})
+    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)
+
+
+def site_lonlat_from_xy(data: CoverageData, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Local metres back to lon/lat (for callers that work in metres)."""
+    return to_lonlat(data.network.proj, x, y)
+
+
+def suggest(data: CoverageData, k: int = 5, on: dt.date | None = None, **kwargs: Any) -> PlanResult:
+    """:func:`plan` with network-node candidates (the briefing's plan section calls this)."""
+    return plan(data, k=k, on=on, **kwargs)
