@@ -126,6 +126,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "再建{k}个服务室可将五分钟覆盖率从{before}提高到{after}。",
         "en": "{k} more rooms would raise five-minute coverage from {before} to {after}.",
     },
+    "rep.find.plan_none": {
+        "zh": "在候选点位中，没有哪一处新建服务室能让更多住户进入五分钟步行范围。",
+        "en": "None of the candidate sites would bring more households within a five-minute walk.",
+    },
     "rep.gap_item": {"zh": "{name}（{households}户）", "en": "{name} ({households} households)"},
     "rep.list_sep": {"zh": "、", "en": ", "},
     # table headers

@@ -546,8 +546,14 @@ def _coverage(inp: BriefingInputs, lang: str, top_gaps: int) -> Section:
 
 def _plan(inp: BriefingInputs, lang: str) -> Section:
     x = inp.plan
-    if x is None or x.added is None or not len(x.added):
+    if x is None or x.added is None:
         return _unavailable("plan", lang)
+    if not len(x.added):
+        return Section(
+            key="plan", title=t("rep.section.plan", lang), available=True,
+            headlines=[Headline(t("rep.kpi.coverage_share", lang), fmt_pct(x.share_before))],
+            finding=t("rep.find.plan_none", lang),
+        )
     a = x.added.reset_index(drop=True)
     chart = Chart(
         kind="column",
@@ -620,7 +626,7 @@ def assemble(inputs: BriefingInputs, lang: str = "zh", *, top_gaps: int = 3) -> 
 
 
 def collect(con: Any, filters: Any = None, *, plan_k: int = 5, with_map: bool = True,
-            progress: Any = None) -> BriefingInputs:
+            coverage_data: Any = None, progress: Any = None) -> BriefingInputs:
     """Read the briefing's raw numbers from the warehouse (see :mod:`dashboard.report.collect`).
 
     Parameters
@@ -633,14 +639,29 @@ def collect(con: Any, filters: Any = None, *, plan_k: int = 5, with_map: bool = 
         How many new rooms the plan section suggests.
     with_map
         Draw the coverage map PNG.
+    coverage_data
+        A loaded ``CoverageData`` to reuse (pages pass their cached one).
     progress
         Optional ``(message, fraction)`` callback.
     """
     from dashboard.report.collect import collect_inputs
 
-    return collect_inputs(con, filters, plan_k=plan_k, with_map=with_map, progress=progress)
+    return collect_inputs(con, filters, plan_k=plan_k, with_map=with_map, coverage_data=coverage_data,
+                          progress=progress)
 
 
 def build_briefing(con: Any, filters: Any = None, lang: str = "zh", **kwargs: Any) -> Briefing:
     """:func:`collect` then :func:`assemble` (what the page, the CLI and the exports call)."""
     return assemble(collect(con, filters, **kwargs), lang)
+
+
+_MD_SPECIAL = set("\\`*_{}[]<>#|~$")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown (and Streamlit's ``$`` LaTeX) so data shows as plain text.
+
+    Findings name communities, which are user data: a name such as ``**x**`` or
+    ``[a](javascript:..)`` must show literally when passed to ``st.markdown``.
+    """
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))

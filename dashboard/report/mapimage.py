@@ -56,7 +56,8 @@ class _Projector:
 def _geoms(values: Iterable) -> list:
     out = []
     for v in values:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        if v is None or (not isinstance(v, (bytes, bytearray, memoryview)) and not hasattr(v, "geom_type")
+                         and pd.isna(v)):
             out.append(None)
         elif isinstance(v, (bytes, bytearray, memoryview)):
             out.append(shapely.from_wkb(bytes(v)))
@@ -90,6 +91,7 @@ def draw_coverage_map(
     rooms: pd.DataFrame,
     streets: Iterable | None = None,
     *,
+    street_segments: np.ndarray | None = None,
     size: tuple[int, int] = (1200, 900),
     margin: int = 30,
     supersample: int = 2,
@@ -105,6 +107,9 @@ def draw_coverage_map(
         One row per open room: ``lon``, ``lat``.
     streets
         Optional street lines (WKB or shapely LineStrings, WGS-84).
+    street_segments
+        Optional straight street pieces as an ``(n, 4)`` array of
+        ``lon1, lat1, lon2, lat2`` (fast path for a whole city's network).
     size
         Output size in pixels (width, height).
     margin
@@ -144,6 +149,13 @@ def draw_coverage_map(
             xy = np.asarray(line.coords)
             if len(xy) >= 2:
                 draw.line(proj(xy[:, 0], xy[:, 1]), fill=STREET, width=max(1, supersample))
+    if street_segments is not None and len(street_segments):
+        seg = np.asarray(street_segments, dtype=float)
+        a = proj(seg[:, 0], seg[:, 1])
+        b = proj(seg[:, 2], seg[:, 3])
+        width = max(1, supersample)
+        for p, q in zip(a, b):
+            draw.line((p, q), fill=STREET, width=width)
 
     # community polygons, translucent fill, solid outline
     overlay = Image.new("RGBA", (W, H), (0, 0, 0, 0))

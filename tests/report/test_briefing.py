@@ -106,3 +106,12 @@ def test_no_english_words_in_chinese_briefing(inputs):
 
 def test_fmt_pct():
     assert fmt_pct(0.0) == "0.0%" and fmt_pct(None) == "–" and fmt_pct(float("nan")) == "–"
+
+
+def test_plan_without_useful_site_says_so(inputs):
+    import pandas as pd
+
+    inputs.plan.added = pd.DataFrame(columns=["site_id", "new_households", "new_elderly"])
+    s = assemble(inputs, "en").section("plan")
+    assert s.available and s.chart is None
+    assert s.finding.startswith("None of the candidate sites")
