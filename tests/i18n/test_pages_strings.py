@@ -29,6 +29,8 @@ TEXT_FIRST = {
     "popover", "segmented_control", "pills", "color_picker", "camera_input", "latex",
     "feedback", "chat_input", "badge", "write_stream", "tabs", "dialog",
 }
+# Calls whose first argument is not text (st.page_link's is the page).
+NOT_TEXT_FIRST = {"page_link"}
 # Keyword arguments that are shown (tooltips, placeholders, labels).
 TEXT_KW = {"label", "body", "help", "placeholder", "caption", "text", "title"}
 # Widgets whose options are shown as-is unless a format_func is given.
@@ -116,7 +118,7 @@ def scan_source(src: str, filename: str = "<src>") -> tuple[list[str], list[str]
         if name not in TEXT_FIRST and name not in OPTION_WIDGETS:
             continue
         if name == "write" or name in TEXT_FIRST:
-            candidates = [node.args[0]] if node.args else []
+            candidates = [node.args[0]] if node.args and name not in NOT_TEXT_FIRST else []
             if name == "write":
                 candidates = list(node.args)
             candidates += [v for k, v in kw.items() if k in TEXT_KW]
@@ -173,6 +175,7 @@ def test_scanner_flags_untranslated(src):
     'st.button(t("k"), icon=":material/download:")',
     'CSS = "<style>.x{font-size:2rem}</style>"\nst.markdown(CSS, unsafe_allow_html=True)',
     'st.write(df)',
+    'st.page_link("pages/" + key + ".py", label=t("nav.hotline", lang))',
 ])
 def test_scanner_accepts_translated(src):
     strings, unsafe = scan_source(src)
