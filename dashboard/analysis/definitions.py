@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.i18n import t
 
-__all__ = ["METRICS", "MetricDef", "definitions_table", "get"]
+__all__ = ["METRICS", "MetricDef", "definitions_table", "fmt_delta", "fmt_value", "get"]
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,45 @@ def definitions_table(lang: str) -> pd.DataFrame:
         for m in METRICS
     ]
     return pd.DataFrame(rows)
+
+
+def fmt_value(value: float | int | None, unit: str, lang: str) -> str:
+    """Format a metric value for display in ``lang`` by its unit code.
+
+    Parameters
+    ----------
+    value
+        The number (``None`` / NaN shows as the "no data" word).
+    unit
+        A unit code of :class:`MetricDef` (``minutes``, ``share``, ``per_1k_month`` ...).
+    lang
+        ``"zh"`` or ``"en"``.
+    """
+    from dashboard.i18n import fmt_count
+
+    if value is None or value != value:
+        return t("met.none", lang)
+    v = float(value)
+    if unit == "minutes":
+        return t("met.fmt.min", lang, v=f"{v:.1f}")
+    if unit == "hours":
+        return t("met.fmt.h", lang, v=f"{v:.2f}")
+    if unit == "share":
+        return t("met.fmt.pct", lang, v=f"{v * 100:.1f}")
+    if unit == "per_1k_month":
+        return t("met.fmt.per_1k", lang, v=f"{v:.2f}")
+    if unit == "per_10k_month":
+        return t("met.fmt.per_10k", lang, v=f"{v:.2f}")
+    if unit == "per_month":
+        return t("met.fmt.per_month", lang, v=fmt_count(round(v, 1), lang))
+    if unit == "visits_per_day":
+        return t("met.fmt.visits_per_day", lang, v=f"{v:.2f}")
+    return t("met.fmt.count", lang, v=fmt_count(v, lang))
+
+
+def fmt_delta(change: float | None, unit: str, lang: str) -> str | None:
+    """A signed change for ``st.metric``'s delta (``None`` when there is no change)."""
+    if change is None or change != change:
+        return None
+    sign = "+" if change >= 0 else "−"
+    return sign + fmt_value(abs(change), unit, lang)

@@ -51,6 +51,7 @@ __all__ = [
     "hist_share_within",
     "hotline",
     "offload",
+    "openings",
     "overview_kpis",
     "ticket_summary",
     "waiting",
@@ -536,6 +537,13 @@ OVERVIEW_KPIS: tuple[tuple[str, str], ...] = (
     ("vulnerable_visits_per_month", "groups_staff"),
 )
 """(KPI key, page it links to), in display order."""
+
+
+def openings(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dt.date]:
+    """First days of the months in which communities in scope got their first room (the
+    markers on every time axis), within the date range when one is set."""
+    df = _q(con, "openings", filters)
+    return [_as_date(d) for d in df["month_on"]]
 
 
 def _first_opening(con: duckdb.DuckDBPyConnection, filters: Filters) -> dt.date | None:

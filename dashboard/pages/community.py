@@ -1,0 +1,49 @@
+"""Community profile page: pick one community and see its households, rooms, open days,
+tickets, hotline orders, faults and visits over time."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.analysis import definitions, metrics
+from dashboard.figures import metrics as figs
+from dashboard.i18n import fmt_date, t
+from dashboard.ui import loaders
+from dashboard.ui.filters import sidebar
+from dashboard.ui.state import lang
+from dashboard.ui.tables import show_table
+
+L = lang()
+st.title(t("nav.community", L))
+f = sidebar(L)
+if f is not None:
+    lst = loaders.query("metrics/community_list", districts=list(f.districts) or None, waves=list(f.waves) or None)
+    if lst.empty:
+        st.info(t("met.page.community.none", L))
+    else:
+        names = dict(zip(lst["community_id"], lst["name"].fillna(lst["community_id"])))
+        cid = st.selectbox(t("met.page.community.pick", L), list(names),
+                           format_func=lambda c: f"{names[c]} ({c})", key="met_community")
+        d = loaders.cached_call(metrics.community_profile, cid, f)
+        info = d["info"] or {}
+        row = st.columns(4)
+        row[0].metric(t("met.page.community.households", L), definitions.fmt_value(info.get("households"), "people", L))
+        row[1].metric(t("met.page.community.population", L), definitions.fmt_value(info.get("population"), "people", L))
+        row[2].metric(t("met.page.community.elderly", L), definitions.fmt_value(info.get("elderly"), "people", L))
+        wave = info.get("wave")
+        row[3].metric(t("met.page.community.wave", L), t("met.wave.none", L) if wave in (None, "none") else wave)
+        st.subheader(t("met.page.community.rooms", L))
+        if d["rooms"].empty:
+            st.info(t("met.page.community.no_room", L))
+        else:
+            rooms = d["rooms"].copy()
+            rooms["open_days"] = rooms["open_days"].map(
+                lambda ds: "、".join(t(f"weekday.{x}", L) for x in (ds if ds is not None else [])))
+            rooms["opened_on"] = rooms["opened_on"].map(lambda x: fmt_date(x, L) if x == x and x is not None else "")
+            show_table(rooms[["room_id", "room_name", "opened_on", "open_days", "open_hours", "managers"]],
+                       "community_rooms", L, columns={
+                           "room_id": t("met.col.key", L), "room_name": t("met.col.room", L),
+                           "opened_on": t("met.col.opened_on", L), "open_days": t("met.col.open_days", L),
+                           "open_hours": t("met.col.open_hours", L), "managers": t("met.col.managers", L)})
+        opens = [info["first_opened_on"]] if info.get("first_opened_on") is not None else []
+        st.plotly_chart(figs.community_monthly_figure(d["monthly"], opens, L), key="cm_monthly")

@@ -1,0 +1,54 @@
+"""Waiting-time page: mean, median, P90 and max wait, share within the (adjustable)
+target, no-show and cancellation rates; weekday × hour heatmaps; before/after
+distributions; per hall; and the causal estimate (teammate's effect panel)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import settings
+from dashboard.analysis import definitions, metrics
+from dashboard.figures import metrics as figs
+from dashboard.i18n import t
+from dashboard.ui import loaders
+from dashboard.ui.filters import sidebar
+from dashboard.ui.state import lang
+from dashboard.ui.tables import show_table
+
+L = lang()
+st.title(t("nav.waiting", L))
+f = sidebar(L)
+if f is not None:
+    target = st.number_input(t("met.page.waiting.target", L), min_value=1.0, max_value=120.0,
+                             value=float(settings.TARGETS.wait_target_min), step=1.0, key="met_wait_target")
+    d = loaders.cached_call(metrics.waiting, f, target)
+    s = d["summary"]
+    cols = st.columns(4)
+    for col, key in zip(cols, ("hall_wait_mean_min", "hall_wait_median_min", "hall_wait_p90_min", "hall_wait_max_min")):
+        col.metric(t(f"met.def.{key}.name", L), definitions.fmt_value(s[key.replace("hall_", "")], "minutes", L),
+                   help=t(f"met.def.{key}.text", L))
+    cols = st.columns(4)
+    cols[0].metric(t("met.def.share_within_target.name", L), definitions.fmt_value(s["share_within_target"], "share", L),
+                   help=t("met.def.share_within_target.text", L))
+    cols[1].metric(t("met.def.no_show_rate.name", L), definitions.fmt_value(s["no_show_rate"], "share", L))
+    cols[2].metric(t("met.def.cancel_rate.name", L), definitions.fmt_value(s["cancel_rate"], "share", L))
+    cols[3].metric(t("met.def.hall_tickets.name", L), definitions.fmt_value(s["n_tickets"], "tickets", L))
+    left, right = st.columns(2)
+    left.plotly_chart(figs.heatmap_figure(d["heatmap"], "wait_mean_min", L), key="wait_heat")
+    right.plotly_chart(figs.heatmap_figure(d["heatmap"], "arrivals_per_month", L), key="wait_arr")
+    st.caption(t("met.page.waiting.heat_note", L))
+    st.plotly_chart(figs.before_after_figure(d["before_after"], target, L), key="wait_ba")
+    st.subheader(t("met.page.waiting.per_hall", L))
+    st.plotly_chart(figs.hall_wait_figure(d["per_hall"], target, L), key="wait_hall")
+    cols_map = {"hall_id": t("met.col.key", L), "hall_name": t("met.col.hall", L),
+                "n_tickets": t("met.col.n_tickets", L), "n_served": t("met.col.n_served", L),
+                **{c: t(f"met.def.{c if c.startswith('share') or c.endswith('rate') else 'hall_' + c}.name", L)
+                   for c in ("wait_mean_min", "wait_median_min", "wait_p90_min", "wait_max_min",
+                             "share_within_target", "no_show_rate", "cancel_rate")}}
+    show_table(d["per_hall"], "wait_per_hall", L, columns=cols_map)
+    try:
+        from dashboard.ui.effect_panel import render_effect
+    except ImportError:
+        st.info(t("met.page.effect_missing", L))
+    else:
+        render_effect("hall_wait_mean_min", f, L)
