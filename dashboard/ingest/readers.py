@@ -3,7 +3,7 @@
 Every reader loads one file into the temporary table ``_sc_raw`` of the given DuckDB
 connection, with columns ``c0 .. cN`` (all VARCHAR, file order; the file's own headers
 are returned separately so no user text is ever put into SQL) and rows in file order
-(``rowid + 1`` is the 1-based data row number used in ``rejects``).
+(``rowid - min(rowid) + 1`` is the 1-based data row number used in ``rejects``).
 
 Formats
 -------

@@ -6,6 +6,8 @@ Every test gets its own warehouse under ``tmp_path`` and its own hashing key
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,13 +47,32 @@ def tickets_csv(tmp_path) -> Path:
     return write_text(tmp_path / "tickets.csv", TICKETS_CSV)
 
 
-@pytest.fixture
-def base_db(db, halls_csv, communities_csv) -> Path:
-    """A warehouse holding the halls and communities above."""
+@pytest.fixture(scope="session")
+def _base_template(tmp_path_factory) -> Path:
+    """Built once per session: a warehouse with the halls and communities (no personal data)."""
     from dashboard.ingest import import_files
 
-    import_files("halls", [halls_csv], db=db)
-    import_files("communities", [communities_csv], db=db)
+    d = tmp_path_factory.mktemp("base")
+    old = os.environ.get("SERVICECIRCLE_KEY_FILE")
+    os.environ["SERVICECIRCLE_KEY_FILE"] = str(d / "hash.key")
+    privacy._key.cache_clear()
+    try:
+        db = d / "base.duckdb"
+        import_files("halls", [write_text(d / "halls.csv", HALLS_CSV)], db=db)
+        import_files("communities", [write_text(d / "communities.csv", COMMUNITIES_CSV)], db=db)
+    finally:
+        if old is None:
+            os.environ.pop("SERVICECIRCLE_KEY_FILE", None)
+        else:
+            os.environ["SERVICECIRCLE_KEY_FILE"] = old
+        privacy._key.cache_clear()
+    return db
+
+
+@pytest.fixture
+def base_db(db, _base_template) -> Path:
+    """A warehouse holding the halls and communities of ``ingest_helpers`` (a fresh copy)."""
+    shutil.copyfile(_base_template, db)
     return db
 
 
