@@ -52,6 +52,12 @@ CANONICAL_TABLES: tuple[str, ...] = (
 class DemoExists(RuntimeError):
     """The warehouse already holds data and ``force`` was not given."""
 
+    def __init__(self, db: Path) -> None:
+        super().__init__(
+            f"warehouse {db} already holds data; rebuild with force=True (--force) or use another db"
+        )
+        self.db = db
+
 
 @dataclass
 class DemoCity:
@@ -183,10 +189,7 @@ def build_demo(
     out = Path(out_dir) if out_dir else settings.DEMO_DIR
     raw = out / "raw"
     if not force and _has_data(db_path):
-        raise DemoExists(
-            f"warehouse {db_path} already holds data; rebuild with --force (replaces it) "
-            f"or choose another --db"
-        )
+        raise DemoExists(db_path)
     say = progress or (lambda m, f: None)
     secs: dict[str, float] = {}
 

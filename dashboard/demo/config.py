@@ -198,12 +198,12 @@ class DemoConfig:
 _LUNAN = District("130202", "路南区", rows=7, cols=8, villages=24, offset_km=(0.0, 0.0), halls=4)
 
 SCALES: dict[str, DemoConfig] = {
-    # tests only: a handful of communities, one hall, six months
+    # tests only: a handful of communities, one hall, nine months
     "tiny": DemoConfig(
         scale="tiny",
         districts=(District("130202", "路南区", rows=3, cols=3, villages=4, offset_km=(0.0, 0.0), halls=1),),
         start=dt.date(2024, 1, 1),
-        months=6,
+        months=9,
         first_wave_month=2,
         n_waves=2,
         compound_grid=4,
