@@ -17,7 +17,7 @@ from typing import Any
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
-_AREAS = ("core", "data", "effects", "coverage", "report")
+_AREAS = ("core", "data", "effects", "coverage", "report", "demo")
 
 
 def _load() -> dict[str, dict[str, str]]:
