@@ -254,6 +254,28 @@ def _values_json_sql(spec: TableSpec, hmap: HeaderMap) -> str:
     return f"json_object({', '.join(parts)})" if parts else "NULL"
 
 
+def _unknown_words(con, spec: TableSpec, hmap: HeaderMap) -> list[dict]:
+    """Every unknown category word of the file with its count (also in rows rejected for
+    another reason), and the profile line that would map it."""
+    out = []
+    for f in spec.fields:
+        if f.kind != "category" or f.name not in hmap.columns:
+            continue
+        cell = clean_sql(f"c{hmap.columns[f.name]}")
+        got = con.execute(
+            f"""select r.v, count(*) from (select {cell} as v from {RAW}) r
+                left join _sc_words w on w.vocab = $vocab and w.word = lower(replace(trim(r.v), '\u3000', ''))
+                where r.v is not null and w.code is null group by 1 order by 2 desc, 1""",
+            {"vocab": f.category},
+        ).fetchall()
+        for word, n in got:
+            out.append({
+                "field": f.name, "vocabulary": f.category, "word": word, "count": int(n),
+                "profile_line": profile_line(f.category, word),
+            })
+    return out
+
+
 def _import_one(
     con: duckdb.DuckDBPyConnection,
     spec: TableSpec,
@@ -327,17 +349,8 @@ def _import_one(
     ).fetchall()
     res.reasons = {r: int(n) for r, n in rej}
     res.rejected = sum(res.reasons.values())
-    fields_by_name = {f.name: f for f in spec.fields}
-    words = con.execute(
-        "select _rej.field, _rej.detail, count(*) from _sc_stage "
-        "where _rej.reason = 'unknown_category' group by 1, 2 order by 3 desc, 1, 2"
-    ).fetchall()
-    for fname, word, n in words:
-        vocab = fields_by_name[fname].category or fname
-        res.unknown_words.append(
-            {"field": fname, "vocabulary": vocab, "word": word, "count": int(n), "profile_line": profile_line(vocab, word)}
-        )
-
+    if res.reasons.get("unknown_category"):
+        res.unknown_words = _unknown_words(con, spec, hmap)
     # ---- write: replace changed keys, insert new ones
     report("write", 0.8)
     n_replace = con.execute("select count(*) from _sc_class where _write and _sh is not null").fetchone()[0]
