@@ -442,6 +442,7 @@ def faults(
     by_area["restore_target_h"] = by_area["urban_rural"].map(res_t)
 
     sat = _q(con, "satisfaction_monthly", filters)
+    tot = _q(con, "hotline_totals", filters)
     sat["rate"] = sat["n_satisfied"] / sat["n_callback"].where(sat["n_callback"] > 0)
     hm = _q(con, "hotline_per_1k_month", filters)
     comp = hm[hm["category"] == "complaint"].groupby("month_on", as_index=False).agg(
@@ -452,7 +453,7 @@ def faults(
         "by_area": by_area,
         **{k: (None if v is None or pd.isna(v) else float(v)) for k, v in overall.items() if k != "n_faults"},
         "n_faults": int(overall["n_faults"] or 0),
-        "satisfaction_rate": _ratio(sat["n_satisfied"].sum(), sat["n_callback"].sum()),
+        "satisfaction_rate": _ratio(tot["n_satisfied"].sum(), tot["n_callback"].sum()),
         "satisfaction_monthly": sat[["month_on", "n_callback", "n_satisfied", "rate"]],
         "complaints_per_10k": _ratio(comp["n_complaints"].sum() * 10000.0, comp["households"].sum()),
         "complaints_monthly": comp,

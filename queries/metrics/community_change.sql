@@ -2,13 +2,13 @@
 -- room opening (whole months in the date range), for the hotline page's map.
 -- Grain: one row per community with households > 0 in scope; key community_id.
 -- change = rate_after - rate_before (NULL when either side has no month or the community
--- is not served yet). Source: agg_hotline_day, agg_community.
+-- is not served yet). Source: agg_hotline_month, agg_community.
 -- Params: $date_from, $date_to, $districts, $waves.
 with
 
 months as (
-    select distinct cast(date_trunc('month', day_on) as date) as month_on
-    from agg_hotline_day
+    select distinct month_on
+    from agg_hotline_month
 ),
 
 months_in as (
@@ -35,9 +35,8 @@ unit_months as (
 ),
 
 orders as (
-    select community_id, cast(date_trunc('month', day_on) as date) as month_on,
-        sum(n_orders) as n_orders
-    from agg_hotline_day
+    select community_id, month_on, sum(n_orders) as n_orders
+    from agg_hotline_month
     group by all
 ),
 

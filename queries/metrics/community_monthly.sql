@@ -1,6 +1,6 @@
 -- One community over time: counter tickets, 95598 orders, fault orders and room visits.
 -- Grain: one row per month_on present in any source. Params: $community_id, $date_from,
--- $date_to (months overlapping). Sources: agg_community_ticket_month, agg_hotline_day,
+-- $date_to (months overlapping). Sources: agg_community_ticket_month, agg_hotline_month,
 -- agg_visit_day.
 with
 
@@ -12,10 +12,10 @@ tickets as (
 ),
 
 orders as (
-    select cast(date_trunc('month', day_on) as date) as month_on,
+    select month_on,
         sum(n_orders) as n_hotline,
         sum(n_orders) filter (where category = 'fault_repair') as n_faults
-    from agg_hotline_day
+    from agg_hotline_month
     where community_id = $community_id
     group by all
 ),

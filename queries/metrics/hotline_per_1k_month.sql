@@ -3,13 +3,13 @@
 -- month repeated on each row (do not sum households over categories).
 -- status as in counter_per_1k_month.sql. Orders without a community are left out.
 -- Monthly metric: whole calendar months overlapping the date range.
--- Source: agg_hotline_day, agg_community.
+-- Source: agg_hotline_month, agg_community.
 -- Params: $date_from, $date_to, $districts, $waves.
 with
 
 months as (
-    select distinct cast(date_trunc('month', day_on) as date) as month_on
-    from agg_hotline_day
+    select distinct month_on
+    from agg_hotline_month
 ),
 
 months_in as (
@@ -49,15 +49,15 @@ counts as (
         um.status,
         o.category,
         sum(o.n_orders) as n_orders
-    from agg_hotline_day as o
+    from agg_hotline_month as o
     join unit_months as um
         on um.community_id = o.community_id
-       and um.month_on = date_trunc('month', o.day_on)
+       and um.month_on = o.month_on
     group by all
 ),
 
 categories as (
-    select distinct category from agg_hotline_day
+    select distinct category from agg_hotline_month
 ),
 
 final as (

@@ -41,3 +41,19 @@ from hotline_orders as o
 left join agg_community as c using (community_id)
 where o.category = 'fault_repair'
 order by day_on;
+
+-- agg_hotline_month: grain (community_id, month_on, category); the same counts by month.
+-- Per-household monthly rates and whole months of a range read this (~30x smaller than
+-- the day grain at city scale); the day grain serves the partial months at range ends.
+create or replace table agg_hotline_month as
+select
+    community_id,
+    cast(date_trunc('month', day_on) as date) as month_on,
+    category,
+    sum(n_orders) as n_orders,
+    sum(n_callback) as n_callback,
+    sum(n_satisfied) as n_satisfied,
+    sum(n_dissatisfied) as n_dissatisfied
+from agg_hotline_day
+group by all
+order by month_on;
