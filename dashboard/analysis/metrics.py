@@ -553,22 +553,32 @@ def _first_opening(con: duckdb.DuckDBPyConnection, filters: Filters) -> dt.date 
 
 
 def _kpi_values(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float | None]:
+    """The Overview KPIs over one window (the lean query set: no chart data)."""
     ts = ticket_summary(con, f)
     days = _period_days(f, ts["first_day_on"], ts["last_day_on"])
     months = None if days is None else days / DAYS_PER_MONTH
-    off = offload(con, f)
-    hl = hotline(con, f)
-    fl = faults(con, f)
+    off = set(settings.OFFLOADABLE_TYPES)
+    tm = _q(con, "ticket_monthly", f)
     vis = _q(con, "visits", f)
+    counter = float(tm.loc[tm["service_type"].isin(off), "n_served"].sum())
+    room = float(vis.loc[vis["service_type"].isin(off), "n_visits"].sum())
+    hm = _q(con, "hotline_per_1k_month", f)
+    hm_s = hm.groupby(["month_on", "status"], as_index=False).agg(
+        households=("households", "first"), n_orders=("n_orders", "sum"))
+    tg = settings.TARGETS
+    fm = _q(con, "faults_monthly", f,
+            arrival_urban_min=tg.arrival_urban_min, arrival_rural_min=tg.arrival_rural_min,
+            arrival_remote_min=tg.arrival_remote_min, restore_urban_h=tg.restore_urban_h,
+            restore_rural_h=tg.restore_rural_h)
     n_vul = float(vis.loc[vis["customer_group"].isin(settings.VULNERABLE_GROUPS), "n_visits"].sum())
     return {
         "counter_transactions_per_month": _ratio(ts["n_served"], months),
-        "offload_share": off["share"],
+        "offload_share": _ratio(room, counter + room),
         "hall_wait_mean_min": ts["wait_mean_min"],
         "hall_wait_p90_min": ts["wait_p90_min"],
         "share_within_target": ts["share_within_target"],
-        "hotline_per_1k_households": hl["rate"]["all"],
-        "restoration_hours": fl["restore_mean_h"],
+        "hotline_per_1k_households": _ratio(hm_s["n_orders"].sum() * 1000.0, hm_s["households"].sum()),
+        "restoration_hours": _ratio(fm["sum_restore_h"].sum(), fm["n_restored"].sum()),
         "vulnerable_visits_per_month": _ratio(n_vul, months),
     }
 
