@@ -651,6 +651,13 @@ def network_from_tables(nodes: Mapping[str, Any], edges: Mapping[str, Any], meta
     )
 
 
+def _as_bytes(values: Any) -> np.ndarray:
+    """DuckDB hands blobs back as ``bytearray``; shapely wants ``bytes``."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [bytes(v) for v in values]
+    return out
+
+
 def read_network(con) -> Network | None:
     """Read the stored network through an open connection (``None`` if none is stored)."""
     try:
@@ -666,7 +673,7 @@ def read_network(con) -> Network | None:
     edges = con.execute(warehouse.sql_text("coverage/network_edges")).fetchnumpy()
     return network_from_tables(
         {k: np.asarray(v) for k, v in nodes.items()},
-        {k: np.asarray(v) if k != "geometry_wkb" else np.asarray(v, dtype=object) for k, v in edges.items()},
+        {k: np.asarray(v) if k != "geometry_wkb" else _as_bytes(v) for k, v in edges.items()},
         meta,
     )
 

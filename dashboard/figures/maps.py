@@ -131,7 +131,7 @@ def coverage_map(
                            name=t("cov.map.straight", lang), hoverinfo="skip"))
     if "geometry_wkb" in communities.columns:
         polys = communities["geometry_wkb"].map(
-            lambda b: shapely.from_wkb(b) if isinstance(b, (bytes, bytearray, memoryview)) and len(b) else None)
+            lambda b: shapely.from_wkb(bytes(b)) if isinstance(b, (bytes, bytearray, memoryview)) and len(b) else None)
         for status in ("covered", "uncovered"):
             sel = communities["covered"].astype(bool) if status == "covered" else ~communities["covered"].astype(bool)
             px, py = _polygon_xy(list(polys[sel.to_numpy()]))

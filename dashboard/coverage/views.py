@@ -1,0 +1,82 @@
+"""Page-side assembly for the coverage pages: pure functions on loaded data.
+
+The pages stay thin: they lay out widgets and call these. Everything here is plain
+Python on :class:`~dashboard.coverage.engine.CoverageData` (no Streamlit), so it is
+tested directly and the pages only cache it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numpy as np
+import pandas as pd
+
+from dashboard.coverage.engine import CoverageData, CoverageResult, compute
+
+__all__ = ["community_table", "gaps_table", "map_communities", "rollout_dates", "rollout_series", "street_lines"]
+
+
+def rollout_dates(rooms: pd.DataFrame, max_points: int = 40) -> list[dt.date]:
+    """Dates at which the set of open rooms changes (openings and closings), oldest first.
+
+    With more than ``max_points`` such dates, quarter ends are used instead.
+    """
+    ds = pd.concat([pd.to_datetime(rooms["opened_on"]), pd.to_datetime(rooms["closed_on"])]).dropna()
+    if ds.empty:
+        return [dt.date.today()]
+    days = sorted({d.date() for d in ds})
+    if len(days) > max_points:
+        q = pd.period_range(days[0], days[-1], freq="Q")
+        days = [p.end_time.date() for p in q]
+    return days
+
+
+def rollout_series(data: CoverageData, minutes: float, speed_m_s: float) -> pd.DataFrame:
+    """Coverage share at every roll-out date (``on, share, straight_share, rooms_open``)."""
+    rows = []
+    for d in rollout_dates(data.rooms):
+        r = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=d)
+        rows.append({"on": pd.Timestamp(d), "share": r.totals["share"], "straight_share": r.totals["straight_share"],
+                     "rooms_open": r.totals["rooms_open"]})
+    return pd.DataFrame(rows)
+
+
+def map_communities(data: CoverageData, result: CoverageResult) -> pd.DataFrame:
+    """Community rows for the map: result columns plus the stored polygon."""
+    geo = data.communities[["community_id", "geometry_wkb"]] if "geometry_wkb" in data.communities.columns else None
+    out = result.communities.copy()
+    if geo is not None:
+        out = out.merge(geo, on="community_id", how="left")
+    return out
+
+
+def gaps_table(result: CoverageResult) -> pd.DataFrame:
+    """Uncovered households by community, largest gap first (walk distances in metres)."""
+    c = result.communities
+    g = c[c["households_uncovered"] > 0].copy()
+    g["walk_m"] = g["walk_m"].astype(float).replace([np.inf], np.nan).round(0)
+    g["straight_m"] = g["straight_m"].astype(float).replace([np.inf], np.nan).round(0)
+    cols = ["community_id", "name", "district", "households", "households_uncovered", "walk_m", "straight_m"]
+    g = g.reindex(columns=cols)
+    return g.sort_values(["households_uncovered", "community_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def community_table(result: CoverageResult) -> pd.DataFrame:
+    """Every community with its coverage (for downloads)."""
+    c = result.communities.copy()
+    for k in ("walk_m", "straight_m"):
+        c[k] = c[k].astype(float).replace([np.inf], np.nan).round(1)
+    cols = ["community_id", "name", "district", "households", "households_covered", "households_uncovered",
+            "elderly_covered", "walk_m", "straight_m", "nearest_room_id"]
+    return c.reindex(columns=cols)
+
+
+def street_lines(data: CoverageData, max_edges: int = 150_000) -> tuple[np.ndarray, np.ndarray]:
+    """Street coordinates for the map's street layer (evenly thinned beyond ``max_edges``)."""
+    from dashboard.figures.maps import street_xy
+
+    geoms = data.network.geoms_lonlat()
+    if len(geoms) > max_edges:
+        geoms = geoms[:: int(np.ceil(len(geoms) / max_edges))]
+    return street_xy(geoms)
+

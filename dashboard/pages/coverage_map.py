@@ -1,0 +1,119 @@
+"""Walking coverage map (五分钟服务圈): who lives within the walk of an open room.
+
+Settings (minutes, speed) and a date slider that replays the roll-out; the offline map
+(streets, community polygons by coverage, rooms, halls, walking areas); the coverage
+KPIs beside the straight-line answer; the uncovered households by community.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import shapely
+import streamlit as st
+
+from dashboard import settings, warehouse
+from dashboard.coverage import engine, views
+from dashboard.coverage.network import NetworkError
+from dashboard.figures import maps
+from dashboard.i18n import fmt_count, fmt_date, t
+from dashboard.ui.state import db, lang
+from dashboard.ui.tables import show_table
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _data(path: str, version: tuple) -> engine.CoverageData:
+    return engine.load_data(path)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _series(path: str, version: tuple, minutes: float, speed: float):
+    return views.rollout_series(_data(path, version), minutes, speed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date) -> bytes | None:
+    data = _data(path, version)
+    area = engine.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on))
+    return None if area is None else shapely.to_wkb(area)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _streets(path: str, version: tuple):
+    return views.street_lines(_data(path, version))
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{v:.1%}"
+
+
+L = lang()
+st.title(t("cov.page.title", L))
+st.caption(t("cov.page.intro", L))
+
+path = str(db())
+version = warehouse.data_version(path)
+if version is None:
+    st.info(t("app.no_warehouse", L, path=path))
+    st.stop()
+try:
+    data = _data(path, version)
+except NetworkError:
+    st.warning(t("cov.no_network", L))
+    st.stop()
+if data.communities.empty:
+    st.info(t("cov.no_communities", L))
+    st.stop()
+
+with st.sidebar:
+    st.subheader(t("cov.settings", L))
+    minutes = float(st.number_input(t("cov.minutes", L), 1.0, 30.0, settings.WALK_MINUTES, 1.0, key="cov_minutes"))
+    speed = float(st.number_input(t("cov.speed", L), 0.3, 2.0, settings.WALK_SPEED_M_S, 0.1,
+                                  help=t("cov.speed_help", L), key="cov_speed"))
+    st.caption(t("cov.limit", L, m=f"{settings.walk_limit_m(minutes, speed):.0f}"))
+    show_streets = st.toggle(t("cov.show_streets", L), value=True, key="cov_streets")
+    show_area = st.toggle(t("cov.show_area", L), value=True, key="cov_area")
+    basemap = st.toggle(t("cov.basemap", L), value=False, key="cov_basemap")
+
+dates = views.rollout_dates(data.rooms)
+today = dt.date.today()
+if dates[-1] < today:
+    dates = [*dates, today]
+on = st.select_slider(t("cov.date", L), options=dates, value=dates[-1], format_func=lambda d: fmt_date(d, L),
+                      help=t("cov.date_help", L), key="cov_on")
+
+result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on)
+tot = result.totals
+cols = st.columns(6)
+cols[0].metric(t("cov.kpi.share", L), _pct(tot["share"]))
+cols[1].metric(t("cov.kpi.population", L), _pct(tot["population_share"]))
+cols[2].metric(t("cov.kpi.elderly", L), _pct(tot["elderly_share"]))
+cols[3].metric(t("cov.kpi.straight", L), _pct(tot["straight_share"]), help=t("cov.kpi.straight_help", L))
+cols[4].metric(t("cov.kpi.rooms", L), fmt_count(tot["rooms_open"], L))
+cols[5].metric(t("cov.kpi.uncovered", L), fmt_count(tot["households_uncovered"], L))
+
+area = None
+if show_area:
+    wkb = _area(path, version, minutes, speed, on)
+    area = shapely.from_wkb(wkb) if wkb is not None else None
+fig = maps.coverage_map(
+    communities=views.map_communities(data, result), rooms=result.open_rooms, lang=L,
+    streets=_streets(path, version) if show_streets else None, halls=data.halls, area=area, basemap=basemap,
+)
+st.plotly_chart(fig, width="stretch", key="cov_map")
+
+st.plotly_chart(maps.growth_chart(_series(path, version, minutes, speed), L, marker_date=on), width="stretch",
+                key="cov_growth")
+
+st.subheader(t("cov.gaps.title", L))
+gaps = views.gaps_table(result)
+if gaps.empty:
+    st.success(t("cov.gaps.none", L))
+else:
+    st.plotly_chart(maps.uncovered_bar(result.communities, L), width="stretch", key="cov_gap_bar")
+    show_table(gaps, "cov_gaps", L, file_stem="coverage_gaps", columns={
+        "community_id": t("cov.col.community_id", L), "name": t("cov.col.community", L),
+        "district": t("cov.col.district", L), "households": t("cov.col.households", L),
+        "households_uncovered": t("cov.col.households_uncovered", L), "walk_m": t("cov.col.walk_m", L),
+        "straight_m": t("cov.col.straight_m", L),
+    })

@@ -1,0 +1,193 @@
+"""Room planner (选址规划): suggest K new rooms, try what-ifs, schedule open days, export.
+
+Greedy maximum coverage with the exact MILP check and its optimality gap; what-if
+add / move / close with the coverage change at once; the open-day schedule with its
+weekly timetable and the printable notice board (公示牌); CSV and GeoJSON downloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import settings, warehouse
+from dashboard.coverage import engine, planner, schedule
+from dashboard.coverage.network import NetworkError
+from dashboard.figures import maps
+from dashboard.i18n import t
+from dashboard.report.tables import safe_filename, to_csv_bytes
+from dashboard.ui.state import db, lang
+from dashboard.ui.tables import show_table
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _data(path: str, version: tuple) -> engine.CoverageData:
+    return engine.load_data(path)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _plan(path: str, version: tuple, k: int, minutes: float, speed: float, weight: float,
+          cand_key: str, _cands: pd.DataFrame | None) -> planner.PlanResult:
+    return planner.plan(_data(path, version), k=k, candidates=_cands, minutes=minutes, speed_m_s=speed,
+                        elderly_weight=weight)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _managers(path: str, version: tuple) -> pd.DataFrame:
+    con = warehouse.connect_read(path)
+    try:
+        return warehouse.query(con, "coverage/managers")
+    finally:
+        con.close()
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{v:.1%}"
+
+
+L = lang()
+st.title(t("cov.plan.title", L))
+st.caption(t("cov.plan.intro", L))
+
+path = str(db())
+version = warehouse.data_version(path)
+if version is None:
+    st.info(t("app.no_warehouse", L, path=path))
+    st.stop()
+try:
+    data = _data(path, version)
+except NetworkError:
+    st.warning(t("cov.no_network", L))
+    st.stop()
+
+with st.sidebar:
+    st.subheader(t("cov.settings", L))
+    minutes = float(st.number_input(t("cov.minutes", L), 1.0, 30.0, settings.WALK_MINUTES, 1.0, key="plan_minutes"))
+    speed = float(st.number_input(t("cov.speed", L), 0.3, 2.0, settings.WALK_SPEED_M_S, 0.1,
+                                  help=t("cov.speed_help", L), key="plan_speed"))
+
+c1, c2 = st.columns(2)
+k = int(c1.number_input(t("cov.plan.k", L), 1, 50, 5, 1, key="plan_k"))
+weight = float(c2.number_input(t("cov.plan.elderly_weight", L), 0.0, 10.0, 0.0, 0.5,
+                               help=t("cov.plan.elderly_help", L), key="plan_weight"))
+up = st.file_uploader(t("cov.plan.candidates", L), type=["csv", "xlsx", "geojson", "json", "gpkg"],
+                      help=t("cov.plan.candidates_help", L), key="plan_upload")
+crs = st.selectbox(t("cov.plan.crs", L), ["wgs84", "gcj02", "bd09"], key="plan_crs")
+cands = None
+cand_key = "network"
+if up is not None:
+    raw = up.getvalue()
+    try:
+        cands = planner.read_candidates(raw, filename=up.name, crs=crs)
+        cand_key = hashlib.sha256(raw).hexdigest() + crs
+    except planner.PlanError as exc:
+        st.error(t("cov.plan.bad_file", L, msg=str(exc)))
+
+with st.spinner(t("cov.plan.run", L)):
+    res = _plan(path, version, k, minutes, speed, weight, cand_key, cands)
+m = st.columns(3)
+m[0].metric(t("cov.plan.before", L), _pct(res.share_before))
+m[1].metric(t("cov.plan.after", L), _pct(res.share_after))
+m[2].metric(t("cov.plan.gap", L), _pct(res.optimality_gap) if res.optimality_gap is not None else
+            t("cov.plan.gap_na", L), help=t("cov.plan.gap_help", L))
+st.caption(t("cov.plan.candidates_n", L, n=res.n_candidates))
+
+st.subheader(t("cov.plan.added", L))
+if res.added.empty:
+    st.info(t("cov.plan.none", L))
+else:
+    show_table(res.added[["site_id", "name", "lon", "lat", "new_households", "new_elderly"]], "plan_added", L,
+               file_stem="plan_sites", columns={
+                   "site_id": t("cov.col.site_id", L), "name": t("cov.col.name", L), "lon": t("cov.col.lon", L),
+                   "lat": t("cov.col.lat", L), "new_households": t("cov.col.new_households", L),
+                   "new_elderly": t("cov.col.new_elderly", L)})
+
+# ---------------------------------------------------------------- what-if
+st.subheader(t("cov.whatif.title", L))
+open_ids = list(res.before.open_rooms["room_id"])
+w1, w2 = st.columns(2)
+close = w1.multiselect(t("cov.whatif.close", L), open_ids, key="wi_close")
+add_suggested = w2.checkbox(t("cov.whatif.add_suggested", L), value=True, key="wi_add")
+none = t("cov.whatif.none", L)
+w3, w4, w5 = st.columns(3)
+move_id = w3.selectbox(t("cov.whatif.move", L), [none, *open_ids], key="wi_move")
+rooms_ix = data.rooms.set_index("room_id")
+lon0 = float(rooms_ix.loc[move_id, "lon"]) if move_id != none else float(data.network.node_lon.mean())
+lat0 = float(rooms_ix.loc[move_id, "lat"]) if move_id != none else float(data.network.node_lat.mean())
+move_lon = w4.number_input(t("cov.whatif.move_lon", L), value=lon0, format="%.6f", key=f"wi_mlon_{move_id}")
+move_lat = w5.number_input(t("cov.whatif.move_lat", L), value=lat0, format="%.6f", key=f"wi_mlat_{move_id}")
+a1, a2 = st.columns(2)
+add_lon = a1.number_input(t("cov.whatif.add_lon", L), value=None, format="%.6f", key="wi_alon")
+add_lat = a2.number_input(t("cov.whatif.add_lat", L), value=None, format="%.6f", key="wi_alat")
+
+adds = []
+if add_suggested and not res.added.empty:
+    adds.append(res.added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
+if add_lon is not None and add_lat is not None:
+    adds.append(pd.DataFrame({"room_id": ["NEW1"], "name": [t("cov.whatif.new_room", L, i=1)],
+                              "lon": [float(add_lon)], "lat": [float(add_lat)]}))
+add_df = pd.concat(adds, ignore_index=True) if adds else None
+move = {move_id: (float(move_lon), float(move_lat))} if move_id != none else None
+wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, add=add_df, close=[c for c in close if c != move_id],
+                     move=move)
+delta = (wi.totals["share"] or 0.0) - (res.share_before or 0.0)
+st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=t("cov.whatif.delta", L, d=f"{delta * 100:+.1f}"))
+
+rooms_map = wi.open_rooms.copy()
+if move:
+    rooms_map.loc[rooms_map["room_id"] == move_id, "status"] = "moved"
+closed_rows = data.rooms[data.rooms["room_id"].isin(close)].assign(status="closed")
+fig = maps.coverage_map(
+    communities=wi.communities.merge(data.communities[["community_id", "geometry_wkb"]], on="community_id", how="left"),
+    rooms=pd.concat([rooms_map, closed_rows], ignore_index=True), lang=L, halls=data.halls,
+    title=t("cov.plan.map", L))
+st.plotly_chart(fig, width="stretch", key="plan_map")
+
+# ---------------------------------------------------------------- schedule
+st.subheader(t("cov.sched.title", L))
+st.caption(t("cov.sched.intro", L))
+s1, s2 = st.columns(2)
+days_per_room = int(s1.number_input(t("cov.sched.days_per_room", L), 1, 3, 1, 1, key="sched_days"))
+weekend_share = float(s2.slider(t("cov.sched.weekend_share", L), 0.0, 0.5, 0.2, 0.05, key="sched_weekend"))
+sched_rooms = rooms_map.copy()
+if sched_rooms.empty:
+    st.info(t("cov.sched.no_rooms", L))
+    sched = None
+else:
+    mgr = _managers(path, version)
+    mgr = mgr[mgr["room_id"].isin(sched_rooms["room_id"])]
+    missing = sched_rooms[~sched_rooms["room_id"].isin(mgr["room_id"])]
+    if len(missing):
+        st.caption(t("cov.sched.inferred", L))
+        mgr = pd.concat([mgr, schedule.infer_managers(missing, data.halls)], ignore_index=True)
+    hh = schedule.room_households(sched_rooms, data.communities)
+    limit = settings.walk_limit_m(minutes, speed)
+    sched = schedule.propose_schedule(sched_rooms, mgr, hh, neighbour_m=2 * limit, weekend_share=weekend_share,
+                                      days_per_room=days_per_room)
+    problems = schedule.check_schedule(sched, mgr, schedule.neighbours(sched_rooms, 2 * limit), weekend_share)
+    if problems:
+        st.warning(t("cov.sched.problems", L))
+        st.text("\n".join(problems))
+    else:
+        st.success(t("cov.sched.ok", L))
+    st.markdown(f"**{t('cov.sched.timetable', L)}**")
+    show_table(schedule.timetable(sched, L), "sched_table", L, file_stem="open_days")
+    st.markdown(f"**{t('cov.sched.notice', L)}**")
+    notice = schedule.notice_text(sched, sched_rooms.assign(community_id=sched_rooms.get("community_id")),
+                                  data.communities, "zh")
+    st.code(notice, language=None)
+
+# ---------------------------------------------------------------- export
+st.subheader(t("cov.export.title", L))
+table = planner.plan_table(wi, sched, added=res.added, closed=close)
+e1, e2, e3 = st.columns(3)
+e1.download_button(t("cov.export.csv", L), to_csv_bytes(table), file_name=safe_filename("plan", "csv"),
+                   mime="text/csv", key="plan_csv", on_click="ignore")
+e2.download_button(t("cov.export.geojson", L), planner.plan_geojson(table).encode("utf-8"),
+                   file_name=safe_filename("plan", "geojson"), mime="application/geo+json", key="plan_geojson",
+                   on_click="ignore")
+if sched is not None:
+    e3.download_button(t("cov.export.notice", L), notice.encode("utf-8"), file_name=safe_filename("notice", "txt"),
+                       mime="text/plain", key="plan_notice", on_click="ignore")
