@@ -281,6 +281,7 @@ def write_exports(
 
     con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": True})
     try:
+        _lookup(con, "lu_comm", geo.communities["community_id"])
         _write_tickets(cfg, geo, tickets, con, raw_dir, w)
         _write_hotline(geo, hotline, con, raw_dir, w)
         _write_visits(geo, roll, visits, con, raw_dir, w)
@@ -319,84 +320,94 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
     served = outcome == 0
     started_s = np.where(served, called_s + t["walk_s"].to_numpy(), -1)
     finished_s = np.where(served, started_s + t["service_s"].to_numpy(), -1)
-    types = np.array(TICKET_TYPES)[t["type"].to_numpy()]
-    letter = np.array([_TICKET_LETTER.get(x, "B") for x in TICKET_TYPES])[t["type"].to_numpy()]
+    letters = ("A", "B", "C")
+    letter = np.array([letters.index(_TICKET_LETTER.get(x, "B")) for x in TICKET_TYPES], dtype=np.int64)[
+        t["type"].to_numpy()]
     hd = t["hall_idx"].to_numpy().astype(np.int64) * 100_000 + t["day_idx"].to_numpy()
+    issued_at = _ts(dates, t["issued_s"].to_numpy())
+    def cat(codes: np.ndarray, labels) -> pd.Categorical:
+        return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(labels))
+
     frame = pd.DataFrame({
-        "hall_idx": t["hall_idx"].to_numpy().astype(np.int64),
-        "issued_at": _ts(dates, t["issued_s"].to_numpy()),
+        "hall": cat(t["hall_idx"].to_numpy(), geo.halls["hall_id"]),
+        "issued_at": issued_at,
         "called_at": _ts(dates, called_s),
         "started_at": _ts(dates, started_s),
         "finished_at": _ts(dates, finished_s),
-        "type": t["type"].to_numpy().astype(np.int64),
+        "type": cat(t["type"].to_numpy(), [TICKET_WORDS[x] for x in TICKET_TYPES]),
         "counter": t["counter"].to_numpy() + 1,
-        "outcome": outcome.astype(np.int64),
+        "outcome": cat(outcome, ["已办结", "过号", "取消"]),
         "customer_no": customer_numbers(t["comm_idx"].to_numpy(), t["customer_idx"].to_numpy()),
-        "comm_idx": t["comm_idx"].to_numpy().astype(np.int64),
-        "appointment": t["appointment"].to_numpy(),
+        "comm": cat(t["comm_idx"].to_numpy(), geo.communities["community_id"]),
+        "appointment": cat(t["appointment"].to_numpy().astype(np.int64), ["否", "是"]),
+        "letter": cat(letter, letters),
+        "year": issued_at.astype("datetime64[Y]").astype(np.int64) + 1970,
     })
     # per hall-day sequence (流水号) and per hall-day-letter ticket number (排队号)
     frame["seq"] = frame.groupby(hd, sort=False).cumcount().to_numpy() + 1
-    frame["no"] = pd.Series(letter).groupby([hd, letter], sort=False).cumcount().to_numpy() + 1
-    frame["letter"] = letter
+    frame["no"] = frame.groupby([hd, letter], sort=False).cumcount().to_numpy() + 1
     frame["rn"] = np.arange(len(frame), dtype=np.int64)
     con.register("tk", frame)
-    _lookup(con, "lu_hall", geo.halls["hall_id"])
-    _lookup(con, "lu_comm", geo.communities["community_id"])
-    _lookup(con, "lu_type", [TICKET_WORDS[x] for x in TICKET_TYPES])
-    _lookup(con, "lu_out", ["已办结", "过号", "取消"])
     assert OUTCOME_NO_SHOW == 1 and OUTCOME_CANCELLED == 2
+    # a pure projection of the frame (categoricals arrive as ENUMs: no join, no sort),
+    # so the rows keep their order
     con.execute("""
-        create or replace table tk_out as
+        create or replace view tk_out as
         select
-            tk.rn,
-            h.v || strftime(tk.issued_at, '%Y%m%d') || lpad(tk.seq::varchar, 4, '0') as "流水号",
-            h.v as "营业厅编号",
-            tk.letter || lpad(tk.no::varchar, 3, '0') as "排队号",
-            ty.v as "业务名称",
-            tk.issued_at as "取号时间",
-            tk.called_at as "叫号时间",
-            tk.started_at as "开始办理时间",
-            tk.finished_at as "办结时间",
-            case when tk.counter > 0 then tk.counter::varchar end as "窗口号",
-            o.v as "状态",
-            tk.customer_no::varchar as "户号",
-            c.v as "所属社区",
-            case when tk.appointment then '是' else '否' end as "是否预约"
+            rn,
+            year,
+            hall::varchar || strftime(issued_at, '%Y%m%d') || lpad(seq::varchar, 4, '0') as "流水号",
+            hall::varchar as "营业厅编号",
+            letter::varchar || lpad(no::varchar, 3, '0') as "排队号",
+            type::varchar as "业务名称",
+            issued_at as "取号时间",
+            called_at as "叫号时间",
+            started_at as "开始办理时间",
+            finished_at as "办结时间",
+            case when counter > 0 then counter::varchar end as "窗口号",
+            outcome::varchar as "状态",
+            customer_no::varchar as "户号",
+            comm::varchar as "所属社区",
+            appointment::varchar as "是否预约"
         from tk
-        join lu_hall h on h.i = tk.hall_idx
-        join lu_type ty on ty.i = tk.type
-        join lu_out o on o.i = tk.outcome
-        join lu_comm c on c.i = tk.comm_idx
     """)
-    con.unregister("tk")
-    n = int(con.execute("select count(*) from tk_out").fetchone()[0])
-    years = [int(y) for (y,) in con.execute('select distinct year("取号时间") from tk_out order by 1').fetchall()]
+    n = len(frame)
+    years = sorted(set(frame["year"].unique().tolist()))
     # messy rows, appended to the last year's file: a copy of a served ticket called
     # 5 minutes before it was issued, a copy at an unknown hall, and an exact duplicate
     mid = n // 2
+    first_served = int(np.flatnonzero((outcome == 0) & (np.arange(n) >= mid))[0])
     con.execute("""
         create or replace table tk_messy as
-        select * replace (
+        select 1 as _k, * replace (
             "流水号" || 'X1' as "流水号",
             "取号时间" - interval 5 minute as "叫号时间")
-        from tk_out where rn = (select min(rn) from tk_out where "状态" = '已办结' and rn >= $m)
+        from tk_out where rn = $s
         union all
-        select * replace ("流水号" || 'X2' as "流水号", 'YYT999999' as "营业厅编号")
+        select 2 as _k, * replace ("流水号" || 'X2' as "流水号", 'YYT999999' as "营业厅编号")
         from tk_out where rn = $m + 1
         union all
-        select * from tk_out where rn = $m + 2
-    """, {"m": mid})
+        select 3 as _k, * from tk_out where rn = $m + 2
+    """, {"m": mid, "s": first_served})
     paths = []
     for y in years:
         path = raw_dir / FILES["tickets"][0].format(year=y)
-        extra = " union all select *, 1 as _k from tk_messy" if y == years[-1] else ""
         con.execute(
-            f"copy (select * exclude (rn, _k) from (select *, 0 as _k from tk_out where year(\"取号时间\") = {int(y)}{extra}) "
-            f"order by rn, _k, \"流水号\") to '{_sql_path(path)}' (header, delimiter ',')"
+            f"copy (select * exclude (rn, year) from tk_out where year = {int(y)}) "
+            f"to '{_sql_path(path)}' (header, delimiter ',')"
         )
+        if y == years[-1]:
+            tmp = path.with_suffix(".part")
+            con.execute(
+                f"copy (select * exclude (_k, rn, year) from tk_messy order by _k) "
+                f"to '{_sql_path(tmp)}' (header false, delimiter ',')"
+            )
+            with open(path, "ab") as fh:
+                fh.write(tmp.read_bytes())
+            tmp.unlink()
         paths.append(path)
-    con.execute("drop table tk_out; drop table tk_messy")
+    con.execute("drop view tk_out; drop table tk_messy")
+    con.unregister("tk")
     w.files["tickets"] = paths
     w.generated["tickets"] = n
     w.planted["tickets"] = {"rejected": 2, "duplicates": 1, "rows": 3}

@@ -228,15 +228,21 @@ def simulate_queue(
     busy = (frame["walk_s"].to_numpy()[idx] + frame["service_s"].to_numpy()[idx]).astype(np.int64)
     busy = np.where(frame["no_show"].to_numpy()[idx], 60, busy)
     patience = frame["patience_s"].to_numpy()[idx]
-    # hall-day groups
-    key = hall.astype(np.int64) * 100_000 + day
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.array([], dtype=np.int64)
-    bounds = np.r_[starts, len(key)].tolist()
-    g_cnt = counters[hall[starts]].tolist() if len(key) else []
-    g_open = np.where(days["dow"].to_numpy()[day[starts]] >= 5, OPEN_WE_S, OPEN_WD_S).tolist() if len(key) else []
-    called_l = _queue_loop(bounds, g_cnt, g_open, issued.tolist(), busy.tolist(), patience.tolist())
-    called_a = np.array([c for c, _ in called_l], dtype=np.int64) if called_l else np.zeros(0, np.int64)
-    counter_a = np.array([k for _, k in called_l], dtype=np.int64) if called_l else np.zeros(0, np.int64)
+    weekend = days["dow"].to_numpy() >= 5
+    called_a = np.full(len(idx), -1, dtype=np.int64)
+    counter_a = np.full(len(idx), -1, dtype=np.int64)
+    # one hall at a time keeps the Python lists small (the city has ~20M tickets)
+    hall_bounds = np.flatnonzero(np.r_[True, hall[1:] != hall[:-1], True]) if len(idx) else np.array([0])
+    for a, b in zip(hall_bounds[:-1].tolist(), hall_bounds[1:].tolist()):
+        d = day[a:b]
+        starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+        bounds = np.r_[starts, b - a].tolist()
+        g_open = np.where(weekend[d[starts]], OPEN_WE_S, OPEN_WD_S).tolist()
+        g_cnt = [int(counters[hall[a]])] * len(starts)
+        c_l, k_l = _queue_loop(bounds, g_cnt, g_open, issued[a:b].tolist(), busy[a:b].tolist(),
+                               patience[a:b].tolist())
+        called_a[a:b] = c_l
+        counter_a[a:b] = k_l
     called = np.full(n, -1, dtype=np.int64)
     counter = np.full(n, -1, dtype=np.int64)
     outcome = np.full(n, -1, dtype=np.int8)
@@ -251,14 +257,15 @@ def simulate_queue(
 def _queue_loop(
     bounds: list[int], n_counters: list[int], open_s: list[int],
     issued: list[int], busy: list[int], patience: list[int],
-) -> list[tuple[int, int]]:
+) -> tuple[list[int], list[int]]:
     """FCFS with c counters per group; a heap of (free at, counter) per group.
 
     A ticket is called when the earliest-free counter is free (ties: lowest counter);
     if that is later than its patience allows it leaves uncalled (-1, -1).
+    Returns the call times and counters, in ticket order.
     """
-    out: list[tuple[int, int]] = []
-    append = out.append
+    called = [-1] * len(issued)
+    counter = [-1] * len(issued)
     replace = heapq.heapreplace
     for g in range(len(bounds) - 1):
         o = open_s[g]
@@ -268,8 +275,8 @@ def _queue_loop(
             a = issued[i]
             start = a if a > free_at else free_at
             if start - a > patience[i]:
-                append((-1, -1))
                 continue
             replace(heap, (start + busy[i], k))
-            append((start, k))
-    return out
+            called[i] = start
+            counter[i] = k
+    return called, counter
