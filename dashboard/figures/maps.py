@@ -193,6 +193,11 @@ def coverage_map(
         kind = tr.pop("kind", None)
         if basemap:
             x, y = tr.pop("x"), tr.pop("y")
+            # map markers take no outline or plotly symbol; map lines take no dash
+            if "marker" in tr:
+                tr["marker"] = {k: v for k, v in tr["marker"].items() if k not in ("line", "symbol")}
+            if "line" in tr:
+                tr["line"] = {k: v for k, v in tr["line"].items() if k != "dash"}
             fig.add_trace(go.Scattermap(lon=x, lat=y, **tr))
         elif kind == "gl":
             fig.add_trace(go.Scattergl(**tr))
