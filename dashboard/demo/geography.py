@@ -76,12 +76,15 @@ class Geography:
     buildings
         Compound gates and residential buildings: ``building_id, community_id, kind,
         households, population, elderly, x, y``.
+    rivers
+        One row per district: ``district, y_south, y_north`` (the river strip).
     """
 
     communities: pd.DataFrame
     halls: pd.DataFrame
     edges: pd.DataFrame
     buildings: pd.DataFrame
+    rivers: pd.DataFrame
 
 
 def to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -327,6 +330,7 @@ def _district(
         halls.append({"x": c["x"] - B / 2.0 + 15.0, "y": c["y"] - B / 2.0 + 15.0,
                       "street": _STREETS[(h * 5 + int(d.code[-2:])) % len(_STREETS)]})
     lattice = [lat_xy(a, b) for a, b in cand]
+    halls.append({"river": (y_bank, y_bank + W)})
     return comms, blds, halls, lattice
 
 
@@ -355,8 +359,11 @@ def build_geography(cfg: DemoConfig, rng: np.random.Generator) -> Geography:
     all_b: list[dict] = []
     all_h: list[dict] = []
     lattices: list[list[tuple[float, float]]] = []
+    rivers: list[dict] = []
     for d in cfg.districts:
         comms, blds, halls, lattice = _district(cfg, d, rng, net, urban_names, village_names)
+        y_s, y_n = halls.pop()["river"]
+        rivers.append({"district": d.name, "y_south": y_s, "y_north": y_n})
         base = len(all_c)
         seq: dict[int, int] = {}
         for c in comms:
@@ -438,4 +445,5 @@ def build_geography(cfg: DemoConfig, rng: np.random.Generator) -> Geography:
         "x": b["x"].to_numpy(),
         "y": b["y"].to_numpy(),
     })
-    return Geography(communities=communities, halls=halls, edges=net.frame(), buildings=buildings)
+    return Geography(communities=communities, halls=halls, edges=net.frame(), buildings=buildings,
+                     rivers=pd.DataFrame(rivers))
