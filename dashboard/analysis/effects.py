@@ -30,8 +30,12 @@ little diluted). Communities served before the first month of the window have no
 pre-opening months and are left out; communities first served after the window are
 never-treated within it. Count outcomes are balanced panels (0 in a month without
 events); mean outcomes (waits, restoration times) have no value in a month without
-events and are estimated on the unbalanced panel (diff-diff's
-``allow_unbalanced_panel``, R's ``allow_unbalanced_panel=TRUE``).
+events. When at least 90 % of the communities are observed every month, the others
+are left out and the panel estimator runs on the balanced rest (within-community
+differencing); otherwise every community-month is kept and estimated on the unbalanced
+panel (diff-diff's ``allow_unbalanced_panel``, R's ``allow_unbalanced_panel=TRUE``: the
+repeated-cross-section estimator, valid when the months without a value are not related
+to the outcome's own changes).
 
 When the data cannot support an estimate (no data, too few months, too few served
 communities, too few comparison communities, no estimable group-time cell) the result
@@ -66,6 +70,8 @@ __all__ = [
     "OutcomeSpec",
     "estimate",
     "estimate_panel",
+    "fmt_num",
+    "fmt_pct",
 ]
 
 METHOD = "callaway_santanna_dr_not_yet_treated"
@@ -78,6 +84,10 @@ MIN_TREATED = 5
 MIN_CONTROL = 5
 """Fewest comparison communities (never served, or served later than the first wave)."""
 ALPHA = 0.05
+BALANCE_SHARE = 0.9
+"""A mean outcome's panel with gaps is cut to the communities observed every month when
+they are at least this share (within-community differencing: more precise and faster);
+below it the unbalanced-panel route keeps every community-month."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +278,9 @@ def estimate_panel(
 
     n_months = int(data["t"].max())
     res.n_months = n_months
+    data, n_dropped = _balance(data, n_months)
+    if n_dropped:
+        res.notes.append(f"{n_dropped} communities with months without a value left out (balanced panel)")
     units = data.drop_duplicates("community_id")[["community_id", "g"]]
     treated_g = units.loc[units["g"] > 0, "g"]
     res.n_treated = int(treated_g.size)
@@ -289,7 +302,7 @@ def estimate_panel(
     except (ValueError, np.linalg.LinAlgError) as exc:  # no estimable cell at all
         res.notes = [str(exc).splitlines()[0][:300]]
         return _refuse(res, "no_estimate")
-    res.notes = notes
+    res.notes = res.notes + notes
     if not math.isfinite(att):
         return _refuse(res, "no_estimate")
     res.att = att
@@ -359,6 +372,17 @@ def _prepare(panel: pd.DataFrame) -> pd.DataFrame:
     # served at or before the first month: no pre-opening months, cannot be used
     df = df[(df["g"] == 0) | (df["g"] > 1)]
     return df.reset_index(drop=True)
+
+
+def _balance(data: pd.DataFrame, n_months: int) -> tuple[pd.DataFrame, int]:
+    """Keep only the communities observed every month when they are at least
+    :data:`BALANCE_SHARE` of all; otherwise keep everything (unbalanced route)."""
+    per = data.groupby("community_id")["t"].nunique()
+    complete = per.index[per == n_months]
+    n_drop = int(len(per) - len(complete))
+    if n_drop == 0 or len(complete) < BALANCE_SHARE * len(per):
+        return data, 0
+    return data[data["community_id"].isin(complete)].reset_index(drop=True), n_drop
 
 
 def _fit(data: pd.DataFrame) -> tuple[Any, list[str]]:

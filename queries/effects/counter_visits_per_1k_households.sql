@@ -4,6 +4,7 @@
 -- Grain: one row per (community, month); key (community_id, month_on). Balanced:
 -- months without tickets count 0. Input to dashboard.analysis.effects.
 --
+-- Reads the rollup eff_ticket_cell (queries/rollups/11_effect_cells.sql).
 -- Outcome y = tickets whose community_id is the community, issued in the month (any
 -- outcome: served, no-show, cancelled: each is a trip to the hall), * 1000 / households.
 -- Tickets without community_id cannot be placed and are not counted.
@@ -18,12 +19,11 @@ with
 
 bounds as (
     select
-        cast(date_trunc('month', coalesce(cast($date_from as date), min(issued_at)::date)) as date)
+        cast(date_trunc('month', coalesce(cast($date_from as date), min(month_on))) as date)
             as first_month_on,
-        cast(date_trunc('month', coalesce(cast($date_to as date), max(issued_at)::date)) as date)
+        cast(date_trunc('month', coalesce(cast($date_to as date), max(month_on))) as date)
             as last_month_on
-    from counter_tickets
-    where community_id is not null
+    from eff_ticket_cell
 ),
 
 months as (
@@ -48,12 +48,10 @@ units as (
 counts as (
     select
         k.community_id,
-        cast(date_trunc('month', k.issued_at) as date) as month_on,
-        count(*) as n_tickets
-    from counter_tickets as k
-    where k.community_id is not null
-      and k.issued_at >= (select first_month_on from bounds)
-      and k.issued_at < (select last_month_on from bounds) + interval 1 month
+        k.month_on,
+        sum(k.n_tickets) as n_tickets
+    from eff_ticket_cell as k
+    where k.month_on between (select first_month_on from bounds) and (select last_month_on from bounds)
       and ($hall_ids is null or k.hall_id = any($hall_ids))
       and ($service_types is null or k.service_type = any($service_types))
     group by all

@@ -5,6 +5,7 @@
 -- (community_id, month_on). NOT balanced: a month without served tickets has no mean
 -- and no row (the estimator handles the unbalanced panel).
 --
+-- Reads the rollup eff_ticket_cell (queries/rollups/11_effect_cells.sql).
 -- Outcome y = mean over served tickets (outcome = 'served') with this community_id,
 -- issued in the month, of wait = called_at - issued_at in minutes (called_at is the last
 -- call, spec). Tickets with no called_at or called_at < issued_at are left out.
@@ -19,12 +20,11 @@ with
 
 bounds as (
     select
-        cast(date_trunc('month', coalesce(cast($date_from as date), min(issued_at)::date)) as date)
+        cast(date_trunc('month', coalesce(cast($date_from as date), min(month_on))) as date)
             as first_month_on,
-        cast(date_trunc('month', coalesce(cast($date_to as date), max(issued_at)::date)) as date)
+        cast(date_trunc('month', coalesce(cast($date_to as date), max(month_on))) as date)
             as last_month_on
-    from counter_tickets
-    where community_id is not null
+    from eff_ticket_cell
 ),
 
 units as (
@@ -40,19 +40,15 @@ units as (
 waits as (
     select
         k.community_id,
-        cast(date_trunc('month', k.issued_at) as date) as month_on,
-        count(*) as n_served,
-        avg(epoch(k.called_at - k.issued_at) / 60.0) as wait_mean_min
-    from counter_tickets as k
-    where k.community_id is not null
-      and k.outcome = 'served'
-      and k.called_at is not null
-      and k.called_at >= k.issued_at
-      and k.issued_at >= (select first_month_on from bounds)
-      and k.issued_at < (select last_month_on from bounds) + interval 1 month
+        k.month_on,
+        sum(k.n_waited) as n_served,
+        sum(k.sum_wait_min) / sum(k.n_waited) as wait_mean_min
+    from eff_ticket_cell as k
+    where k.month_on between (select first_month_on from bounds) and (select last_month_on from bounds)
       and ($hall_ids is null or k.hall_id = any($hall_ids))
       and ($service_types is null or k.service_type = any($service_types))
     group by all
+    having sum(k.n_waited) > 0
 ),
 
 final as (

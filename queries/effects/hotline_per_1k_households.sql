@@ -4,6 +4,7 @@
 -- every selected community has every month of the window (months without orders
 -- count 0). Input to dashboard.analysis.effects (staggered DiD).
 --
+-- Reads the rollup eff_hotline_cell (queries/rollups/11_effect_cells.sql).
 -- Outcome y = orders with that community_id received in the month * 1000 / households.
 -- Communities without a household count (NULL or 0) are left out (no rate).
 --
@@ -18,12 +19,11 @@ with
 
 bounds as (
     select
-        cast(date_trunc('month', coalesce(cast($date_from as date), min(received_at)::date)) as date)
+        cast(date_trunc('month', coalesce(cast($date_from as date), min(month_on))) as date)
             as first_month_on,
-        cast(date_trunc('month', coalesce(cast($date_to as date), max(received_at)::date)) as date)
+        cast(date_trunc('month', coalesce(cast($date_to as date), max(month_on))) as date)
             as last_month_on
-    from hotline_orders
-    where community_id is not null
+    from eff_hotline_cell
 ),
 
 months as (
@@ -46,15 +46,9 @@ units as (
 ),
 
 counts as (
-    select
-        o.community_id,
-        cast(date_trunc('month', o.received_at) as date) as month_on,
-        count(*) as n_orders
-    from hotline_orders as o
-    where o.community_id is not null
-      and o.received_at >= (select first_month_on from bounds)
-      and o.received_at < (select last_month_on from bounds) + interval 1 month
-    group by all
+    select community_id, month_on, n_orders
+    from eff_hotline_cell
+    where month_on between (select first_month_on from bounds) and (select last_month_on from bounds)
 ),
 
 final as (

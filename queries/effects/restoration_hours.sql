@@ -3,6 +3,7 @@
 -- Grain: one row per (community, month) with at least one restored fault order; key
 -- (community_id, month_on). NOT balanced: months without faults have no row.
 --
+-- Reads the rollup eff_hotline_cell (queries/rollups/11_effect_cells.sql).
 -- Outcome y = mean over 95598 orders of category 'fault_repair' with this community_id,
 -- received in the month, of restored_at - received_at in hours: the time the customer
 -- is without power from the report to restoration (the 3 h urban / 4 h rural
@@ -17,12 +18,12 @@ with
 
 bounds as (
     select
-        cast(date_trunc('month', coalesce(cast($date_from as date), min(received_at)::date)) as date)
+        cast(date_trunc('month', coalesce(cast($date_from as date), min(month_on))) as date)
             as first_month_on,
-        cast(date_trunc('month', coalesce(cast($date_to as date), max(received_at)::date)) as date)
+        cast(date_trunc('month', coalesce(cast($date_to as date), max(month_on))) as date)
             as last_month_on
-    from hotline_orders
-    where community_id is not null and category = 'fault_repair'
+    from eff_hotline_cell
+    where n_fault > 0
 ),
 
 units as (
@@ -37,18 +38,13 @@ units as (
 
 restorations as (
     select
-        o.community_id,
-        cast(date_trunc('month', o.received_at) as date) as month_on,
-        count(*) as n_restored,
-        avg(epoch(o.restored_at - o.received_at) / 3600.0) as restoration_mean_h
-    from hotline_orders as o
-    where o.community_id is not null
-      and o.category = 'fault_repair'
-      and o.restored_at is not null
-      and o.restored_at >= o.received_at
-      and o.received_at >= (select first_month_on from bounds)
-      and o.received_at < (select last_month_on from bounds) + interval 1 month
-    group by all
+        community_id,
+        month_on,
+        n_restored,
+        sum_restore_h / n_restored as restoration_mean_h
+    from eff_hotline_cell
+    where n_restored > 0
+      and month_on between (select first_month_on from bounds) and (select last_month_on from bounds)
 ),
 
 final as (

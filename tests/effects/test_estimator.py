@@ -278,3 +278,26 @@ def test_refuses_when_no_cell_is_estimable():
     r = estimate_panel(p, "hall_wait_mean_min")
     _assert_refused(r, "no_estimate")
     assert r.n_treated >= MIN_TREATED and r.n_control >= MIN_CONTROL
+
+
+def test_nearly_complete_mean_panel_is_balanced_by_dropping_gappy_communities():
+    sim = simulate(12, opening_day=1)
+    p = sim.panel.copy()
+    gappy = ["C0003", "C0010", "C0020"]
+    hole = p["community_id"].isin(gappy) & (p["month_on"] == p["month_on"].iloc[5])
+    r = estimate_panel(p[~hole], "restoration_hours")
+    assert r.ok
+    assert any("3 communities" in n for n in r.notes)
+    assert not any("allow_unbalanced_panel" in n for n in r.notes)  # panel route, not RC
+    kept = p[~p["community_id"].isin(gappy)]
+    same = estimate_panel(kept, "restoration_hours")
+    assert r.att == pytest.approx(same.att) and r.ci_low == pytest.approx(same.ci_low)
+
+
+def test_gappy_mean_panel_keeps_every_community_month():
+    sim = simulate(13, opening_day=1)
+    rng = np.random.default_rng(1)
+    p = sim.panel[rng.random(len(sim.panel)) > 0.2]
+    r = estimate_panel(p, "restoration_hours")
+    assert r.ok and any("allow_unbalanced_panel" in n for n in r.notes)
+    assert r.n_treated == int((sim.cohort > 0).sum())
