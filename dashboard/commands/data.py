@@ -93,7 +93,7 @@ def import_command(
 
                 result = import_files(
                     table, [str(f) for f in files], db=db, profile=profile, crs=crs,
-                    sheet=int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+                    sheet=sheet,
                     progress=progress,
                 )
     except Exception as exc:  # shown as one clear line, never a traceback

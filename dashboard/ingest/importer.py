@@ -47,6 +47,9 @@ __all__ = ["FileResult", "ImportRefused", "ImportResult", "import_files"]
 
 Progress = Callable[[str, float], None]
 CRS_CHOICES: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
+IMPORT_MEMORY_LIMIT = "2500MB"
+"""DuckDB's memory limit while importing (it spills to disk beyond it), leaving headroom
+under the 4 GB goal for Python and DuckDB's allocations outside its buffer pool."""
 
 
 class ImportRefused(ValueError):
@@ -319,6 +322,7 @@ def _import_one(
     tcols = ", ".join(f't."{c}"' for c in cols)
     on = " and ".join(f's."{k}" = t."{k}"' for k in keys)
     part = ", ".join(f's."{k}"' for k in keys)
+    bare = ", ".join(f'"{k}"' for k in keys)
     con.execute("drop table if exists _sc_class")
     con.execute(
         f"""create temp table _sc_class as
@@ -327,11 +331,15 @@ def _import_one(
                    case when t."{keys[0]}" is not null then hash({tcols}) end as _sh
             from _sc_stage s left join {spec.name} t on {on}
             where s._rej is null
+        ), d as (  -- keys met more than once in this import: only they need ordering
+            select {bare} from v as s group by {bare} having count(*) > 1
         ), w as (
-            select _row, _h, _sh,
-                   lag(_h) over (partition by {part.replace('s.', '')} order by _row) as _prev,
-                   row_number() over (partition by {part.replace('s.', '')} order by _row desc) = 1 as _last
-            from v as s
+            select _row, _h, _sh, lag(_h) over k as _prev, lead(_row) over k is null as _last
+            from v as s semi join d using ({bare})
+            window k as (partition by {bare} order by _row)
+            union all
+            select _row, _h, _sh, cast(NULL as ubigint) as _prev, true as _last
+            from v as s anti join d using ({bare})
         )
         select _row, _last, _sh,
                case when coalesce(_prev, _sh) = _h then 'duplicate'
@@ -478,7 +486,7 @@ def import_files(
     if con is not None:
         run(con)
     else:
-        with warehouse.writer(db) as c:
+        with warehouse.writer(db, memory_limit=IMPORT_MEMORY_LIMIT) as c:
             run(c)
             if progress is not None:
                 progress("publish", 1.0)

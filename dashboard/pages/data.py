@@ -149,7 +149,7 @@ def upload_section() -> None:
         try:
             result = import_files(
                 table, paths, db=db(), profile=prof_path, crs=crs,
-                sheet=(int(sheet) if sheet.strip().isdigit() else sheet.strip() or None),
+                sheet=sheet.strip() or None,
                 progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg),
             )
         except ImportRefused as exc:
