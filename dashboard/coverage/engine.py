@@ -82,17 +82,42 @@ def snap(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
     y = np.asarray(y, float)
     if len(x) == 0:
         return np.empty(0, np.int64), np.empty(0), np.empty(0)
-    pts = shapely.points(x, y)
-    idx, dist = net.tree().query_nearest(pts, return_distance=True, all_matches=False)
-    order = np.argsort(idx[0], kind="stable")
-    edge = np.asarray(idx[1][order], dtype=np.int64)
-    access = np.asarray(dist[order], float)
-    geoms = net.geoms_xy()[edge]
-    pos = shapely.line_locate_point(geoms, pts)
-    glen = shapely.length(geoms)
-    scale = np.divide(net.edge_len[edge], glen, out=np.ones_like(glen), where=glen > 0)
-    pos = np.clip(pos * scale, 0.0, net.edge_len[edge])
+    pc = net.pieces()
+    k = int(min(16, len(pc["edge"])))
+    _, cand = pc["kd"].query(np.column_stack([x, y]), k=k)
+    cand = cand.reshape(len(x), k)
+    d, t = _seg_dist(pc, cand, x[:, None], y[:, None])
+    best = np.argmin(d, axis=1)
+    rows = np.arange(len(x))
+    piece = cand[rows, best]
+    access = d[rows, best]
+    tt = t[rows, best]
+    # exactness: a nearer piece would have its midpoint within access + half a piece; when the
+    # k-th candidate is not beyond that, look at every piece in that radius
+    kth = np.hypot(x - (pc["x0"][cand[:, -1]] + pc["x1"][cand[:, -1]]) / 2.0,
+                   y - (pc["y0"][cand[:, -1]] + pc["y1"][cand[:, -1]]) / 2.0)
+    for i in np.flatnonzero(kth <= access + pc["half"] + 1e-9):
+        near = np.asarray(pc["kd"].query_ball_point([x[i], y[i]], r=access[i] + pc["half"] + 1e-9), dtype=np.int64)
+        if len(near) == 0:
+            continue
+        dd, ts = _seg_dist(pc, near[None, :], x[i:i + 1, None], y[i:i + 1, None])
+        j = int(np.argmin(dd[0]))
+        if dd[0, j] < access[i]:
+            piece[i], access[i], tt[i] = near[j], dd[0, j], ts[0, j]
+    edge = pc["edge"][piece].astype(np.int64)
+    plen = np.hypot(pc["x1"][piece] - pc["x0"][piece], pc["y1"][piece] - pc["y0"][piece])
+    pos = np.clip(pc["start"][piece] + tt * plen, 0.0, net.edge_len[edge])
     return edge, access, pos
+
+
+def _seg_dist(pc: dict[str, np.ndarray], idx: np.ndarray, x: np.ndarray, y: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Distance from points to pieces ``idx`` and the projection parameter ``t`` in [0, 1]."""
+    x0, y0, x1, y1 = pc["x0"][idx], pc["y0"][idx], pc["x1"][idx], pc["y1"][idx]
+    dx, dy = x1 - x0, y1 - y0
+    ll = dx * dx + dy * dy
+    t = np.clip(np.divide((x - x0) * dx + (y - y0) * dy, ll, out=np.zeros_like(ll), where=ll > 0), 0.0, 1.0)
+    return np.hypot(x - (x0 + t * dx), y - (y0 + t * dy)), t
 
 
 # ---------------------------------------------------------------- the model
@@ -125,6 +150,7 @@ class Model:
     vn_edge: np.ndarray  # virtual nodes sorted by (edge, pos)
     vn_pos: np.ndarray
     vn_node: np.ndarray
+    node_xy: np.ndarray | None = None  # graph node positions in local metres (slots: inf)
 
     @property
     def n_graph(self) -> int:
@@ -297,6 +323,14 @@ def build_model(net: Network, demand_xy: tuple[np.ndarray, np.ndarray], site_xy:
     csr = sparse.csr_matrix((ww, (r, c)), shape=(n, n))
     csr.sort_indices()
     slot_ptr = csr.indptr[slot_node]
+    # positions of every graph node (to cut local subgraphs): snapped points for virtual nodes
+    geoms = net.geoms_xy()[edge] if n_pts else np.empty(0, dtype=object)
+    glen = shapely.length(geoms) if n_pts else np.empty(0)
+    frac = np.divide(pos, net.edge_len[edge], out=np.zeros_like(pos), where=net.edge_len[edge] > 0)
+    sp = shapely.line_interpolate_point(geoms, frac * glen) if n_pts else np.empty(0, dtype=object)
+    sxy = shapely.get_coordinates(sp) if n_pts else np.empty((0, 2))
+    node_xy = np.vstack([np.column_stack([net.node_x, net.node_y]), sxy[order], sxy[n_dem:],
+                         np.full((n_slots, 2), np.inf)])
     return Model(
         net=net,
         csr=csr,
@@ -310,6 +344,7 @@ def build_model(net: Network, demand_xy: tuple[np.ndarray, np.ndarray], site_xy:
         vn_edge=s_edge,
         vn_pos=s_pos,
         vn_node=vnode_sorted,
+        node_xy=node_xy,
     )
 
 
@@ -533,93 +568,142 @@ def _share(num: float, den: float) -> float | None:
     return round(float(num) / float(den), 6) if den > 0 else None
 
 
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    """Household-weighted median (``inf`` when the median household is out of reach)."""
-    if len(values) == 0:
-        return np.inf
-    if weights.sum() <= 0:
-        weights = np.ones_like(weights, dtype=float)
-    o = np.argsort(values, kind="stable")
-    v, w = values[o], np.asarray(weights, float)[o]
-    cw = np.cumsum(w)
-    return float(v[np.searchsorted(cw, cw[-1] / 2.0, side="left")])
+def _prep(data: CoverageData) -> dict[str, Any]:
+    """Arrays reused by every :func:`compute` call (cached on the data object)."""
+    c = data.cache.get("prep")
+    if c is not None:
+        return c
+    dem = data.demand
+    codes, uniq = pd.factorize(dem["community_id"].astype(object), sort=True, use_na_sentinel=False)
+    info = pd.DataFrame({"community_id": pd.Series(uniq, dtype=data.communities["community_id"].dtype)})
+    cols = [k for k in ("name", "district", "subdistrict", "lon", "lat") if k in data.communities.columns]
+    info = info.merge(data.communities[["community_id", *cols]].drop_duplicates("community_id"),
+                      on="community_id", how="left")
+    rooms = data.rooms
+    c = {
+        "codes": codes.astype(np.int64),
+        "n_groups": len(uniq),
+        "info": info,
+        "hh": dem["households"].to_numpy(np.float64),
+        "pop": dem["population"].to_numpy(np.float64),
+        "eld": dem["elderly"].to_numpy(np.float64),
+        "xy": np.column_stack([dem["x"].to_numpy(float), dem["y"].to_numpy(float)])[data.located],
+        "base": {k: dem[k] for k in dem.columns},
+        "opened": pd.to_datetime(rooms["opened_on"]).to_numpy("datetime64[D]") if len(rooms) else np.empty(0, "datetime64[D]"),
+        "closed": pd.to_datetime(rooms["closed_on"]).to_numpy("datetime64[D]") if len(rooms) else np.empty(0, "datetime64[D]"),
+        "room_ids": rooms["room_id"].to_numpy(object),
+    }
+    data.cache["prep"] = c
+    return c
 
 
-def summarize(demand: pd.DataFrame, communities: pd.DataFrame, limit: float) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Per-community and total coverage from per-demand-point answers.
+def _group_median(codes: np.ndarray, n: int, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Household-weighted median per group: the value at which half the households are
+    reached, walking up the sorted values (a group without households: plain median)."""
+    out = np.full(n, np.inf)
+    if len(codes) == 0:
+        return out
+    w = weights.astype(float).copy()
+    tot = np.bincount(codes, weights=w, minlength=n)
+    w[tot[codes] <= 0] = 1.0
+    tot = np.bincount(codes, weights=w, minlength=n)
+    order = np.lexsort((values, codes))
+    cs, vs, ws = codes[order], values[order], w[order]
+    cw = np.cumsum(ws)
+    start = np.searchsorted(cs, np.arange(n), side="left")
+    before = np.where(start > 0, cw[np.maximum(start - 1, 0)], 0.0)
+    within = cw - before[cs]
+    hit = within >= tot[cs] / 2.0 - 1e-9
+    first_pos = np.flatnonzero(hit)
+    g, first = np.unique(cs[first_pos], return_index=True)
+    out[g] = vs[first_pos[first]]
+    return out
+
+
+def summarize(prep: dict[str, Any], walk: np.ndarray, straight: np.ndarray, near: np.ndarray,
+              site_ids: np.ndarray, limit: float) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Per-community and total coverage from per-demand-point answers (numpy throughout).
 
     Parameters
     ----------
-    demand
-        Demand points with ``walk_m``, ``nearest_room_id``, ``straight_m`` (``inf``
-        beyond reach).
-    communities
-        The communities (names, districts) to report on; every one gets a row.
+    prep
+        From :func:`_prep`: community codes of the demand points and their weights.
+    walk, straight
+        Walking / straight-line distance per demand point (``inf`` beyond reach).
+    near
+        Index of the nearest site per demand point (``-1``: none in reach).
+    site_ids
+        Room id of each site index.
     limit
         Walking distance in metres.
 
     Returns
     -------
     (DataFrame, dict)
-        Community table and totals.
+        One row per community (households / population / elderly and their covered
+        parts, ``walk_m`` and ``straight_m`` as household-weighted medians, ``covered``,
+        ``nearest_room_id`` = the room nearest to most of its covered households) and totals.
     """
-    d = demand.copy()
-    d["covered"] = d["walk_m"] <= limit
-    d["straight_covered"] = d["straight_m"] <= limit
-    for k in ("households", "population", "elderly"):
-        d[f"{k}_covered"] = np.where(d["covered"], d[k], 0)
-        d[f"{k}_covered_straight"] = np.where(d["straight_covered"], d[k], 0)
-    rows = []
-    for cid, g in d.groupby("community_id", sort=True, dropna=False):
-        hh = g["households"].to_numpy(float)
-        walk = _weighted_median(g["walk_m"].to_numpy(float), hh)
-        straight = _weighted_median(g["straight_m"].to_numpy(float), hh)
-        cov = g[g["covered"]]
-        if len(cov):
-            near = cov.groupby("nearest_room_id")["households"].sum()
-            nearest = near.sort_values(ascending=False, kind="stable").index[0]
-        else:
-            nearest = None
-        rows.append({
-            "community_id": cid,
-            "households": int(g["households"].sum()),
-            "population": int(g["population"].sum()),
-            "elderly": int(g["elderly"].sum()),
-            "households_covered": int(g["households_covered"].sum()),
-            "population_covered": int(g["population_covered"].sum()),
-            "elderly_covered": int(g["elderly_covered"].sum()),
-            "households_covered_straight": int(g["households_covered_straight"].sum()),
-            "walk_m": walk if walk <= limit else np.inf,
-            "straight_m": straight if straight <= limit else np.inf,
-            "nearest_room_id": nearest,
-            "n_points": int(len(g)),
-        })
-    comm = pd.DataFrame(rows)
-    if comm.empty:
-        comm = pd.DataFrame(columns=["community_id", "households", "population", "elderly", "households_covered",
-                                     "population_covered", "elderly_covered", "households_covered_straight",
-                                     "walk_m", "straight_m", "nearest_room_id", "n_points"])
-    comm["covered"] = np.isfinite(comm["walk_m"].astype(float))
-    comm["straight_covered"] = np.isfinite(comm["straight_m"].astype(float))
-    comm["households_uncovered"] = comm["households"] - comm["households_covered"]
-    info = communities[[c for c in ("community_id", "name", "district", "subdistrict", "lon", "lat")
-                        if c in communities.columns]]
-    comm = comm.merge(info, on="community_id", how="left")
-    hh_t = float(d["households"].sum())
+    codes, n = prep["codes"], prep["n_groups"]
+    hh, pop, eld = prep["hh"], prep["pop"], prep["eld"]
+    cov = walk <= limit
+    scov = straight <= limit
+
+    def bc(v: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=v, minlength=n)
+
+    g_hh, g_pop, g_eld = bc(hh), bc(pop), bc(eld)
+    g_hc, g_pc, g_ec = bc(hh * cov), bc(pop * cov), bc(eld * cov)
+    g_hs = bc(hh * scov)
+    w_med = _group_median(codes, n, walk, hh)
+    s_med = _group_median(codes, n, straight, hh)
+    nearest = np.full(n, None, dtype=object)
+    sel = cov & (near >= 0)
+    if sel.any():
+        key = codes[sel] * (len(site_ids) + 1) + near[sel]
+        uk, inv = np.unique(key, return_inverse=True)
+        wsum = np.bincount(inv, weights=hh[sel])
+        kg = uk // (len(site_ids) + 1)
+        ks = uk % (len(site_ids) + 1)
+        o = np.lexsort((ks, -wsum, kg))
+        first = np.unique(kg[o], return_index=True)[1]
+        nearest[kg[o][first]] = site_ids[ks[o][first]]
+    walk_c = np.where(w_med <= limit, w_med, np.inf)
+    str_c = np.where(s_med <= limit, s_med, np.inf)
+    info = prep["info"]
+    comm = pd.DataFrame({
+        "community_id": info["community_id"],
+        "households": g_hh.astype(np.int64),
+        "population": g_pop.astype(np.int64),
+        "elderly": g_eld.astype(np.int64),
+        "households_covered": g_hc.astype(np.int64),
+        "population_covered": g_pc.astype(np.int64),
+        "elderly_covered": g_ec.astype(np.int64),
+        "households_covered_straight": g_hs.astype(np.int64),
+        "walk_m": walk_c,
+        "straight_m": str_c,
+        "nearest_room_id": pd.Series(nearest, dtype=object),
+        "n_points": np.bincount(codes, minlength=n).astype(np.int64),
+        "covered": np.isfinite(walk_c),
+        "straight_covered": np.isfinite(str_c),
+        "households_uncovered": (g_hh - g_hc).astype(np.int64),
+        **{k: info[k] for k in info.columns if k != "community_id"},
+    })
+    hh_t, hc_t = float(hh.sum()), float((hh * cov).sum())
     totals = {
         "households_total": int(hh_t),
-        "households_covered": int(d["households_covered"].sum()),
-        "share": _share(d["households_covered"].sum(), hh_t),
-        "population_share": _share(d["population_covered"].sum(), d["population"].sum()),
-        "elderly_share": _share(d["elderly_covered"].sum(), d["elderly"].sum()),
-        "straight_households_covered": int(d["households_covered_straight"].sum()),
-        "straight_share": _share(d["households_covered_straight"].sum(), hh_t),
-        "population_total": int(d["population"].sum()),
-        "elderly_total": int(d["elderly"].sum()),
-        "elderly_covered": int(d["elderly_covered"].sum()),
-        "communities": int(len(comm)),
-        "communities_covered": int(comm["covered"].sum()),
-        "households_uncovered": int(hh_t - d["households_covered"].sum()),
+        "households_covered": int(hc_t),
+        "share": _share(hc_t, hh_t),
+        "population_share": _share((pop * cov).sum(), pop.sum()),
+        "elderly_share": _share((eld * cov).sum(), eld.sum()),
+        "straight_households_covered": int((hh * scov).sum()),
+        "straight_share": _share((hh * scov).sum(), hh_t),
+        "population_total": int(pop.sum()),
+        "elderly_total": int(eld.sum()),
+        "elderly_covered": int((eld * cov).sum()),
+        "communities": int(n),
+        "communities_covered": int(np.isfinite(walk_c).sum()),
+        "households_uncovered": int(hh_t - hc_t),
     }
     return comm, totals
 
@@ -658,18 +742,22 @@ def compute(
     limit = settings.walk_limit_m(minutes, speed_m_s)
     if limit <= 0:
         raise ValueError("minutes and speed must be positive")
+    prep = _prep(data)
     rooms = data.rooms
+    ids = prep["room_ids"]
     if open_room_ids is not None:
-        mask = rooms["room_id"].isin(list(open_room_ids)).to_numpy().copy()
+        mask = np.isin(ids, np.asarray(list(open_room_ids), dtype=object))
+    elif on is None:
+        mask = np.isnat(prep["closed"])
     else:
-        mask = open_mask(rooms, on).copy()
+        d64 = np.datetime64(on, "D")
+        mask = (np.isnat(prep["opened"]) | (prep["opened"] <= d64)) & (np.isnat(prep["closed"]) | (prep["closed"] > d64))
     if close:
-        mask &= ~rooms["room_id"].isin(list(close)).to_numpy()
+        mask &= ~np.isin(ids, np.asarray(list(close), dtype=object))
     mask &= data.room_site >= 0
     idx_rows = np.flatnonzero(mask)
     sites = data.room_site[idx_rows]
     extra = None
-    ids = rooms["room_id"].to_numpy(object)
     site_ids = np.full(len(data.model.site_node), None, dtype=object)
     site_ids[data.room_site[data.room_site >= 0]] = ids[data.room_site >= 0]
     open_rooms = rooms.iloc[idx_rows].assign(status="open")
@@ -680,27 +768,26 @@ def compute(
         open_rooms = pd.concat([open_rooms, add.assign(status="added")], ignore_index=True)
     walk, near, node_dist = data.model.nearest(sites, limit, extra)
 
-    dem = data.demand.copy()
-    full_walk = np.full(len(dem), np.inf)
-    full_near = np.full(len(dem), None, dtype=object)
+    n_dem = len(data.demand)
+    full_walk = np.full(n_dem, np.inf)
+    full_near = np.full(n_dem, -1, dtype=np.int64)
     full_walk[data.located] = walk
-    full_near[data.located] = np.where(near >= 0, site_ids[np.maximum(near, 0)], None)
-    dem["walk_m"] = full_walk
-    dem["nearest_room_id"] = full_near
+    full_near[data.located] = near
     # straight line, beside the network answer
-    straight = np.full(len(dem), np.inf)
-    if len(open_rooms):
+    straight = np.full(n_dem, np.inf)
+    if len(open_rooms) and len(prep["xy"]):
         ox, oy = to_xy(data.network.proj, open_rooms["lon"].to_numpy(float), open_rooms["lat"].to_numpy(float))
         ok = np.isfinite(ox) & np.isfinite(oy)
         if ok.any():
-            d, _ = cKDTree(np.column_stack([ox[ok], oy[ok]])).query(
-                np.column_stack([dem["x"].to_numpy(float)[data.located], dem["y"].to_numpy(float)[data.located]]))
-            straight[data.located] = d
+            dist, _ = cKDTree(np.column_stack([ox[ok], oy[ok]])).query(prep["xy"])
+            straight[data.located] = dist
     straight[straight > limit] = np.inf
-    dem["straight_m"] = straight
-    comm, totals = summarize(dem, data.communities, limit)
-    dem["covered"] = dem["walk_m"] <= limit
-    dem["straight_covered"] = dem["straight_m"] <= limit
+    comm, totals = summarize(prep, full_walk, straight, full_near, site_ids, limit)
+    near_ids = np.full(n_dem, None, dtype=object)
+    has = full_near >= 0
+    near_ids[has] = site_ids[full_near[has]]
+    dem = pd.DataFrame({**prep["base"], "walk_m": full_walk, "nearest_room_id": pd.Series(near_ids, dtype=object),
+                        "straight_m": straight, "covered": full_walk <= limit, "straight_covered": straight <= limit})
     totals["rooms_open"] = int(len(open_rooms))
     return CoverageResult(float(minutes), float(speed_m_s), limit, on, dem, comm, totals,
                           open_rooms.reset_index(drop=True), node_dist)

@@ -58,6 +58,9 @@ __all__ = [
 
 Progress = Callable[[str, float], None] | None
 
+PIECE_M = 40.0
+"""Street segments are cut to pieces of at most this length for the snapping index."""
+
 # ---------------------------------------------------------------- walking rules
 EXCLUDED_HIGHWAY: frozenset[str] = frozenset({
     "motorway", "motorway_link", "motor",
@@ -626,10 +629,49 @@ class Network:
         return self._cache["xy"]
 
     def tree(self) -> shapely.STRtree:
-        """Spatial index over :meth:`geoms_xy` for snapping."""
+        """Spatial index over :meth:`geoms_xy` (shapely STRtree)."""
         if "tree" not in self._cache:
             self._cache["tree"] = shapely.STRtree(self.geoms_xy())
         return self._cache["tree"]
+
+    def pieces(self) -> dict[str, np.ndarray]:
+        """Street pieces for snapping: every segment of every edge cut to at most
+        :data:`PIECE_M` metres, with its edge, start position along the edge, ends, and a
+        KD-tree on the piece midpoints (built once)."""
+        if "pieces" in self._cache:
+            return self._cache["pieces"]
+        from scipy.spatial import cKDTree
+
+        c, idx = shapely.get_coordinates(self.geoms_xy(), return_index=True)
+        same = idx[1:] == idx[:-1]
+        a = np.flatnonzero(same)              # segment from vertex a to a + 1
+        e = idx[a]
+        x0, y0, x1, y1 = c[a, 0], c[a, 1], c[a + 1, 0], c[a + 1, 1]
+        seg_len = np.hypot(x1 - x0, y1 - y0)
+        # position of each segment's start along its edge
+        cum = np.zeros(len(c))
+        step = np.zeros(len(c))
+        step[1:] = np.where(same, np.hypot(np.diff(c[:, 0]), np.diff(c[:, 1])), 0.0)
+        cum = np.cumsum(step)
+        first = np.searchsorted(idx, np.arange(len(self.edge_u)), side="left")
+        start = cum[a] - cum[first[e]]
+        n = np.maximum(1, np.ceil(seg_len / PIECE_M)).astype(np.int64)
+        rep = np.repeat(np.arange(len(a)), n)
+        k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        t0 = k / n[rep]
+        t1 = (k + 1) / n[rep]
+        px0 = x0[rep] + (x1 - x0)[rep] * t0
+        py0 = y0[rep] + (y1 - y0)[rep] * t0
+        px1 = x0[rep] + (x1 - x0)[rep] * t1
+        py1 = y0[rep] + (y1 - y0)[rep] * t1
+        out = {
+            "edge": e[rep], "start": start[rep] + seg_len[rep] * t0,
+            "x0": px0, "y0": py0, "x1": px1, "y1": py1,
+            "half": float(np.hypot(px1 - px0, py1 - py0).max() / 2.0) if len(rep) else 0.0,
+        }
+        out["kd"] = cKDTree(np.column_stack([(px0 + px1) / 2.0, (py0 + py1) / 2.0]))
+        self._cache["pieces"] = out
+        return out
 
 
 def network_from_tables(nodes: Mapping[str, Any], edges: Mapping[str, Any], meta: Mapping[str, str]) -> Network:
