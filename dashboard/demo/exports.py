@@ -25,6 +25,7 @@ import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from dashboard.demo.config import HOTLINE_CATEGORIES, TICKET_TYPES, DemoConfig
@@ -347,7 +348,10 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
     frame["seq"] = frame.groupby(hd, sort=False).cumcount().to_numpy() + 1
     frame["no"] = frame.groupby([hd, letter], sort=False).cumcount().to_numpy() + 1
     frame["rn"] = np.arange(len(frame), dtype=np.int64)
-    con.register("tk", frame)
+    # through Arrow: DuckDB scans it in parallel (a pandas scan holds the GIL)
+    years = sorted(set(frame["year"].unique().tolist()))
+    con.register("tk", pa.Table.from_pandas(frame, preserve_index=False))
+    del frame
     assert OUTCOME_NO_SHOW == 1 and OUTCOME_CANCELLED == 2
     # a pure projection of the frame (categoricals arrive as ENUMs: no join, no sort),
     # so the rows keep their order
@@ -371,8 +375,7 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
             appointment::varchar as "是否预约"
         from tk
     """)
-    n = len(frame)
-    years = sorted(set(frame["year"].unique().tolist()))
+    n = len(t)
     # messy rows, appended to the last year's file: a copy of a served ticket called
     # 5 minutes before it was issued, a copy at an unknown hall, and an exact duplicate
     mid = n // 2
@@ -425,24 +428,24 @@ def _write_hotline(geo: Geography, hotline: pd.DataFrame, con, raw_dir: Path, w:
     comm = geo.communities
     rural = (comm["kind"] == "rural").to_numpy()[o["comm_idx"].to_numpy()]
     cust = customer_numbers(o["comm_idx"].to_numpy(), np.maximum(o["customer_idx"].to_numpy(), 0))
+    sat = pd.Categorical(o["satisfaction"].to_numpy(), categories=list(SATISFACTION_WORDS))
     frame = pd.DataFrame({
         "rn": np.arange(len(o), dtype=np.int64),
         "received_at": o["received_at"].to_numpy(),
         "cat": o["category"].to_numpy().astype(np.int64),
-        "subcategory": o["subcategory"].to_numpy(),
+        "subcategory": pd.Categorical(o["subcategory"].to_numpy().astype(str)),
         "comm_idx": o["comm_idx"].to_numpy().astype(np.int64),
-        "grid": np.where(rural, "农网", "城网"),
+        "grid": pd.Categorical.from_codes(rural.astype(np.int64), categories=["城网", "农网"]),
         "dispatched_at": o["dispatched_at"].to_numpy(),
         "arrived_at": o["arrived_at"].to_numpy(),
         "restored_at": o["restored_at"].to_numpy(),
         "closed_at": o["closed_at"].to_numpy(),
-        "satisfaction": [SATISFACTION_WORDS[x] for x in o["satisfaction"]],
-        "customer_no": np.where(o["customer_idx"].to_numpy() >= 0, cust.astype(str), None),
-        "phone": ["1" + f"{p:010d}"[1:] for p in o["phone"].to_numpy()],
+        "satisfaction": sat.rename_categories(SATISFACTION_WORDS),
+        "customer_no": np.where(o["customer_idx"].to_numpy() >= 0, cust, -1),
+        "phone": 13_000_000_000 + o["phone"].to_numpy().astype(np.int64),
     })
-    frame["subcategory"] = frame["subcategory"].astype(str)
-    frame["grid"] = frame["grid"].astype(str)
-    con.register("ho", frame)
+    con.register("ho", pa.Table.from_pandas(frame, preserve_index=False))
+    del frame
     _lookup(con, "lu_cat", [HOTLINE_WORDS[c] for c in HOTLINE_CATEGORIES])
     fmt = "'%Y/%-m/%-d %-H:%M'"
     con.execute(f"""
@@ -453,16 +456,16 @@ def _write_hotline(geo: Geography, hotline: pd.DataFrame, con, raw_dir: Path, w:
                 partition by ho.received_at::date order by ho.rn))::varchar, 6, '0') as "工单编号",
             strftime(ho.received_at, {fmt}) as "受理时间",
             k.v as "工单类型",
-            ho.subcategory as "业务子类",
+            ho.subcategory::varchar as "业务子类",
             c.v as "所属社区",
-            ho.grid as "城农网标志",
+            ho.grid::varchar as "城农网标志",
             strftime(ho.dispatched_at, {fmt}) as "派工时间",
             strftime(ho.arrived_at, {fmt}) as "到达现场时间",
             strftime(ho.restored_at, {fmt}) as "恢复送电时间",
             strftime(ho.closed_at, {fmt}) as "归档时间",
-            ho.satisfaction as "回访满意度",
-            ho.customer_no as "户号",
-            ho.phone as "联系电话"
+            ho.satisfaction::varchar as "回访满意度",
+            case when ho.customer_no >= 0 then ho.customer_no::varchar end as "户号",
+            ho.phone::varchar as "联系电话"
         from ho
         join lu_cat k on k.i = ho.cat
         join lu_comm c on c.i = ho.comm_idx
@@ -501,20 +504,23 @@ def _prepend_bom(src: Path, dst: Path) -> None:
 
 def _write_visits(geo: Geography, roll: Rollout, visits: pd.DataFrame, con, raw_dir: Path, w: Written) -> None:
     v = visits
+
+    def words(values: pd.Series, mapping: dict[str, str]) -> pd.Categorical:
+        return pd.Categorical(values.to_numpy(), categories=list(mapping)).rename_categories(mapping)
+
     frame = pd.DataFrame({
         "rn": np.arange(len(v), dtype=np.int64),
         "room_idx": v["room_idx"].to_numpy().astype(np.int64),
         "visited_at": v["visited_at"].to_numpy(),
-        "stype": [VISIT_WORDS[x] for x in v["service_type"]],
-        "grp": [GROUP_WORDS[x] for x in v["customer_group"]],
-        "mode": [MODE_WORDS[x] for x in v["mode"]],
+        "stype": words(v["service_type"], VISIT_WORDS),
+        "grp": words(v["customer_group"], GROUP_WORDS),
+        "mode": words(v["mode"], MODE_WORDS),
         "comm_idx": v["comm_idx"].to_numpy().astype(np.int64),
-        "resolved": np.where(v["resolved"].to_numpy(), "是", "否"),
+        "resolved": v["resolved"].to_numpy(),
         "customer_no": customer_numbers(v["comm_idx"].to_numpy(), v["customer_idx"].to_numpy()),
     })
-    for c in ("stype", "grp", "mode", "resolved"):
-        frame[c] = frame[c].astype(str)
-    con.register("vi", frame)
+    con.register("vi", pa.Table.from_pandas(frame, preserve_index=False))
+    del frame
     _lookup(con, "lu_room", roll.rooms["room_id"])
     con.execute("""
         create or replace table vi_out as
@@ -523,11 +529,11 @@ def _write_visits(geo: Geography, roll: Rollout, visits: pd.DataFrame, con, raw_
             'TZ' || r.v || lpad((row_number() over (partition by vi.room_idx order by vi.rn))::varchar, 6, '0') as "台账编号",
             r.v as "服务室编号",
             strftime(vi.visited_at, '%Y%m%d%H%M%S') as "服务时间",
-            vi.stype as "服务项目",
-            vi.grp as "客户类别",
-            vi.mode as "服务方式",
+            vi.stype::varchar as "服务项目",
+            vi.grp::varchar as "客户类别",
+            vi.mode::varchar as "服务方式",
             c.v as "所属社区",
-            vi.resolved as "是否办结",
+            case when vi.resolved then '是' else '否' end as "是否办结",
             vi.customer_no::varchar as "户号"
         from vi
         join lu_room r on r.i = vi.room_idx
