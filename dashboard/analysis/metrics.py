@@ -81,6 +81,12 @@ def _num(x: Any) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
+def _hist(filters: Filters, name: str) -> str:
+    """The histogram query to use: the slim hall-level one unless a wave or service-type
+    filter needs the full-dimension rollup."""
+    return name if (filters.waves or filters.service_types) else f"{name}_slim"
+
+
 def hist_quantile(bins: np.ndarray, counts: np.ndarray, q: float) -> float | None:
     """A quantile (numpy's default linear rule) read from 10-second wait bins, in seconds.
 
@@ -226,7 +232,7 @@ def ticket_summary(
     """
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
     row = _q(con, "ticket_totals", filters).iloc[0]
-    hist = _q(con, "wait_hist", filters)
+    hist = _q(con, _hist(filters, "wait_hist"), filters)
     n = int(row["n_tickets"])
     out: dict[str, Any] = {
         "n_tickets": n,
@@ -272,7 +278,7 @@ def waiting(
     first = _first_opening(con, filters)
     cutoff = None if first is None else first.replace(day=1)
     if cutoff is not None:
-        ba = _q(con, "wait_hist_before_after", filters, cutoff=cutoff)
+        ba = _q(con, _hist(filters, "wait_hist_before_after"), filters, cutoff=cutoff)
         ba["minute"] = np.minimum(np.ceil(ba["wait_bin"] * BIN_S / 60.0), 60).astype(int)
         ba = ba.groupby(["period", "minute"], as_index=False)["n"].sum()
         ba["share"] = ba["n"] / ba.groupby("period")["n"].transform("sum")
@@ -280,7 +286,7 @@ def waiting(
         ba = pd.DataFrame({"period": [], "minute": [], "n": [], "share": []})
 
     halls = _q(con, "ticket_by_hall", filters)
-    hh = _q(con, "wait_hist_by_hall", filters)
+    hh = _q(con, _hist(filters, "wait_hist_by_hall"), filters)
     rows = []
     for _, h in halls.iterrows():
         sub = hh[hh["hall_id"] == h["hall_id"]]

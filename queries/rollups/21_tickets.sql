@@ -125,3 +125,19 @@ group by all
 order by month_on;
 
 drop table stg_ticket;
+
+-- The same histograms without the service_type and wave columns: what the pages read
+-- when no wave or service-type filter is set (the default view), ~7x fewer rows.
+-- agg_wait_hist_hall_month: grain (hall_id, month_on, wait_bin);
+-- agg_wait_hist_hall_day: grain (hall_id, day_on, wait_bin).
+create or replace table agg_wait_hist_hall_month as
+select hall_id, month_on, wait_bin, sum(n) as n
+from agg_wait_hist_month
+group by all
+order by month_on, hall_id;
+
+create or replace table agg_wait_hist_hall_day as
+select hall_id, day_on, wait_bin, sum(n) as n
+from agg_wait_hist_day
+group by all
+order by day_on, hall_id;
