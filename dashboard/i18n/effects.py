@@ -277,4 +277,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "eff.fig.cmp.y": {"zh": "效果", "en": "Effect"},
     # CLI
     "eff.cli.outcome_help": {"zh": "结果指标", "en": "Outcome"},
+    "eff.note.hall_wait_mean_min": {
+        "zh": "注意：服务室分流后，营业厅排队变短，同一营业厅的未设服务室社区也会受益；双重差分只计算两者之差，因此会低估服务室对等候时长的总体作用。",
+        "en": "Note: once rooms take load off a hall, its queue gets shorter for communities without a room too; difference-in-differences counts only the difference between the two, so it understates the rooms' total effect on waits.",
+    },
 }

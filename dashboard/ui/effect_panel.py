@@ -80,5 +80,7 @@ def render_effect(outcome: str, filters: Filters, lang: str) -> EffectResult | N
     with tab_naive:
         st.plotly_chart(naive_vs_did_figure(res, lang), key=f"eff_naive_{outcome}")
         st.markdown(res.naive_note[lang])
+    if outcome == "hall_wait_mean_min":
+        st.caption(t("eff.note.hall_wait_mean_min", lang))
     st.caption(t("eff.method_caption", lang, method=t(f"eff.method.{res.method}", lang)))
     return res
