@@ -41,14 +41,16 @@ def _progress_bar(console: Console, enabled: bool):
 
 def _print_counts(console: Console, result, lang: str) -> None:
     d = result.as_dict()
-    tab = Table(title=t("data.cli.title", lang, table=d["table"], n=len(d["files"])))
+    console.print(t("data.cli.title", lang, table=d["table"], n=len(d["files"])), markup=False, highlight=False)
+    tab = Table()
     tab.add_column(t("data.col.count", lang))
     tab.add_column(t("data.col.rows", lang), justify="right")
     for k in ("read", "stored", "updated", "duplicates", "rejected"):
         tab.add_row(t(f"data.count.{k}", lang), f"{d[k]:,}")
     console.print(tab)
     if d["reasons"]:
-        rt = Table(title=t("data.rejects.by_reason", lang))
+        console.print(t("data.rejects.by_reason", lang), markup=False, highlight=False)
+        rt = Table()
         rt.add_column(t("data.col.reason", lang))
         rt.add_column(t("data.col.rows", lang), justify="right")
         for r, n in d["reasons"].items():
@@ -57,7 +59,7 @@ def _print_counts(console: Console, result, lang: str) -> None:
     if result.unknown_words:
         console.print(t("data.unknown_words.hint", lang))
         for w in result.unknown_words:
-            console.print(f"  {w['count']:>8,}  {w['profile_line']}", markup=False, highlight=False)
+            console.print(f"  {w['count']:>8,}  {w['profile_line']}", markup=False, highlight=False, soft_wrap=True)
 
 
 def import_command(
@@ -100,7 +102,7 @@ def import_command(
         from dashboard.ingest import ImportRefused
 
         if isinstance(exc, ImportRefused):
-            err.print(t("data.cli.refused", lang, msg=str(exc)), markup=False, highlight=False)
+            err.print(t("data.cli.refused", lang, msg=exc.localized(lang)), markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         if isinstance(exc, TimeoutError):
             err.print(t("data.cli.locked", lang, msg=str(exc)), markup=False, highlight=False)

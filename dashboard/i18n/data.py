@@ -88,6 +88,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.reason.unknown_room": {"zh": "服务室不存在（请先导入服务室）", "en": "Unknown room (import rooms first)"},
     "data.reason.unknown_community": {"zh": "社区不存在（请先导入社区）", "en": "Unknown community (import communities first)"},
     "data.reason.coords_outside_china": {"zh": "坐标转换后不在中国境内", "en": "Coordinates outside China after conversion"},
+    # refusals
+    "data.refused.missing_columns": {
+        "zh": "{file}：缺少必需的列：{missing}。文件中的列：{found}。请修改表头，或在映射配置中映射（[headers] \"您的表头\" = \"字段\"）。",
+        "en": "{file}: missing required column(s): {missing}. Columns found: {found}. Rename the header, or map it in a profile ([headers] \"your header\" = \"field\").",
+    },
+    "data.refused.not_found": {"zh": "找不到文件 {file}", "en": "{file}: file not found"},
     # cli
     "data.cli.title": {"zh": "导入 {table}（{n} 个文件）", "en": "Import into {table} ({n} file(s))"},
     "data.cli.importing": {"zh": "导入中", "en": "Importing"},

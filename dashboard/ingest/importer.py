@@ -54,7 +54,25 @@ under the 4 GB goal for Python and DuckDB's allocations outside its buffer pool.
 
 class ImportRefused(ValueError):
     """A whole import refused before anything was written (file unreadable, required
-    column missing, bad profile, unknown table). The message names the file."""
+    column missing, bad profile, unknown table). The message names the file.
+
+    ``key`` and ``params`` (when set) name an i18n string in ``dashboard/i18n/data.py``
+    so the CLI and the page can show the refusal in the user's language
+    (:meth:`localized`).
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, params: dict | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params or {}
+
+    def localized(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (the English message when no translation applies)."""
+        if self.key is None:
+            return str(self)
+        from dashboard.i18n import t
+
+        return t(self.key, lang, **self.params)
 
 
 @dataclass
@@ -297,7 +315,10 @@ def _import_one(
     try:
         hmap = map_headers(spec, raw.headers, profile, path.name)
     except MissingColumns as exc:
-        raise ImportRefused(str(exc)) from None
+        raise ImportRefused(
+            str(exc), key="data.refused.missing_columns",
+            params={"file": path.name, "missing": "; ".join(exc.missing), "found": ", ".join(map(str, raw.headers))},
+        ) from None
     res = FileResult(
         file=path.name, import_id=uuid.uuid4().hex, read=raw.n_rows, encoding=raw.encoding,
         fmt=raw.fmt, unmapped_headers=hmap.unmapped,
@@ -471,7 +492,7 @@ def import_files(
         raise ImportRefused("no files given")
     for p in files:
         if not p.is_file():
-            raise ImportRefused(f"{p}: file not found")
+            raise ImportRefused(f"{p}: file not found", key="data.refused.not_found", params={"file": str(p)})
     result = ImportResult(table=spec.name)
 
     def run(c: duckdb.DuckDBPyConnection) -> None:

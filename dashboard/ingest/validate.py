@@ -69,6 +69,10 @@ _PARSE_REASON = {
 class MissingColumns(ValueError):
     """The file lacks required columns (message lists found and expected columns)."""
 
+    def __init__(self, missing: list[str], message: str) -> None:
+        super().__init__(message)
+        self.missing = missing
+
 
 @dataclass
 class HeaderMap:
@@ -122,7 +126,7 @@ def map_headers(spec: TableSpec, headers: list[str], profile: Profile, file_name
     if spec.name == "counter_tickets" and "ticket_id" not in columns and "ticket_no" not in columns:
         missing_names.append("ticket_id (流水号) or ticket_no (排队号 / 票号)")
     if missing_names:
-        raise MissingColumns(
+        raise MissingColumns(missing_names,
             f"{file_name}: missing required column(s): {'; '.join(missing_names)}. "
             f"Columns found: {', '.join(map(str, headers)) or '(none)'}. "
             "Rename the header, or map it in a profile ([headers] \"your header\" = \"field\")."

@@ -154,7 +154,7 @@ def upload_section() -> None:
             )
         except ImportRefused as exc:
             bar.empty()
-            st.error(t("data.upload.refused", L, msg=str(exc)))
+            st.error(t("data.upload.refused", L, msg=exc.localized(L)))
             return
         except Exception as exc:  # nothing was written (the writer rolls back)
             bar.empty()

@@ -41,7 +41,7 @@ def test_kill_9_mid_import_leaves_warehouse_unchanged(base_db, tickets_csv, tmp_
     import_files("tickets", [tickets_csv], db=base_db)
     before_bytes = _sha(base_db)
     before_rows = rows(base_db, "select * from counter_tickets order by ticket_id")
-    csv = _big_tickets(tmp_path / "big.csv", 400_000)
+    csv = _big_tickets(tmp_path / "big.csv", 300_000)
     proc = _start(csv, base_db)
     deadline = time.monotonic() + 60
     while not list(base_db.parent.glob(base_db.name + ".tmp-*")):  # the writer's private copy exists
@@ -63,7 +63,7 @@ def test_kill_9_mid_import_leaves_warehouse_unchanged(base_db, tickets_csv, tmp_
 
 def test_reader_sees_old_or_new_never_partial(base_db, tickets_csv, tmp_path):
     import_files("tickets", [tickets_csv], db=base_db)
-    n = 120_000
+    n = 80_000
     csv = _big_tickets(tmp_path / "big.csv", n)
     proc = _start(csv, base_db)
     seen_during: list[int] = []
