@@ -23,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -120,7 +121,8 @@ def run(db: Path, runs: int) -> dict:
     con = warehouse.connect_read(db)
     n_tickets = con.execute("select count(*) from counter_tickets").fetchone()[0]
     n_orders = con.execute("select count(*) from hotline_orders").fetchone()[0]
-    out: dict = {"n_tickets": n_tickets, "n_orders": n_orders, "outcomes": {}}
+    out: dict = {"n_tickets": n_tickets, "n_orders": n_orders, "outcomes": {},
+                 "load_before": round(os.getloadavg()[0], 1)}
     params = Filters().params()
     for name, spec in effects.OUTCOMES.items():
         cold, res = _ms(lambda: effects.estimate(con, name, Filters()))
@@ -159,6 +161,7 @@ def run(db: Path, runs: int) -> dict:
         times[nb] = statistics.median([_ms(fit)[0] for _ in range(max(1, runs // 2))])
     out["cs_fit_analytic_ms"] = round(times[0], 1)
     out["cs_fit_bootstrap999_ms"] = round(times[999], 1)
+    out["load_after"] = round(os.getloadavg()[0], 1)
     con.close()
     return out
 
@@ -171,6 +174,8 @@ def to_markdown(res: dict, args: argparse.Namespace) -> str:
         f"{N_COMMUNITIES} communities x {MONTHS} months, {res['n_orders']:,} 95598 orders, "
         f"{res['n_tickets']:,} counter tickets; 2 shared CPU cores, DuckDB threads=2.",
         "Goal: estimation < 2 s per outcome (median of warm runs).",
+        f"1-minute load average during the run: {res.get('load_before')} -> {res.get('load_after')} "
+        "(other jobs share the 2 cores; an idle machine is faster).",
         "",
         "| outcome | status | panel rows | cold ms | median ms | panel SQL ms | fit ms | baseline scan ms | ratio |",
         "|---|---|---|---|---|---|---|---|---|",
