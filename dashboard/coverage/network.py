@@ -628,12 +628,6 @@ class Network:
             self._cache["xy"] = shapely.linestrings(np.column_stack([x, y]), indices=idx)
         return self._cache["xy"]
 
-    def tree(self) -> shapely.STRtree:
-        """Spatial index over :meth:`geoms_xy` (shapely STRtree)."""
-        if "tree" not in self._cache:
-            self._cache["tree"] = shapely.STRtree(self.geoms_xy())
-        return self._cache["tree"]
-
     def pieces(self) -> dict[str, np.ndarray]:
         """Street pieces for snapping: every segment of every edge cut to at most
         :data:`PIECE_M` metres, with its edge, start position along the edge, ends, and a

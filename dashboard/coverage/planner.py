@@ -361,17 +361,37 @@ def coverage_matrix(data: CoverageData, cands: pd.DataFrame, columns: np.ndarray
     inv_t = inv_t.ravel()
     nxy = m.node_xy
     dxy = nxy[dn]
+    # graph nodes bucketed by grid cell, so a tile's neighbourhood is found without a full scan
+    finite = np.flatnonzero(np.isfinite(nxy).all(axis=1))
+    cell = np.floor(nxy[finite] / tile_m).astype(np.int64)
+    ck = cell[:, 0] * 1_000_003 + cell[:, 1]
+    order = np.argsort(ck, kind="stable")
+    ck_sorted = ck[order]
+    csr = m.csr
     done = 0
     for ti in range(len(keys)):
         members = np.flatnonzero(inv_t == ti)
         src = np.concatenate([a[members], b[members]])
         lo = nxy[src].min(axis=0) - limit - 1.0
         hi = nxy[src].max(axis=0) + limit + 1.0
-        inside = np.all((nxy >= lo) & (nxy <= hi), axis=1)
-        sub_idx = np.flatnonzero(inside)
+        c0 = np.floor(lo / tile_m).astype(np.int64)
+        c1 = np.floor(hi / tile_m).astype(np.int64)
+        parts = []
+        for cx in range(c0[0], c1[0] + 1):
+            lo_k = cx * 1_000_003 + c0[1]
+            hi_k = cx * 1_000_003 + c1[1]
+            i0, i1 = np.searchsorted(ck_sorted, [lo_k, hi_k + 1])
+            parts.append(finite[order[i0:i1]])
+        cand_nodes = np.concatenate(parts) if parts else np.empty(0, np.int64)
+        inside = np.all((nxy[cand_nodes] >= lo) & (nxy[cand_nodes] <= hi), axis=1)
+        sub_idx = np.sort(cand_nodes[inside])
         local = np.full(m.n_graph, -1, dtype=np.int64)
         local[sub_idx] = np.arange(len(sub_idx))
-        sub = m.csr[sub_idx][:, sub_idx]
+        rows_sub = csr[sub_idx]
+        keep = local[rows_sub.indices] >= 0
+        rr = np.repeat(np.arange(len(sub_idx)), np.diff(rows_sub.indptr))[keep]
+        sub = sparse.csr_matrix((rows_sub.data[keep], (rr, local[rows_sub.indices[keep]])),
+                                shape=(len(sub_idx), len(sub_idx)))
         col_in = np.flatnonzero(np.all((dxy >= lo) & (dxy <= hi), axis=1))
         if len(col_in) == 0:
             done += len(members)
