@@ -78,3 +78,11 @@ def test_row_numbers_across_row_groups(base_db, tmp_path):
     assert r["rejected"] == 3 and r["stored"] == n - 3
     got = rows(base_db, "select row_number, json_extract_string(values_json, '$.ticket_id') from rejects order by 1")
     assert got == [(i, f"T{i}") for i in sorted(bad_rows)]
+
+
+def test_every_reason_is_translated():
+    from dashboard.i18n import CATALOGUE
+
+    for reason in REASONS:
+        entry = CATALOGUE[f"data.reason.{reason}"]
+        assert entry["zh"] and entry["en"] and entry["zh"] != entry["en"]
