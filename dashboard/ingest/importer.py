@@ -311,7 +311,9 @@ def _import_one(
     try:
         raw: RawFile = read_into(con, path, sheet=sheet, crs=crs)
     except ReadError as exc:
-        raise ImportRefused(str(exc)) from None
+        raise ImportRefused(
+            str(exc), key="data.refused.unreadable", params={"file": path.name, "msg": str(exc)}
+        ) from None
     try:
         hmap = map_headers(spec, raw.headers, profile, path.name)
     except MissingColumns as exc:

@@ -10,7 +10,6 @@ downloaded as CSV (UTF-8 with BOM, for Excel) or XLSX.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 

@@ -92,3 +92,21 @@ def test_cli_refusal_exit_code_without_traceback(base_db, tmp_path):
     assert "bad.csv" in res.output and "Traceback" not in res.output
     res = runner.invoke(app, ["import", "lamps", str(bad), "--db", str(base_db)])
     assert res.exit_code == 2 and "lamps" in res.output
+
+
+def test_cli_network_dispatches_to_coverage(tmp_path, monkeypatch):
+    import dashboard.coverage.network as network
+
+    calls = []
+
+    def fake(paths, *, db=None, crs="wgs84", progress=None, con=None):
+        calls.append((paths, str(db), crs))
+        progress("edges", 1.0)
+        return {"nodes": 3, "edges": 2}
+
+    monkeypatch.setattr(network, "import_network", fake)
+    f = write_text(tmp_path / "roads.geojson", "{}")
+    res = runner.invoke(app, ["import", "network", str(f), "--db", str(tmp_path / "w.duckdb"), "--crs", "gcj02", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == {"nodes": 3, "edges": 2}
+    assert calls == [([str(f)], str(tmp_path / "w.duckdb"), "gcj02")]
