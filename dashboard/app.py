@@ -36,7 +36,7 @@ PAGES: list[tuple[str, str, str, str]] = [
 
 
 def main() -> None:
-    st.set_page_config(page_title=t("app.title", lang()), page_icon=":material/bolt:", layout="wide")
+    st.set_page_config(page_title=t("app.title", lang()), page_icon="⚡", layout="wide")
     current = language_switch()
     pages_dir = Path(__file__).parent / "pages"
     sections: dict[str, list] = {}

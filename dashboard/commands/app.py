@@ -18,6 +18,22 @@ DbOption = Annotated[
 ]
 
 
+# `streamlit run`, with Streamlit's old-style multipage mode switched off first. Streamlit
+# 1.67 treats a `pages/` folder next to the main script as an old-style multipage app
+# until the main script's st.navigation() runs; a first visitor who opens a page URL
+# directly (/overview) would get that page run on its own (no language switch, raw file
+# names in the sidebar), and every later visitor too. dashboard/pages/ sits next to
+# dashboard/app.py, so the flag is set to what st.navigation() itself sets it to.
+_LAUNCH = (
+    "import sys\n"
+    "from streamlit.runtime.pages_manager import PagesManager\n"
+    "PagesManager.uses_pages_directory = False\n"
+    "from streamlit.web.cli import main\n"
+    "sys.argv[0] = 'streamlit'\n"
+    "sys.exit(main())\n"
+)
+
+
 def serve_command(
     db: DbOption = None,
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
@@ -27,7 +43,7 @@ def serve_command(
     env = dict(os.environ)
     env["SERVICECIRCLE_DB"] = str(settings.db_path(db).resolve())
     cmd = [
-        sys.executable, "-m", "streamlit", "run",
+        sys.executable, "-c", _LAUNCH, "run",
         str(settings.PROJECT_ROOT / "dashboard" / "app.py"),
         "--server.headless", "true",
         "--server.port", str(port),
@@ -37,6 +53,7 @@ def serve_command(
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
         "--global.developmentMode", "false",
+        "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
     ]
     raise typer.Exit(subprocess.call(cmd, env=env))
 

@@ -32,14 +32,14 @@ PRESENT_CSS = """<style>
 [data-testid="stMain"] h1 { font-size: 3.2rem !important; }
 [data-testid="stMain"] h2 { font-size: 2.3rem !important; }
 [data-testid="stMain"] h3 { font-size: 1.9rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.6rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.35rem !important; }
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p { font-size: 1.5rem; line-height: 1.55; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.6rem !important; line-height: 1.15 !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { font-size: 1.35rem !important; }
+[data-testid="stMain"] [data-testid="stMarkdown"] [data-testid="stMarkdownContainer"] p { font-size: 1.5rem; line-height: 1.55; }
 [data-testid="stCaptionContainer"] p { font-size: 1.2rem !important; }
 </style>"""
 
 BASE_CSS = """<style>
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.6rem; }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
   [data-testid="stSidebar"], [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
@@ -54,8 +54,9 @@ BASE_CSS = """<style>
 }
 </style>"""
 
+# Sections whose chart appears in the key-chart grid (the map joins them). No bare
+# strings in a page file: Streamlit's "magic" would print them on the page.
 KEY_CHARTS = ("offload", "hotline", "waiting", "coverage")
-"""Sections whose chart appears in the key-chart grid (the map joins them)."""
 
 
 def _filters() -> Filters:

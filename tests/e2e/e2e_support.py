@@ -22,6 +22,7 @@ CI
 from __future__ import annotations
 
 import contextlib
+import re
 import os
 import shutil
 import signal
@@ -51,6 +52,10 @@ RUN_TIMEOUT_MS = 120_000
 CONSOLE_NOISE = (
     "Permissions policy violation",  # Chromium policy notices about unused features
 )
+# Streamlit's frontend finds the server's base path by probing: on a page URL such as
+# /overview it first asks /overview/_stcore/health (404), then /_stcore/health. Those
+# two 404s are expected; any other failed resource is an error.
+PROBE_404 = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
 
 
 def _bin(name: str) -> str:
@@ -77,7 +82,7 @@ def free_port() -> int:
 
 def build_demo(db: Path, scale: str) -> None:
     """Build the demo warehouse with ``servicecircle demo`` (the same command users run)."""
-    cmd = [_bin("servicecircle"), "demo", "--db", str(db), "--scale", scale]
+    cmd = [_bin("servicecircle"), "demo", "--db", str(db), "--scale", scale, "--out", str(db.parent / "demo_raw")]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         raise RuntimeError(f"`{' '.join(cmd)}` failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
@@ -177,6 +182,9 @@ def watch(page) -> Watched:
     w = Watched(page)
 
     def on_console(msg):
+        where = msg.location.get("url", "") if msg.location else ""
+        if msg.type == "error" and "404" in msg.text and PROBE_404.search(where):
+            return
         if msg.type == "error" and not any(n in msg.text for n in CONSOLE_NOISE):
             w.errors.append(f"console: {msg.text} @ {msg.location.get('url', '')}")
 
@@ -201,11 +209,15 @@ def wait_for_run(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     """Wait until the app is connected and the script run has finished."""
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
                            timeout=timeout_ms, state="attached")
-    page.wait_for_function(
-        """() => { const a = document.querySelector('[data-testid="stApp"]');
-                   return a && a.getAttribute('data-test-script-state') === 'notRunning'; }""",
-        timeout=timeout_ms,
-    )
+    # finished = not running, something rendered, no skeleton, and still so 300 ms later
+    done = """() => { const a = document.querySelector('[data-testid="stApp"]');
+                      return a && a.getAttribute('data-test-script-state') === 'notRunning'
+                          && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')
+                          && !document.querySelector('[data-testid="stSkeleton"]'); }"""
+    for _ in range(2):
+        page.wait_for_function(done, timeout=timeout_ms)
+        page.wait_for_timeout(300)
+    page.wait_for_function(done, timeout=timeout_ms)
     # plotly draws after the run finishes; give every chart its svg
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
@@ -231,9 +243,15 @@ def pages() -> list[tuple[str, str]]:
     tree = ast.parse((ROOT / "dashboard" / "app.py").read_text(encoding="utf-8"))
     found: list[tuple[str, str]] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PAGES" for t in node.targets):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(getattr(t, "id", "") == "PAGES" for t in targets) and node.value is not None:
             for elt in node.value.elts:
                 fname = elt.elts[0].value
                 if (ROOT / "dashboard" / "pages" / fname).exists():
                     found.append((fname[:-3], fname))
     return found
+
+
+def page_url(base: str, path: str, first: str, query: str = "") -> str:
+    """URL of a page: the first page of st.navigation is the default one, served at ``/``."""
+    return f"{base}/{'' if path == first else path}{query}"

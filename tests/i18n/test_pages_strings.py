@@ -97,6 +97,19 @@ def scan_source(src: str, filename: str = "<src>") -> tuple[list[str], list[str]
     consts = _module_constants(tree)
     strings: list[str] = []
     unsafe: list[str] = []
+    # Streamlit "magic" prints any bare expression statement, strings included
+    # (docstrings of the module, functions and classes excepted).
+    docstrings = set()
+    for node in [tree, *ast.walk(tree)]:
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first))
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Expr) and id(node) not in docstrings
+                and isinstance(node.value, (ast.Constant, ast.JoinedStr))
+                and (not isinstance(node.value, ast.Constant) or isinstance(node.value.value, str))):
+            strings.append(f"{filename}:{node.lineno}: bare string shown by Streamlit magic")
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
