@@ -93,7 +93,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{file}：缺少必需的列：{missing}。文件中的列：{found}。请修改表头，或在映射配置中映射（[headers] \"您的表头\" = \"字段\"）。",
         "en": "{file}: missing required column(s): {missing}. Columns found: {found}. Rename the header, or map it in a profile ([headers] \"your header\" = \"field\").",
     },
-    "data.refused.unreadable": {"zh": "{file}：文件无法读取（{msg}）", "en": "{msg}"},
+    "data.refused.unreadable": {"zh": "{file}：文件无法读取（{msg}）", "en": "{file}: the file cannot be read ({msg})"},
     "data.refused.not_found": {"zh": "找不到文件 {file}", "en": "{file}: file not found"},
     # cli
     "data.cli.title": {"zh": "导入 {table}（{n} 个文件）", "en": "Import into {table} ({n} file(s))"},

@@ -74,7 +74,10 @@ weight = float(c2.number_input(t("cov.plan.elderly_weight", L), 0.0, 10.0, 0.0, 
                                help=t("cov.plan.elderly_help", L), key="plan_weight"))
 up = st.file_uploader(t("cov.plan.candidates", L), type=["csv", "xlsx", "geojson", "json", "gpkg"],
                       help=t("cov.plan.candidates_help", L), key="plan_upload")
-crs = st.selectbox(t("cov.plan.crs", L), ["wgs84", "gcj02", "bd09"], key="plan_crs")
+crs = st.selectbox(
+    t("cov.plan.crs", L), ["wgs84", "gcj02", "bd09"],
+    format_func=lambda c: t(f"data.crs.{c}", L), key="plan_crs",
+)
 cands = None
 cand_key = "network"
 if up is not None:
