@@ -207,6 +207,8 @@ def build_demo(
     t = time.perf_counter()
     truth = compute_truth(city.cfg, city.geo, city.roll, city.tickets, city.hotline, city.cf_queue, seed)
     secs["truth"] = time.perf_counter() - t
+    scale_name = city.cfg.scale
+    del city  # the generated frames are on disk now; free them before the import
 
     from dashboard.ingest import import_files
 
@@ -246,7 +248,7 @@ def build_demo(
 
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
     report = {
-        "scale": city.cfg.scale,
+        "scale": scale_name,
         "seed": int(seed),
         "db": str(db_path),
         "out_dir": str(out),

@@ -242,6 +242,7 @@ SCALES: dict[str, DemoConfig] = {
         first_wave_month=6,
         n_waves=9,
         room_share=0.53,
+        ticket_rate=265.0,
         compound_grid=10,
         rural_step_m=28.0,
         counterfactual_queue=True,
