@@ -23,17 +23,24 @@ ZH_ALLOWED_WORDS = {
     "openstreetmap", "osm", "servicecircle", "streamlit", "plotly", "duckdb", "none",
     "english",  # the language switch offers English by its own name
     "callaway", "sant", "anna",  # Callaway & Sant'Anna, the estimator's authors
+    "gpkg", "geopackage", "parquet", "toml", "xlsm", "shapefile",  # file formats
+    "yyyy",  # the date inputs' format hint (YYYY/MM/DD)
 }
 
 
 def visible_text(p) -> str:
     """Text of the main area and the sidebar, without Material icon ligatures (their
-    names, e.g. ``download``, are drawn as icons, not read as words)."""
+    names, e.g. ``download``, are drawn as icons, not read as words) and without the
+    file uploader's built-in "Drag and drop / Upload" text, which Streamlit 1.67 does
+    not let an app translate."""
     return p.evaluate("""() => ['[data-testid="stMain"]', '[data-testid="stSidebar"]'].map(sel => {
         const el = document.querySelector(sel);
         if (!el) return '';
         const copy = el.cloneNode(true);
-        copy.querySelectorAll('[data-testid="stIconMaterial"]').forEach(i => i.remove());
+        // icons are ligature names; the uploader's dropzone text and button are
+        // Streamlit's own, untranslatable in 1.67 (reported, not the app's strings)
+        copy.querySelectorAll('[data-testid="stIconMaterial"], [data-testid="stFileUploaderDropzoneInstructions"], '
+            + '[data-testid="stFileUploaderDropzone"] button').forEach(i => i.remove());
         document.body.appendChild(copy);
         const text = copy.innerText;
         copy.remove();
@@ -87,37 +94,29 @@ def _metric_values(p) -> list[str]:
     return [m.inner_text() for m in p.query_selector_all('[data-testid="stMetricValue"]')]
 
 
-def _districts(db) -> list[str]:
-    from dashboard import warehouse
-
-    con = warehouse.connect_read(db)
-    try:
-        rows = con.execute(
-            "select district, count(*) n from communities where district is not null group by 1 order by 2 desc"
-        ).fetchall()
-    finally:
-        con.close()
-    return [r[0] for r in rows]
-
-
 def test_filter_changes_a_metric(page, server):
+    """Type a new start date into the sidebar filter: a metric changes, the URL carries
+    the filter, and the next page keeps it."""
     if "overview" not in {p for p, _ in PAGES}:
         pytest.skip("overview page not built yet")
-    districts = _districts(server.db)
-    if len(districts) < 2:
-        pytest.skip("demo has a single district")
     p = page.page
     goto(p, _url(server, "overview", "en"))
     before = _metric_values(p)
     assert before, "overview shows no metric"
-    goto(p, _url(server, "overview", "en", f"&district={districts[-1]}"))
-    after = _metric_values(p)
+    field = p.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').first
+    field.locator('[data-type="year"]').click()
+    p.keyboard.type("20240701")  # the date field moves year → month → day by itself
+    p.locator('[data-testid="stMain"] h1').first.click()  # leaving the field commits it
+    p.wait_for_function("() => location.search.includes('from=2024-07-01')", timeout=60_000)
+    wait_for_run(p)
     assert not exceptions(p)
-    assert after != before, "a district filter did not change any metric"
-    # the filter carries over to another page through the URL
-    nav = p.query_selector('[data-testid="stSidebarNav"] a[href*="waiting"]')
-    if nav is not None:
-        nav.click()
-        wait_for_run(p)
-        assert "district=" in p.url, f"filter lost when moving pages: {p.url}"
+    after = _metric_values(p)
+    assert after != before, "changing the start date did not change any metric"
+    # carried over to another page
+    p.locator('[data-testid="stSidebarNav"] a[href*="waiting"]').first.click()
+    p.wait_for_url("**/waiting**", timeout=60_000)
+    wait_for_run(p)
+    assert not exceptions(p)
+    shown = p.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input[type="date"]').first.input_value()
+    assert shown == "2024-07-01", shown
     page.assert_clean()
