@@ -2,8 +2,9 @@
 
 Each area shows its headline numbers and one plain sentence (the causal effect with its
 95% CI, coverage share, the largest gaps), followed by four key charts and the coverage
-map. Nothing to operate: the period and districts come from the URL filters the other
-pages set. ``?present=1`` switches to presentation mode (wide, no sidebar, large type,
+map. Nothing to operate in the main area: the period and districts come from the shared
+sidebar filters (kept in the URL and the session, so they follow the user from the
+other pages). ``?present=1`` switches to presentation mode (wide, no sidebar, large type,
 for a 1920x1080 projector); the page prints cleanly from the browser in either mode.
 The PowerPoint and HTML downloads render the same :class:`~dashboard.report.briefing.Briefing`.
 
@@ -15,13 +16,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis.filters import Filters
 from dashboard.i18n import t
 from dashboard.report.briefing import Briefing, assemble, md_escape
 from dashboard.report.charts import to_figure
 from dashboard.report.collect import page_inputs
 from dashboard.report.tables import safe_filename
 from dashboard.ui import loaders
+from dashboard.ui.filters import sidebar
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
 
@@ -59,11 +60,6 @@ BASE_CSS = """<style>
 KEY_CHARTS = ("offload", "hotline", "waiting", "coverage")
 
 
-def _filters() -> Filters:
-    return Filters.from_query({k: st.query_params.get(k) for k in ("from", "to", "district", "hall", "wave", "type")
-                               if st.query_params.get(k)})
-
-
 def _exports(briefing: Briefing, L: str) -> None:
     from dashboard.report.html import build_html
     from dashboard.report.pptx import build_pptx
@@ -97,16 +93,12 @@ def main() -> None:
     st.html(BASE_CSS)
     if present:
         st.html(PRESENT_CSS)
-    filters = _filters()
-    try:
-        inputs = loaders.cached_call(page_inputs, filters)
-    except Exception as exc:  # noqa: BLE001 - e.g. no warehouse yet
-        from dashboard import warehouse
-
-        if isinstance(exc, warehouse.WarehouseMissing):
-            st.info(t("app.no_warehouse", L, path=str(loaders.db())))
-            return
-        raise
+    # the shared sidebar filters (URL + session): the briefing follows the period and
+    # districts chosen on any page; in presentation mode the sidebar is hidden
+    filters = sidebar(L)
+    if filters is None:  # no warehouse yet (the sidebar said so)
+        return
+    inputs = loaders.cached_call(page_inputs, filters)
     briefing = assemble(inputs, L)
 
     st.title(briefing.title)

@@ -45,6 +45,9 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 SHOTS = ROOT / "test-output" / "screenshots"
+README_IMG = ROOT / "docs" / "img"
+README_SHOTS = {"overview": "overview.png", "coverage_map": "map.png"}
+"""Pages whose Chinese view becomes a README picture when SERVICECIRCLE_README_SHOTS=1."""
 SERVE_TIMEOUT_S = 90
 RUN_TIMEOUT_MS = 120_000
 
@@ -255,3 +258,26 @@ def pages() -> list[tuple[str, str]]:
 def page_url(base: str, path: str, first: str, query: str = "") -> str:
     """URL of a page: the first page of st.navigation is the default one, served at ``/``."""
     return f"{base}/{'' if path == first else path}{query}"
+
+
+def readme_shot(page, path: str) -> Path | None:
+    """Save the viewport of ``path`` as the README picture (small PNG), if asked to.
+
+    Only with ``SERVICECIRCLE_README_SHOTS=1`` (the pictures are committed, so a test
+    run does not rewrite them unasked). The picture is scaled to 1200 px wide and
+    palette-quantised to stay well under 500 KB.
+    """
+    name = README_SHOTS.get(path)
+    if not name or os.environ.get("SERVICECIRCLE_README_SHOTS") != "1":
+        return None
+    import io
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(page.screenshot(full_page=False))).convert("RGB")
+    img = img.resize((1200, round(img.height * 1200 / img.width)), Image.Resampling.LANCZOS)
+    img = img.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    README_IMG.mkdir(parents=True, exist_ok=True)
+    out = README_IMG / name
+    img.save(out, format="PNG", optimize=True)
+    return out

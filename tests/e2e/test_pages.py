@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from e2e_support import SHOTS, exceptions, goto, page_url, pages, wait_for_run
+from e2e_support import SHOTS, exceptions, goto, page_url, pages, readme_shot, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -65,6 +65,8 @@ def test_page_renders(page, server, path, fname, lang):
     SHOTS.mkdir(parents=True, exist_ok=True)
     p.screenshot(path=str(SHOTS / f"{path}-{lang}.png"), full_page=True)
     if lang == "zh":
+        out = readme_shot(p, path)
+        assert out is None or out.stat().st_size < 500_000
         words = set(re.findall(r"(?<![A-Za-z0-9_'])[A-Za-z]{4,}(?![A-Za-z0-9_])", visible_text(p)))
         stray = sorted(w for w in words if w.lower() not in ZH_ALLOWED_WORDS)
         assert not stray, f"English words on the Chinese {path} page: {stray[:30]}"
