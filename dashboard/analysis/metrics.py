@@ -595,7 +595,8 @@ def overview_kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str,
 
     The *current* window is the last 365 days of the selected range (ending at the
     range's end or the last day with data); the *baseline* is the 365 days before the
-    first room opening. Both carry the district, hall, wave and service-type filters.
+    first room opening, clipped to the first day with data (no baseline when no data
+    precede the opening). Both carry the district, hall, wave and service-type filters.
     Counts are per month (days / 30.44) so windows of any length compare.
 
     Returns
@@ -620,8 +621,15 @@ def overview_kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str,
     base: dict[str, float | None] = dict.fromkeys(cur)
     base_range = None
     if first is not None:
-        base_range = (first - dt.timedelta(days=365), first - dt.timedelta(days=1))
-        base = _kpi_values(con, replace(filters, date_from=base_range[0], date_to=base_range[1]))
+        # the year before the first opening, clipped to the days that have data, so a
+        # baseline shorter than a year is not diluted by months with no exports
+        base_from = first - dt.timedelta(days=365)
+        if span["first_on"] is not None and span["first_on"] > base_from:
+            base_from = span["first_on"]
+        base_to = first - dt.timedelta(days=1)
+        if base_from <= base_to:
+            base_range = (base_from, base_to)
+            base = _kpi_values(con, replace(filters, date_from=base_from, date_to=base_to))
     rows = []
     for key, page in OVERVIEW_KPIS:
         v, b = cur[key], base[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard import warehouse
@@ -115,13 +116,49 @@ def test_filters_narrow(con):
 def test_overview_baseline_window(con):
     ov = M.overview_kpis(con, Filters())
     assert ov["first_opened_on"] == dt.date(2024, 3, 10)
-    assert ov["baseline"] == (dt.date(2023, 3, 11), dt.date(2024, 3, 9))
     k = ov["kpis"].set_index("key")
     assert list(k.index) == [key for key, _ in M.OVERVIEW_KPIS]
     assert k.loc["hall_wait_mean_min", "value"] == pytest.approx(12.625)
     assert k.loc["offload_share", "value"] == pytest.approx(0.5)
-    # no tickets in the baseline year: counter transactions 0 per month there
-    assert k.loc["counter_transactions_per_month", "baseline"] == 0
+    # no exports at all before the first opening: no baseline (not a baseline of zero)
+    assert ov["baseline"] is None
+    assert k["baseline"].isna().all()
+    assert k["change"].isna().all()
+
+
+def test_overview_baseline_is_clipped_to_the_data(tmp_path):
+    """Data begin half a year before the first opening: the baseline covers those
+    months only, so its per-month rate is not diluted by the months with no exports."""
+    db = tmp_path / "clip.duckdb"
+    # one hall; one served ticket a day from 2023-09-01 to 2024-06-30; a room opens 2024-03-01
+    days = pd.date_range("2023-09-01 09:00", "2024-06-30 09:00", freq="D")
+    tickets = pd.DataFrame({
+        "ticket_id": [f"T{i}" for i in range(len(days))], "hall_id": "H1",
+        "service_type": "payment", "issued_at": days,
+        "called_at": days + pd.Timedelta(minutes=5), "outcome": "served", "community_id": "C1",
+    })
+    with warehouse.writer(db) as w:
+        w.execute("insert into communities (community_id, name, district, kind, households) "
+                  "values ('C1', '东苑社区', 'D1', 'urban', 1000)")
+        w.execute("insert into business_halls values ('H1', '城区营业厅', 'D1', 117.0, 36.0, 2)")
+        w.execute("insert into service_rooms (room_id, community_id, served_community_ids, opened_on) "
+                  "values ('R1', 'C1', ['C1'], DATE '2024-03-01')")
+        w.register("_t", tickets)
+        w.execute("insert into counter_tickets (ticket_id, hall_id, service_type, issued_at, called_at, "
+                  "outcome, community_id) select ticket_id, hall_id, service_type, issued_at, "
+                  "called_at, outcome, community_id from _t")
+    c = warehouse.connect_read(db)
+    try:
+        ov = M.overview_kpis(c, Filters())
+    finally:
+        c.close()
+    assert ov["baseline"] == (dt.date(2023, 9, 1), dt.date(2024, 2, 29))
+    base_days = (dt.date(2024, 2, 29) - dt.date(2023, 9, 1)).days + 1  # 182 days, 182 tickets
+    k = ov["kpis"].set_index("key")
+    assert k.loc["counter_transactions_per_month", "baseline"] == pytest.approx(
+        base_days / (base_days / (365.25 / 12)), rel=1e-6)
+    # one ticket a day before and after: the change is zero, not +100%
+    assert k.loc["counter_transactions_per_month", "change"] == pytest.approx(0.0, abs=1e-6)
 
 
 def test_hist_quantile_edges():
