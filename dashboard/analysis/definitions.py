@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.i18n import t
 
-__all__ = ["METRICS", "MetricDef", "definitions_table", "fmt_delta", "fmt_value", "get"]
+__all__ = ["METRICS", "MetricDef", "delta_color", "definitions_table", "fmt_delta", "fmt_value", "get"]
 
 
 @dataclass(frozen=True)
@@ -168,5 +168,21 @@ def fmt_delta(change: float | None, unit: str, lang: str) -> str | None:
     """A signed change for ``st.metric``'s delta (``None`` when there is no change)."""
     if change is None or change != change:
         return None
-    sign = "+" if change >= 0 else "−"
+    # ASCII '-' first: st.metric reads the direction of its arrow from a leading '-'
+    sign = "+" if change >= 0 else "-"
+    if unit == "share":  # a change of a share is in percentage points, not per cent
+        return sign + t("met.unit.pp", lang, v=f"{abs(change) * 100:.1f}")
     return sign + fmt_value(abs(change), unit, lang)
+
+
+LOWER_IS_BETTER: frozenset[str] = frozenset({
+    "counter_transactions_per_month", "hall_wait_mean_min", "hall_wait_median_min",
+    "hall_wait_p90_min", "hotline_per_1k_households", "restoration_hours",
+    "no_show_rate", "cancel_rate", "arrival_minutes", "share_late",
+})
+"""Metrics the service rooms are meant to bring down (a fall is shown in green)."""
+
+
+def delta_color(key: str) -> str:
+    """``st.metric`` delta colour for a metric: ``inverse`` where lower is better."""
+    return "inverse" if key in LOWER_IS_BETTER else "normal"

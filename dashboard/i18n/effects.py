@@ -29,6 +29,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "met.unit.minutes": {"zh": "分钟", "en": "minutes"},
     "met.unit.hours": {"zh": "小时", "en": "hours"},
     "met.unit.share": {"zh": "比例（%）", "en": "share (%)"},
+    "met.unit.pp": {"zh": "{v}个百分点", "en": "{v} pp"},
     "met.unit.per_1k_month": {"zh": "每千户每月", "en": "per 1,000 households per month"},
     "met.unit.per_10k_month": {"zh": "每万户每月", "en": "per 10,000 households per month"},
     "met.unit.visits": {"zh": "人次", "en": "visits"},
@@ -47,7 +48,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Now: {cur_from} to {cur_to} (the latest 12 months of the range); compared with the year before the first room opened ({first}): {base_from} to {base_to}.",
     },
     "met.overview.no_baseline": {"zh": "所选范围内尚无服务室开放，无法与开放前对比。", "en": "No room has opened in the selection, so there is no before-opening year to compare with."},
-    "met.overview.delta": {"zh": "较开放前一年 {d}", "en": "{d} vs year before rooms"},
+    "met.overview.delta": {"zh": "{d}（较开放前一年）", "en": "{d} vs year before rooms"},
     "met.overview.goto": {"zh": "查看详情", "en": "Details"},
     # definitions (name + text per metric)
     "met.def.hall_tickets.name": {"zh": "营业厅取号量", "en": "Hall tickets"},
