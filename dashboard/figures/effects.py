@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from dashboard.figures import date_axis
+
 from dashboard.analysis.effects import EffectResult, fmt_num
 from dashboard.i18n import t
 
@@ -112,6 +114,7 @@ def counterfactual_figure(res: EffectResult, lang: str = "zh") -> go.Figure:
         yaxis_title=t(f"eff.what.{res.outcome}", lang),
         hovermode="x unified",
     )
+    date_axis(fig, lang)
     cf = res.counterfactual
     if not res.ok or cf is None or cf.empty:
         return fig

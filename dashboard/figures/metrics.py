@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures import date_axis
+
 from dashboard.i18n import label, t
 
 __all__ = [
@@ -37,9 +39,11 @@ WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STATUS_COLOURS = {"served": "#1f77b4", "not_yet": "#ff7f0e"}
 
 
-def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
+def _layout(fig: go.Figure, title: str, x: str, y: str, months_lang: str | None = None) -> go.Figure:
     fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, legend_title_text="",
                       margin={"l": 40, "r": 20, "t": 50, "b": 40}, hovermode="x unified")
+    if months_lang is not None:  # a time axis: months as 2024年3月 in Chinese
+        date_axis(fig, months_lang)
     return fig
 
 
@@ -87,7 +91,7 @@ def offload_figure(monthly: pd.DataFrame, openings: Sequence[dt.date], lang: str
     add_openings(fig, openings, 0, _ymax(monthly["counter"] + monthly["room"]) if len(monthly) else 1, lang)
     fig.update_layout(barmode="stack", yaxis2={"overlaying": "y", "side": "right", "range": [0, 100],
                                                 "title": t("met.fig.share", lang) + " (%)"})
-    return _layout(fig, t("met.fig.offload_title", lang), t("met.fig.month", lang), t("met.fig.transactions", lang))
+    return _layout(fig, t("met.fig.offload_title", lang), t("met.fig.month", lang), t("met.fig.transactions", lang), months_lang=lang)
 
 
 def counter_by_hall_figure(counter: pd.DataFrame, halls: pd.DataFrame, openings: Sequence[dt.date],
@@ -101,7 +105,7 @@ def counter_by_hall_figure(counter: pd.DataFrame, halls: pd.DataFrame, openings:
         fig.add_trace(go.Scatter(x=sub["month_on"], y=sub["n_served"], name=str(names.get(hall, hall)),
                                  mode="lines"))
     add_openings(fig, openings, 0, _ymax(g["n_served"]), lang)
-    return _layout(fig, t("met.fig.by_hall_title", lang), t("met.fig.month", lang), t("met.fig.transactions", lang))
+    return _layout(fig, t("met.fig.by_hall_title", lang), t("met.fig.month", lang), t("met.fig.transactions", lang), months_lang=lang)
 
 
 def by_type_figure(counter: pd.DataFrame, room: pd.DataFrame, lang: str) -> go.Figure:
@@ -132,7 +136,7 @@ def per_1k_figure(df: pd.DataFrame, value: str, openings: Sequence[dt.date], lan
             fig.add_trace(go.Scatter(x=sub["month_on"], y=sub["rate"], name=t(f"met.status.{status}", lang),
                                      mode="lines+markers", line={"color": STATUS_COLOURS[status]}))
     add_openings(fig, openings, 0, _ymax(g["rate"]), lang)
-    return _layout(fig, t(title_key, lang), t("met.fig.month", lang), t("met.fig.per_1k", lang))
+    return _layout(fig, t(title_key, lang), t("met.fig.month", lang), t("met.fig.per_1k", lang), months_lang=lang)
 
 
 def heatmap_figure(heat: pd.DataFrame, value: str, lang: str) -> go.Figure:
@@ -227,7 +231,7 @@ def faults_figure(monthly: pd.DataFrame, by_area: pd.DataFrame, openings: Sequen
             ))
     y = [monthly[col]] if len(monthly) else []
     add_openings(fig, openings, 0, _ymax(*y, by_area[tcol]) if len(by_area) else 1, lang)
-    return _layout(fig, t("met.fig.faults_title", lang) + " · " + t(key, lang), t("met.fig.month", lang), t(key, lang))
+    return _layout(fig, t("met.fig.faults_title", lang) + " · " + t(key, lang), t("met.fig.month", lang), t(key, lang), months_lang=lang)
 
 
 def satisfaction_figure(sat: pd.DataFrame, complaints: pd.DataFrame, openings: Sequence[dt.date],
@@ -241,7 +245,7 @@ def satisfaction_figure(sat: pd.DataFrame, complaints: pd.DataFrame, openings: S
     add_openings(fig, openings, 0, 100, lang)
     fig.update_layout(yaxis={"range": [0, 100]}, yaxis2={"overlaying": "y", "side": "right",
                                                          "title": t("met.fig.complaints", lang)})
-    return _layout(fig, t("met.fig.sat_title", lang), t("met.fig.month", lang), t("met.fig.satisfaction", lang) + " (%)")
+    return _layout(fig, t("met.fig.sat_title", lang), t("met.fig.month", lang), t("met.fig.satisfaction", lang) + " (%)", months_lang=lang)
 
 
 def by_group_figure(df: pd.DataFrame, col: str, prefix: str, openings: Sequence[dt.date], lang: str,
@@ -254,7 +258,7 @@ def by_group_figure(df: pd.DataFrame, col: str, prefix: str, openings: Sequence[
     tot = df.groupby("month_on")["n_visits"].sum() if len(df) else pd.Series(dtype=float)
     add_openings(fig, openings, 0, _ymax(tot), lang)
     fig.update_layout(barmode="stack")
-    return _layout(fig, t(title_key, lang), t("met.fig.month", lang), t("met.unit.visits", lang))
+    return _layout(fig, t(title_key, lang), t("met.fig.month", lang), t("met.unit.visits", lang), months_lang=lang)
 
 
 def weekday_figure(wk: pd.DataFrame, lang: str) -> go.Figure:
@@ -274,4 +278,4 @@ def community_monthly_figure(monthly: pd.DataFrame, openings: Sequence[dt.date],
         fig.add_trace(go.Scatter(x=monthly["month_on"], y=monthly[col], name=t(f"met.series.{col}", lang),
                                  mode="lines+markers"))
     add_openings(fig, openings, 0, _ymax(*(monthly[c] for c in cols)) if len(monthly) else 1, lang)
-    return _layout(fig, t("met.fig.community_title", lang), t("met.fig.month", lang), t("met.fig.count", lang))
+    return _layout(fig, t("met.fig.community_title", lang), t("met.fig.month", lang), t("met.fig.count", lang), months_lang=lang)
