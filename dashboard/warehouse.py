@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import time
 import uuid
@@ -38,13 +39,21 @@ from dashboard import settings
 
 SCHEMA_VERSION = "1"
 
+CANONICAL_TABLES: tuple[str, ...] = (
+    "communities", "buildings", "business_halls", "service_rooms", "counter_tickets",
+    "hotline_orders", "room_visits", "staff", "network_nodes", "network_edges",
+)
+"""Tables the importers write; rollups are derived from these."""
+
 __all__ = [
     "WarehouseMissing",
     "connect_read",
     "data_version",
     "ensure",
     "init_schema",
+    "mark_changed",
     "query",
+    "rollup_plan",
     "refresh_rollups",
     "sql_text",
     "writer",
@@ -103,14 +112,82 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
+_CREATES = re.compile(r"create\s+or\s+replace\s+table\s+([a-z_][a-z0-9_]*)", re.I)
+_READS = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.I)
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+def rollup_plan() -> list[tuple[Path, set[str], set[str]]]:
+    """The rollup scripts in run order with the tables each creates and reads.
+
+    A script *reads* the canonical or earlier rollup tables named after ``from`` /
+    ``join`` in it (comments ignored; CTE names are not tables, so they drop out).
+
+    Returns
+    -------
+    list of (path, creates, reads)
+    """
+    plan: list[tuple[Path, set[str], set[str]]] = []
+    known = set(CANONICAL_TABLES)
+    for path in sorted((settings.QUERIES_DIR / "rollups").glob("*.sql")):
+        text = _COMMENT.sub("", path.read_text(encoding="utf-8"))
+        creates = {m.lower() for m in _CREATES.findall(text)}
+        reads = {m.lower() for m in _READS.findall(text)} & known
+        plan.append((path, creates, reads))
+        known |= creates
+    return plan
+
+
+def refresh_rollups(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> list[str]:
     """Rebuild the rollup tables of ``queries/rollups/*.sql`` in file-name order.
 
     Each file is a script of ``create or replace table ...`` statements over the
     canonical tables. Run inside every write so pages never read stale rollups.
+
+    Parameters
+    ----------
+    con
+        The writer's connection.
+    changed
+        Canonical tables this write changed (see :func:`mark_changed`): only scripts
+        that read one of them, directly or through an earlier rollup, are rerun. ``None``
+        reruns every script.
+
+    Returns
+    -------
+    list of str
+        The script names that ran.
     """
-    for path in sorted((settings.QUERIES_DIR / "rollups").glob("*.sql")):
+    ran: list[str] = []
+    plan = rollup_plan()
+    dirty = None if changed is None else set(changed)
+    if dirty is not None:
+        existing = {r[0].lower() for r in con.execute(
+            "select table_name from information_schema.tables where table_catalog = current_database()"
+        ).fetchall()}
+        if not set().union(*(c for _, c, _ in plan)) <= existing:
+            dirty = None  # first build (or a new rollup script): build everything
+    for path, creates, reads in plan:
+        if dirty is not None and not (reads & dirty):
+            continue
         _run_script(con, path.read_text(encoding="utf-8"))
+        ran.append(path.name)
+        if dirty is not None:
+            dirty |= creates
+    return ran
+
+
+_CHANGED: dict[int, set[str]] = {}
+
+
+def mark_changed(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    """Record, inside a :func:`writer` block, which canonical tables the write changed.
+
+    The writer then refreshes only the rollups that depend on them. A write that marks
+    nothing refreshes every rollup (always correct, only slower).
+    """
+    if id(con) in _CHANGED:
+        _CHANGED[id(con)].update(tables)
 
 
 # ---------------------------------------------------------------- reading
@@ -218,12 +295,13 @@ def writer(
             shutil.copyfile(path, tmp)
         con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit, "threads": 2})
         ok = False
+        _CHANGED[id(con)] = set()
         try:
             init_schema(con)
             con.execute("begin transaction")
             yield con
             if refresh:
-                refresh_rollups(con)
+                refresh_rollups(con, _CHANGED.get(id(con)) or None)
             con.execute(
                 "insert or replace into meta values ('data_version', $v)",
                 {"v": uuid.uuid4().hex},
@@ -232,6 +310,7 @@ def writer(
             con.execute("checkpoint")
             ok = True
         finally:
+            _CHANGED.pop(id(con), None)
             if not ok:
                 with contextlib.suppress(Exception):
                     con.execute("rollback")

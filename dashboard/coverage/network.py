@@ -491,6 +491,7 @@ def _convert_crs(lines: Lines, crs: str) -> Lines:
 
 
 def _store(con, tables: NetworkTables, files: Sequence[str]) -> None:
+    warehouse.mark_changed(con, "network_nodes", "network_edges")
     con.execute("delete from network_edges")
     con.execute("delete from network_nodes")
     con.execute("delete from network_meta")

@@ -505,6 +505,7 @@ def import_files(
                     progress(f"{name}: {step}", min(1.0, (i + frac) / n))
 
             result.files.append(_import_one(c, spec, p, prof, crs, sheet, report))
+        warehouse.mark_changed(c, spec.name)  # only rollups reading this table are rebuilt
 
     if con is not None:
         run(con)
