@@ -212,8 +212,7 @@ def _headlines(slide, section: Section, top) -> None:
 
 def _finding_box(slide, section: Section, x, y, w, h, lang: str) -> None:
     text = section.finding + (("\n" + section.effect) if section.effect else "")
-    box = _text(slide, x, y, w, Inches(0.45), t("rep.finding", lang), 16, bold=True)
-    del box
+    _text(slide, x, y, w, Inches(0.45), t("rep.finding", lang), 16, bold=True)
     _text(slide, x, y + Inches(0.45), w, h - Inches(0.45), text, 16, color=_DARK)
 
 
