@@ -50,6 +50,28 @@ class Filters:
     def with_dates(self, date_from: dt.date | None, date_to: dt.date | None) -> "Filters":
         return replace(self, date_from=date_from, date_to=date_to)
 
+    def clamped(self, first_on: dt.date | None, last_on: dt.date | None) -> "Filters":
+        """The same filters with dates moved inside ``[first_on, last_on]`` (the data's span).
+
+        A link made on a warehouse with more (or other) data may carry dates outside the
+        current span; date pickers refuse such values, so they are clamped, and a range
+        whose ends cross is put back in order.
+        """
+
+        def _clamp(d: dt.date | None) -> dt.date | None:
+            if d is None:
+                return None
+            if first_on is not None and d < first_on:
+                return first_on
+            if last_on is not None and d > last_on:
+                return last_on
+            return d
+
+        lo, hi = _clamp(self.date_from), _clamp(self.date_to)
+        if lo is not None and hi is not None and lo > hi:
+            lo, hi = hi, lo
+        return replace(self, date_from=lo, date_to=hi)
+
     # -- URL query string -------------------------------------------------
     def to_query(self) -> dict[str, str]:
         """Encode as query-string values (lists joined with ``,``; empty ones left out)."""

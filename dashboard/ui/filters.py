@@ -78,7 +78,8 @@ def sidebar(lang: str) -> Filters | None:
     url = _from_url()
     # seed the widgets on first draw on this page: the URL wins, else the session's view
     if _W["date_from"] not in st.session_state:
-        _init_widgets(url or st.session_state.get(_SESSION, Filters()), opts)
+        seed = url or st.session_state.get(_SESSION, Filters())
+        _init_widgets(seed.clamped(opts["first_on"], opts["last_on"]), opts)
 
     sb = st.sidebar
     sb.header(t("met.filter.title", lang))

@@ -110,3 +110,15 @@ def test_english(app_env):
     at.run()
     assert not at.exception
     assert at.title[0].value == t("nav.hotline", "en")
+
+
+def test_link_with_dates_outside_the_data_is_clamped_not_an_error(app_env):
+    at = _page("overview")
+    at.query_params["from"] = "1999-01-01"
+    at.query_params["to"] = "2099-12-31"
+    at.run()
+    assert not at.exception, at.exception
+    lo, hi = at.date_input(key="met_f_from").value, at.date_input(key="met_f_to").value
+    ticket_days = app_env["tickets"]["issued_at"].dt.date
+    assert lo >= ticket_days.min() and hi <= ticket_days.max() + __import__("datetime").timedelta(days=366)
+    assert lo <= hi
