@@ -172,7 +172,10 @@ def generate_tickets(
     customer = np.floor(rng.random(n) * hh).astype(np.int32)
 
     hall_idx = geo.communities["hall_idx"].to_numpy()[comm_idx].astype(np.int32)
-    order = np.lexsort((issued, day_idx, hall_idx))
+    # one int64 key, stable sort: the order of lexsort((issued, day_idx, hall_idx)), 5x faster
+    key = (hall_idx.astype(np.int64) * n_d + day_idx) * 86_400 + issued
+    order = np.argsort(key, kind="stable")
+    del key
     frame = pd.DataFrame({
         "hall_idx": hall_idx[order],
         "day_idx": day_idx[order],
@@ -229,20 +232,15 @@ def simulate_queue(
     busy = np.where(frame["no_show"].to_numpy()[idx], 60, busy)
     patience = frame["patience_s"].to_numpy()[idx]
     weekend = days["dow"].to_numpy() >= 5
-    called_a = np.full(len(idx), -1, dtype=np.int64)
-    counter_a = np.full(len(idx), -1, dtype=np.int64)
-    # one hall at a time keeps the Python lists small (the city has ~20M tickets)
-    hall_bounds = np.flatnonzero(np.r_[True, hall[1:] != hall[:-1], True]) if len(idx) else np.array([0])
-    for a, b in zip(hall_bounds[:-1].tolist(), hall_bounds[1:].tolist()):
-        d = day[a:b]
-        starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-        bounds = np.r_[starts, b - a].tolist()
-        g_open = np.where(weekend[d[starts]], OPEN_WE_S, OPEN_WD_S).tolist()
-        g_cnt = [int(counters[hall[a]])] * len(starts)
-        c_l, k_l = _queue_loop(bounds, g_cnt, g_open, issued[a:b].tolist(), busy[a:b].tolist(),
-                               patience[a:b].tolist())
-        called_a[a:b] = c_l
-        counter_a[a:b] = k_l
+    # one group per hall-day, all groups simulated together (see _queue_vector)
+    if len(idx):
+        starts = np.flatnonzero(np.r_[True, (hall[1:] != hall[:-1]) | (day[1:] != day[:-1])])
+    else:
+        starts = np.zeros(0, dtype=np.int64)
+    g_len = np.diff(np.r_[starts, len(idx)])
+    g_open = np.where(weekend[day[starts]], OPEN_WE_S, OPEN_WD_S)
+    g_cnt = np.asarray(counters, dtype=np.int64)[hall[starts]]
+    called_a, counter_a = _queue_vector(starts, g_len, g_cnt, g_open, issued, busy, patience)
     called = np.full(n, -1, dtype=np.int64)
     counter = np.full(n, -1, dtype=np.int64)
     outcome = np.full(n, -1, dtype=np.int8)
@@ -254,11 +252,63 @@ def simulate_queue(
     return called, counter, outcome
 
 
-def _queue_loop(
+def _queue_vector(
+    group_start: np.ndarray, group_len: np.ndarray, n_counters: np.ndarray, open_s: np.ndarray,
+    issued: np.ndarray, busy: np.ndarray, patience: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """FCFS with ``c`` counters per group (hall-day), every group at once.
+
+    Group ``g`` holds tickets ``group_start[g] : group_start[g] + group_len[g]`` in issue
+    order, served by ``n_counters[g]`` counters that are free from ``open_s[g]``. Step
+    ``j`` handles the ``j``-th ticket of every group that has one: it is called when the
+    earliest-free counter of its group is free (ties: lowest counter), or leaves
+    uncalled (-1, -1) if that is later than its patience allows. This is the heap loop
+    of one group at a time, done for all groups in the same numpy step, so the number
+    of Python iterations is the longest group's length, not the number of tickets.
+
+    Returns the call times and counters (int64), in ticket order.
+    """
+    n = len(issued)
+    called = np.full(n, -1, dtype=np.int64)
+    counter = np.full(n, -1, dtype=np.int64)
+    if n == 0 or len(group_len) == 0:
+        return called, counter
+    # longest groups first: the groups still active at step j are a prefix
+    order = np.argsort(-group_len, kind="stable")
+    g_start = group_start[order].astype(np.int64)
+    g_len = group_len[order].astype(np.int64)
+    c_max = int(n_counters.max())
+    never = np.iinfo(np.int64).max // 4  # a padding counter is never the earliest free
+    free = np.where(np.arange(c_max)[None, :] < n_counters[order][:, None],
+                    open_s[order].astype(np.int64)[:, None], never)
+    # active[j] = number of groups longer than j
+    active = np.searchsorted(-g_len, -np.arange(int(g_len[0])), side="left")
+    issued = np.asarray(issued, dtype=np.int64)
+    busy = np.asarray(busy, dtype=np.int64)
+    patience = np.asarray(patience, dtype=np.int64)
+    rows_all = np.arange(len(g_len))
+    for j, m in enumerate(active.tolist()):
+        rows = rows_all[:m]
+        i = g_start[:m] + j
+        f = free[:m]
+        k = f.argmin(axis=1)
+        free_at = f[rows, k]
+        a = issued[i]
+        start = np.maximum(a, free_at)
+        ok = start - a <= patience[i]
+        r_ok, k_ok, s_ok, i_ok = rows[ok], k[ok], start[ok], i[ok]
+        free[r_ok, k_ok] = s_ok + busy[i_ok]
+        called[i_ok] = s_ok
+        counter[i_ok] = k_ok
+    return called, counter
+
+
+def _queue_heap(
     bounds: list[int], n_counters: list[int], open_s: list[int],
     issued: list[int], busy: list[int], patience: list[int],
 ) -> tuple[list[int], list[int]]:
-    """FCFS with c counters per group; a heap of (free at, counter) per group.
+    """FCFS with c counters per group, one ticket at a time with a heap of (free at,
+    counter) per group: the plain reference :func:`_queue_vector` is tested against.
 
     A ticket is called when the earliest-free counter is free (ties: lowest counter);
     if that is later than its patience allows it leaves uncalled (-1, -1).

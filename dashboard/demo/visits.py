@@ -134,5 +134,7 @@ def generate_visits(
         "resolved": rng.random(n) < 0.96,
         "customer_idx": v["customer_idx"].to_numpy(),
     })
-    order = np.lexsort((out["visited_at"].to_numpy(), out["room_idx"].to_numpy()))
+    # one int64 key, stable sort: the order of lexsort((visited_at, room_idx))
+    key = out["room_idx"].to_numpy().astype(np.int64) * 10**11 + visited.astype("datetime64[s]").astype(np.int64)
+    order = np.argsort(key, kind="stable")
     return out.iloc[order].reset_index(drop=True)

@@ -114,3 +114,28 @@ def test_waits_fall_after_rooms_open_compared_with_no_rooms(city):
     # and rooms took tickets away only after opening
     assert not f["diverted"].to_numpy()[before].any()
     assert f["diverted"].to_numpy()[after].sum() > 100
+
+
+def test_vectorised_queue_equals_one_ticket_at_a_time_heap():
+    # the all-hall-days-at-once simulation gives exactly the heap loop's calls and counters,
+    # on random groups of different lengths (incl. empty), counters and opening times
+    from dashboard.demo.queue import _queue_heap, _queue_vector
+
+    rng = np.random.default_rng(0)
+    g_len = rng.integers(0, 120, 60)
+    g_len[:3] = [0, 1, 300]
+    n_cnt = rng.integers(1, 6, len(g_len))
+    open_s = rng.choice([30600, 32400], len(g_len))
+    issued, busy, patience = [], [], []
+    for n, o in zip(g_len, open_s):
+        issued.append(np.sort(o + rng.integers(-600, 8 * 3600, n)))  # some arrive before opening
+        busy.append(rng.integers(30, 1800, n))
+        patience.append(rng.integers(0, 3600, n))
+    issued, busy, patience = (np.concatenate(x).astype(np.int64) for x in (issued, busy, patience))
+    starts = np.r_[0, np.cumsum(g_len)[:-1]]
+    called, counter = _queue_vector(starts, g_len, n_cnt, open_s, issued, busy, patience)
+    ref_c, ref_k = _queue_heap(np.r_[starts, len(issued)].tolist(), n_cnt.tolist(), open_s.tolist(),
+                               issued.tolist(), busy.tolist(), patience.tolist())
+    assert (called >= 0).sum() > 1000 and (called < 0).sum() > 50  # both outcomes occur
+    assert called.tolist() == ref_c
+    assert counter.tolist() == ref_k
