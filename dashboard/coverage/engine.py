@@ -78,10 +78,17 @@ def snap(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
         Index of the nearest edge, straight distance to it (the access leg, metres) and
         the position of the snapped point along the edge from its ``u`` end (metres).
     """
+    edge, access, pos, _, _ = snap_points(net, x, y)
+    return edge, access, pos
+
+
+def snap_points(net: Network, x: np.ndarray, y: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`snap`, plus the snapped points themselves (``sx, sy`` in local metres)."""
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     if len(x) == 0:
-        return np.empty(0, np.int64), np.empty(0), np.empty(0)
+        return np.empty(0, np.int64), np.empty(0), np.empty(0), np.empty(0), np.empty(0)
     pc = net.pieces()
     k = int(min(16, len(pc["edge"])))
     _, cand = pc["kd"].query(np.column_stack([x, y]), k=k)
@@ -105,9 +112,11 @@ def snap(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
         if dd[0, j] < access[i]:
             piece[i], access[i], tt[i] = near[j], dd[0, j], ts[0, j]
     edge = pc["edge"][piece].astype(np.int64)
-    plen = np.hypot(pc["x1"][piece] - pc["x0"][piece], pc["y1"][piece] - pc["y0"][piece])
+    pdx = pc["x1"][piece] - pc["x0"][piece]
+    pdy = pc["y1"][piece] - pc["y0"][piece]
+    plen = np.hypot(pdx, pdy)
     pos = np.clip(pc["start"][piece] + tt * plen, 0.0, net.edge_len[edge])
-    return edge, access, pos
+    return edge, access, pos, pc["x0"][piece] + tt * pdx, pc["y0"][piece] + tt * pdy
 
 
 def _seg_dist(pc: dict[str, np.ndarray], idx: np.ndarray, x: np.ndarray, y: np.ndarray
@@ -252,6 +261,32 @@ class Model:
         )
 
 
+def _simple_edges(net: Network) -> np.ndarray:
+    """Mask of the edges kept for routing: no loops, and of parallel streets between the
+    same two nodes (either direction) only the shortest (cached on the network)."""
+    if "simple_edges" not in net._cache:
+        u, v = net.edge_u, net.edge_v
+        lo, hi = np.minimum(u, v), np.maximum(u, v)
+        key = lo * np.int64(max(net.n_nodes, 1)) + hi
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        dup = np.zeros(len(u), dtype=bool)
+        dup[1:] = ks[1:] == ks[:-1]
+        keep = u != v
+        if dup.any():  # only the parallel groups are sorted by length
+            grp = np.zeros(len(u), dtype=bool)
+            grp[dup] = True
+            grp[:-1] |= dup[1:]
+            members = order[grp]
+            o2 = np.lexsort((net.edge_len[members], key[members]))
+            m2 = members[o2]
+            first = np.ones(len(m2), dtype=bool)
+            first[1:] = key[m2][1:] != key[m2][:-1]
+            keep[m2[~first]] = False
+        net._cache["simple_edges"] = keep
+    return net._cache["simple_edges"]
+
+
 def build_model(net: Network, demand_xy: tuple[np.ndarray, np.ndarray], site_xy: tuple[np.ndarray, np.ndarray],
                 n_slots: int = N_SLOTS) -> Model:
     """Insert demand points and sites into the network as virtual nodes.
@@ -272,7 +307,7 @@ def build_model(net: Network, demand_xy: tuple[np.ndarray, np.ndarray], site_xy:
     dx, dy = (np.asarray(a, float) for a in demand_xy)
     sx, sy = (np.asarray(a, float) for a in site_xy)
     n_dem, n_site = len(dx), len(sx)
-    edge, access, pos = snap(net, np.concatenate([dx, sx]), np.concatenate([dy, sy]))
+    edge, access, pos, snap_x, snap_y = snap_points(net, np.concatenate([dx, sx]), np.concatenate([dy, sy]))
     n_pts = len(edge)
     nb = net.n_nodes
     order = np.lexsort((pos, edge))
@@ -289,7 +324,9 @@ def build_model(net: Network, demand_xy: tuple[np.ndarray, np.ndarray], site_xy:
     chain_a = [prev_node, vnode_sorted[last]]
     chain_b = [vnode_sorted, net.edge_v[s_edge[last]]]
     chain_w = [s_pos - prev_pos, net.edge_len[s_edge[last]] - s_pos[last]]
-    untouched = np.ones(net.n_edges, dtype=bool)
+    # untouched streets, without the longer of parallel streets (never on a shortest path;
+    # the shorter one, or its chain through virtual nodes, is as short or shorter)
+    untouched = _simple_edges(net).copy()
     untouched[s_edge] = False
     a = np.concatenate([net.edge_u[untouched], *chain_a])
     b = np.concatenate([net.edge_v[untouched], *chain_b])
@@ -313,22 +350,13 @@ def build_model(net: Network, demand_xy: tuple[np.ndarray, np.ndarray], site_xy:
     r = np.concatenate(rows)
     c = np.concatenate(cols)
     ww = np.concatenate(ws)
-    # parallel edges: keep the shortest (a COO -> CSR conversion would add them up)
-    o = np.lexsort((ww, c, r))
-    r, c, ww = r[o], c[o], ww[o]
-    dup = np.zeros(len(r), dtype=bool)
-    dup[1:] = (r[1:] == r[:-1]) & (c[1:] == c[:-1])
-    r, c, ww = r[~dup], c[~dup], ww[~dup]
+    # no parallel edges are left (a COO -> CSR conversion would add them up)
     n = nb + n_pts + n_site + n_slots
     csr = sparse.csr_matrix((ww, (r, c)), shape=(n, n))
     csr.sort_indices()
     slot_ptr = csr.indptr[slot_node]
     # positions of every graph node (to cut local subgraphs): snapped points for virtual nodes
-    geoms = net.geoms_xy()[edge] if n_pts else np.empty(0, dtype=object)
-    glen = shapely.length(geoms) if n_pts else np.empty(0)
-    frac = np.divide(pos, net.edge_len[edge], out=np.zeros_like(pos), where=net.edge_len[edge] > 0)
-    sp = shapely.line_interpolate_point(geoms, frac * glen) if n_pts else np.empty(0, dtype=object)
-    sxy = shapely.get_coordinates(sp) if n_pts else np.empty((0, 2))
+    sxy = np.column_stack([snap_x, snap_y])
     node_xy = np.vstack([np.column_stack([net.node_x, net.node_y]), sxy[order], sxy[n_dem:],
                          np.full((n_slots, 2), np.inf)])
     return Model(
