@@ -44,12 +44,14 @@ __all__ = [
     "CoverageData",
     "CoverageResult",
     "Model",
+    "attach_points",
     "build_model",
     "compute",
     "data_from_frames",
     "demand_points",
     "load_data",
     "open_mask",
+    "reach",
     "reached_segments",
     "walking_area",
 ]
@@ -160,6 +162,7 @@ class Model:
     vn_pos: np.ndarray
     vn_node: np.ndarray
     node_xy: np.ndarray | None = None  # graph node positions in local metres (slots: inf)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_graph(self) -> int:
@@ -259,6 +262,183 @@ class Model:
         return sparse.csr_matrix(
             (np.ones(len(r), dtype=bool), (r, c)), shape=(len(source_nodes), len(self.demand_node))
         )
+
+
+# ---------------------------------------------------------------- local bounded searches
+GRID_CELL_M = 250.0
+"""Cell size of the grid that finds the graph nodes in a box (cached per model)."""
+TILE_SOURCES = 48
+"""About this many sources share one local subgraph in :func:`reach`."""
+
+
+def attach_points(model: Model, x: np.ndarray, y: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """How points at (x, y) join the model's graph without rebuilding it.
+
+    A point is snapped onto its street; between the graph nodes ``a`` and ``b`` that
+    enclose the snapped position (street ends or virtual nodes), it reaches the graph at
+    ``a`` after ``off_a`` metres (access leg + along the street) and at ``b`` after
+    ``off_b``.
+
+    Returns
+    -------
+    a, b, off_a, off_b, access
+        Graph nodes, offsets in metres, and the access legs.
+    """
+    net = model.net
+    edge, access, pos = snap(net, np.asarray(x, float), np.asarray(y, float))
+    n = len(edge)
+    lo = np.searchsorted(model.vn_edge, edge, side="left")
+    hi = np.searchsorted(model.vn_edge, edge, side="right")
+    k = lo.copy()
+    for i in np.flatnonzero(hi > lo):  # points on streets that carry virtual nodes
+        k[i] = lo[i] + int(np.searchsorted(model.vn_pos[lo[i]:hi[i]], pos[i], side="right"))
+    has_prev = k > lo
+    has_next = k < hi
+    prev = np.maximum(k - 1, 0)
+    nxt = np.minimum(k, max(len(model.vn_node) - 1, 0))
+    vn_node = model.vn_node if len(model.vn_node) else np.zeros(1, np.int64)
+    vn_pos = model.vn_pos if len(model.vn_pos) else np.zeros(1)
+    a = np.where(has_prev, vn_node[prev], net.edge_u[edge]).astype(np.int64)
+    a_pos = np.where(has_prev, vn_pos[prev], 0.0)
+    b = np.where(has_next, vn_node[nxt], net.edge_v[edge]).astype(np.int64)
+    b_pos = np.where(has_next, vn_pos[nxt], net.edge_len[edge])
+    if n == 0:
+        return a, b, np.empty(0), np.empty(0), access
+    return a, b, access + (pos - a_pos), access + (b_pos - pos), access
+
+
+def _grid(model: Model) -> dict[str, Any]:
+    """Graph nodes sorted by grid cell (cached on the model)."""
+    g = model.cache.get("grid")
+    if g is None:
+        xy = model.node_xy
+        finite = np.flatnonzero(np.isfinite(xy).all(axis=1))
+        cell = np.floor(xy[finite] / GRID_CELL_M).astype(np.int64)
+        origin = cell.min(axis=0) if len(cell) else np.zeros(2, np.int64)
+        cell -= origin
+        size = cell.max(axis=0) + 1 if len(cell) else np.ones(2, np.int64)
+        key = cell[:, 0] * size[1] + cell[:, 1]
+        order = np.argsort(key, kind="stable")
+        node_dem = np.full(model.n_graph, -1, dtype=np.int64)
+        node_dem[model.demand_node] = np.arange(len(model.demand_node))
+        g = {"origin": origin, "size": size, "keys": key[order], "nodes": finite[order],
+             "node_dem": node_dem, "local": np.full(model.n_graph, -1, dtype=np.int64)}
+        model.cache["grid"] = g
+    return g
+
+
+def _nodes_in_box(g: dict[str, Any], lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Graph nodes in the grid cells that cover the box ``lo``..``hi`` (a superset)."""
+    c0 = np.floor(lo / GRID_CELL_M).astype(np.int64) - g["origin"]
+    c1 = np.floor(hi / GRID_CELL_M).astype(np.int64) - g["origin"]
+    c0 = np.maximum(c0, 0)
+    c1 = np.minimum(c1, g["size"] - 1)
+    if (c1 < c0).any():
+        return np.empty(0, np.int64)
+    cx = np.arange(c0[0], c1[0] + 1)
+    i0 = np.searchsorted(g["keys"], cx * g["size"][1] + c0[1], side="left")
+    i1 = np.searchsorted(g["keys"], cx * g["size"][1] + c1[1], side="right")
+    cnt = i1 - i0
+    idx = np.repeat(i0 - np.concatenate([[0], np.cumsum(cnt)[:-1]]), cnt) + np.arange(int(cnt.sum()))
+    return g["nodes"][idx]
+
+
+def _subgraph(csr: sparse.csr_matrix, sub: np.ndarray, local: np.ndarray) -> sparse.csr_matrix:
+    """The graph restricted to the nodes ``sub`` (``local`` maps them to 0..len-1)."""
+    starts = csr.indptr[sub]
+    cnt = csr.indptr[sub + 1] - starts
+    pos = np.repeat(starts - np.concatenate([[0], np.cumsum(cnt)[:-1]]), cnt) + np.arange(int(cnt.sum()))
+    lc = local[csr.indices[pos]]
+    keep = lc >= 0
+    row = np.repeat(np.arange(len(sub)), cnt)[keep]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(sub)))])
+    return sparse.csr_matrix((csr.data[pos][keep], lc[keep].astype(np.int32), indptr.astype(np.int32)),
+                             shape=(len(sub), len(sub)))
+
+
+def reach(model: Model, a: np.ndarray, b: np.ndarray, off_a: np.ndarray, off_b: np.ndarray, limit: float,
+          progress: Any = None, tile_sources: int = TILE_SOURCES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Walking distance from many sources to every demand point within ``limit``.
+
+    Source ``i`` enters the graph at node ``a[i]`` after ``off_a[i]`` metres and at
+    ``b[i]`` after ``off_b[i]`` (a room's own leaf node: ``a = b``, offsets 0). A walk of
+    at most ``limit`` metres never leaves the disc of that radius around where it starts
+    (a street is never shorter than the straight line between its ends), so sources are
+    grouped into tiles of about ``tile_sources`` and each tile runs scipy's bounded
+    Dijkstra on the subgraph of the nodes within ``limit`` of its sources' box — exact,
+    and far cheaper than whole-graph rows.
+
+    Returns
+    -------
+    src, col, dist
+        One entry per (source, demand point) pair within ``limit``: the source index,
+        the demand point's index in the model and the walking distance (access legs
+        included).
+    """
+    a = np.asarray(a, np.int64)
+    b = np.asarray(b, np.int64)
+    off_a = np.asarray(off_a, float)
+    off_b = np.asarray(off_b, float)
+    n = len(a)
+    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+    if n == 0 or len(model.demand_node) == 0:
+        return empty
+    g = _grid(model)
+    local = g["local"]
+    xy = model.node_xy
+    use_a = off_a <= limit
+    use_b = off_b <= limit
+    live = np.flatnonzero(use_a | use_b)
+    if len(live) == 0:
+        return empty
+    pos = np.where(use_a[live, None], xy[a[live]], xy[b[live]])
+    span = pos.max(axis=0) - pos.min(axis=0)
+    tile = max(2.0 * limit, float(np.sqrt(max(span[0], 1.0) * max(span[1], 1.0) * tile_sources / len(live))))
+    tkey = np.floor((pos - pos.min(axis=0)) / tile).astype(np.int64)
+    tid = tkey[:, 0] * (int(tkey[:, 1].max()) + 1) + tkey[:, 1]
+    order = np.argsort(tid, kind="stable")
+    bounds = np.flatnonzero(np.diff(tid[order])) + 1
+    groups = np.split(live[order], bounds)
+    da_all = model.demand_access
+    out_s, out_c, out_d = [], [], []
+    done = 0
+    for members in groups:
+        ends = np.concatenate([a[members][use_a[members]], b[members][use_b[members]]])
+        exy = xy[ends]
+        lo = exy.min(axis=0) - limit - 1.0
+        hi = exy.max(axis=0) + limit + 1.0
+        sub = _nodes_in_box(g, lo, hi)
+        local[sub] = np.arange(len(sub))
+        try:
+            dem_local = np.flatnonzero(g["node_dem"][sub] >= 0)
+            if len(dem_local) == 0:
+                continue
+            dcols = g["node_dem"][sub[dem_local]]
+            sg = _subgraph(model.csr, sub, local)
+            for s0 in range(0, len(members), 2 * tile_sources):
+                mem = members[s0:s0 + 2 * tile_sources]
+                la = np.where(use_a[mem], local[a[mem]], -1)
+                lb = np.where(use_b[mem], local[b[mem]], -1)
+                uniq, inv = np.unique(np.concatenate([la, lb]), return_inverse=True)
+                ok = uniq >= 0
+                d = np.full((len(uniq), len(dem_local)), np.inf)
+                if ok.any():
+                    d[ok] = dijkstra(sg, directed=True, indices=uniq[ok], limit=limit)[:, dem_local]
+                k = len(mem)
+                tot = np.minimum(d[inv[:k]] + off_a[mem, None], d[inv[k:]] + off_b[mem, None]) + da_all[dcols][None, :]
+                r, c = np.nonzero(tot <= limit + 1e-9)
+                out_s.append(mem[r])
+                out_c.append(dcols[c])
+                out_d.append(tot[r, c])
+        finally:
+            local[sub] = -1
+        done += len(members)
+        if progress:
+            progress("coverage matrix", done / len(live))
+    if not out_s:
+        return empty
+    return np.concatenate(out_s), np.concatenate(out_c), np.concatenate(out_d)
 
 
 def _simple_edges(net: Network) -> np.ndarray:
@@ -556,7 +736,8 @@ class CoverageResult:
     open_rooms
         The room rows used as open (with the what-if rooms added).
     node_dist
-        Distance of every graph node from the nearest open room (walking areas).
+        Distance of every graph node from the nearest open room (walking areas),
+        computed on first use.
     """
 
     minutes: float
@@ -567,7 +748,17 @@ class CoverageResult:
     communities: pd.DataFrame
     totals: dict[str, Any]
     open_rooms: pd.DataFrame
-    node_dist: np.ndarray
+    _node_dist: np.ndarray | None = field(default=None, repr=False)
+    _nearest_args: tuple[Any, ...] | None = field(default=None, repr=False)
+
+    @property
+    def node_dist(self) -> np.ndarray:
+        """Distance of every graph node from the nearest open room (``inf`` beyond the
+        walk): one multi-source bounded Dijkstra, run on first use (walking areas)."""
+        if self._node_dist is None:
+            model, sites, extra = self._nearest_args
+            self._node_dist = model.nearest(sites, self.limit_m, extra)[2]
+        return self._node_dist
 
     def as_dict(self) -> dict[str, Any]:
         """The ``servicecircle coverage --json`` object (keys of the issue)."""
@@ -620,7 +811,12 @@ def _prep(data: CoverageData) -> dict[str, Any]:
         "opened": pd.to_datetime(rooms["opened_on"]).to_numpy("datetime64[D]") if len(rooms) else np.empty(0, "datetime64[D]"),
         "closed": pd.to_datetime(rooms["closed_on"]).to_numpy("datetime64[D]") if len(rooms) else np.empty(0, "datetime64[D]"),
         "room_ids": rooms["room_id"].to_numpy(object),
+        "site_xy": np.full((len(data.model.site_node), 2), np.nan),
     }
+    if len(rooms):
+        r_ok = data.room_site >= 0
+        rx, ry = to_xy(data.network.proj, rooms["lon"].to_numpy(float)[r_ok], rooms["lat"].to_numpy(float)[r_ok])
+        c["site_xy"][data.room_site[r_ok]] = np.column_stack([rx, ry])
     data.cache["prep"] = c
     return c
 
@@ -736,6 +932,73 @@ def summarize(prep: dict[str, Any], walk: np.ndarray, straight: np.ndarray, near
     return comm, totals
 
 
+MATRIX_MAX_LIMIT_M = 1200.0
+"""Walks up to this length use the cached room x demand distance matrix in :func:`compute`;
+longer walks run the multi-source Dijkstra pass (the matrix would grow with the square of
+the walk)."""
+
+
+def _site_reach(data: CoverageData, limit: float) -> dict[str, np.ndarray]:
+    """Every located room's walking distance to the demand points within ``limit``, and
+    the straight-line pairs within ``limit``, sorted by (demand point, distance); cached
+    per walk length on the data object."""
+    key = ("site_reach", round(float(limit), 6))
+    c = data.cache.get(key)
+    if c is not None:
+        return c
+    m = data.model
+    sn = m.site_node
+    src, col, dist = reach(m, sn, sn, np.zeros(len(sn)), np.zeros(len(sn)), limit)
+    o = np.lexsort((src, dist, col))
+    prep = _prep(data)
+    s_src, s_col, s_dist = _straight_pairs(prep["site_xy"], prep["xy"], limit)
+    so = np.lexsort((s_src, s_dist, s_col))
+    c = {"site": src[o], "col": col[o], "dist": dist[o],
+         "s_site": s_src[so], "s_col": s_col[so], "s_dist": s_dist[so]}
+    data.cache[key] = c
+    return c
+
+
+def _straight_pairs(src_xy: np.ndarray, dem_xy: np.ndarray, limit: float
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(source, demand point, straight distance) for every pair within ``limit``."""
+    ok = np.flatnonzero(np.isfinite(src_xy).all(axis=1)) if len(src_xy) else np.empty(0, np.int64)
+    if len(ok) == 0 or len(dem_xy) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    pairs = cKDTree(src_xy[ok]).sparse_distance_matrix(cKDTree(dem_xy), limit, output_type="coo_matrix")
+    return ok[pairs.row].astype(np.int64), pairs.col.astype(np.int64), pairs.data.astype(float)
+
+
+def _nearest_of(site: np.ndarray, col: np.ndarray, dist: np.ndarray, open_site: np.ndarray, n_dem: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Per demand point, the nearest open site among entries sorted by (col, dist)."""
+    sel = open_site[site]
+    c, d, st = col[sel], dist[sel], site[sel]
+    walk = np.full(n_dem, np.inf)
+    near = np.full(n_dem, -1, dtype=np.int64)
+    if len(c):
+        first = np.ones(len(c), dtype=bool)
+        first[1:] = c[1:] != c[:-1]
+        walk[c[first]] = d[first]
+        near[c[first]] = st[first]
+    return walk, near
+
+
+def _merge_nearest(walk: np.ndarray, near: np.ndarray, src: np.ndarray, col: np.ndarray, dist: np.ndarray,
+                   labels: np.ndarray) -> None:
+    """Fold extra (source, demand, distance) entries into ``walk`` / ``near`` in place."""
+    if len(col) == 0:
+        return
+    o = np.lexsort((src, dist, col))
+    src, col, dist = src[o], col[o], dist[o]
+    first = np.ones(len(col), dtype=bool)
+    first[1:] = col[1:] != col[:-1]
+    c, d, s = col[first], dist[first], src[first]
+    better = d < walk[c]
+    walk[c[better]] = d[better]
+    near[c[better]] = labels[s[better]]
+
+
 def compute(
     data: CoverageData,
     *,
@@ -745,6 +1008,7 @@ def compute(
     open_room_ids: Sequence[str] | None = None,
     close: Sequence[str] = (),
     add: pd.DataFrame | None = None,
+    method: str = "auto",
 ) -> CoverageResult:
     """Walking coverage of the rooms open on ``on`` (optionally changed by a what-if).
 
@@ -762,6 +1026,12 @@ def compute(
         Room ids taken out (what-if close; a move is a close plus an add).
     add
         What-if rooms: ``room_id, lon, lat`` (and optionally ``name``).
+    method
+        ``"dijkstra"``: one multi-source bounded Dijkstra over the whole graph;
+        ``"matrix"``: the nearest open room from the cached room x demand distance
+        matrix (:func:`reach`, built once per walk length; what-if rooms get their own
+        local searches); ``"auto"`` (default): the matrix for walks up to
+        :data:`MATRIX_MAX_LIMIT_M`, else Dijkstra. Both give the same distances.
 
     Returns
     -------
@@ -770,6 +1040,8 @@ def compute(
     limit = settings.walk_limit_m(minutes, speed_m_s)
     if limit <= 0:
         raise ValueError("minutes and speed must be positive")
+    if method not in ("auto", "matrix", "dijkstra"):
+        raise ValueError(f"unknown method {method!r}")
     prep = _prep(data)
     rooms = data.rooms
     ids = prep["room_ids"]
@@ -785,8 +1057,9 @@ def compute(
     mask &= data.room_site >= 0
     idx_rows = np.flatnonzero(mask)
     sites = data.room_site[idx_rows]
+    n_sites = len(data.model.site_node)
     extra = None
-    site_ids = np.full(len(data.model.site_node), None, dtype=object)
+    site_ids = np.full(n_sites, None, dtype=object)
     site_ids[data.room_site[data.room_site >= 0]] = ids[data.room_site >= 0]
     open_rooms = rooms.iloc[idx_rows].assign(status="open")
     if add is not None and len(add):
@@ -794,7 +1067,30 @@ def compute(
         extra = (ax, ay)
         site_ids = np.concatenate([site_ids, add["room_id"].astype(str).to_numpy(object)])
         open_rooms = pd.concat([open_rooms, add.assign(status="added")], ignore_index=True)
-    walk, near, node_dist = data.model.nearest(sites, limit, extra)
+    n_loc = len(data.model.demand_node)
+    use_matrix = method == "matrix" or (method == "auto" and limit <= MATRIX_MAX_LIMIT_M)
+    node_dist = None
+    if use_matrix:
+        sr = _site_reach(data, limit)
+        open_site = np.zeros(n_sites, dtype=bool)
+        open_site[sites] = True
+        walk, near = _nearest_of(sr["site"], sr["col"], sr["dist"], open_site, n_loc)
+        straight_loc, _ = _nearest_of(sr["s_site"], sr["s_col"], sr["s_dist"], open_site, n_loc)
+        if extra is not None:
+            ex, ey = extra
+            a, b, oa, ob, _ = attach_points(data.model, ex, ey)
+            src, col, dist = reach(data.model, a, b, oa, ob, limit)
+            _merge_nearest(walk, near, src, col, dist, n_sites + np.arange(len(ex)))
+            s_src, s_col, s_dist = _straight_pairs(np.column_stack([ex, ey]), prep["xy"], limit)
+            _merge_nearest(straight_loc, np.full(n_loc, -1, np.int64), s_src, s_col, s_dist, np.arange(len(ex)))
+    else:
+        walk, near, node_dist = data.model.nearest(sites, limit, extra)
+        straight_loc = np.full(n_loc, np.inf)
+        if len(open_rooms) and len(prep["xy"]):
+            ox, oy = to_xy(data.network.proj, open_rooms["lon"].to_numpy(float), open_rooms["lat"].to_numpy(float))
+            ok = np.isfinite(ox) & np.isfinite(oy)
+            if ok.any():
+                straight_loc, _ = cKDTree(np.column_stack([ox[ok], oy[ok]])).query(prep["xy"])
 
     n_dem = len(data.demand)
     full_walk = np.full(n_dem, np.inf)
@@ -803,12 +1099,7 @@ def compute(
     full_near[data.located] = near
     # straight line, beside the network answer
     straight = np.full(n_dem, np.inf)
-    if len(open_rooms) and len(prep["xy"]):
-        ox, oy = to_xy(data.network.proj, open_rooms["lon"].to_numpy(float), open_rooms["lat"].to_numpy(float))
-        ok = np.isfinite(ox) & np.isfinite(oy)
-        if ok.any():
-            dist, _ = cKDTree(np.column_stack([ox[ok], oy[ok]])).query(prep["xy"])
-            straight[data.located] = dist
+    straight[data.located] = straight_loc
     straight[straight > limit] = np.inf
     comm, totals = summarize(prep, full_walk, straight, full_near, site_ids, limit)
     near_ids = np.full(n_dem, None, dtype=object)
@@ -818,7 +1109,7 @@ def compute(
                         "straight_m": straight, "covered": full_walk <= limit, "straight_covered": straight <= limit})
     totals["rooms_open"] = int(len(open_rooms))
     return CoverageResult(float(minutes), float(speed_m_s), limit, on, dem, comm, totals,
-                          open_rooms.reset_index(drop=True), node_dist)
+                          open_rooms.reset_index(drop=True), node_dist, (data.model, sites, extra))
 
 
 # ---------------------------------------------------------------- walking areas

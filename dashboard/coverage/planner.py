@@ -34,11 +34,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from dashboard import settings
-from dashboard.coverage.engine import CoverageData, CoverageResult, compute, snap
+from dashboard.coverage.engine import CoverageData, CoverageResult, attach_points, compute, reach
 from dashboard.coverage.network import to_lonlat, to_xy
 
 __all__ = [
@@ -258,6 +257,21 @@ def read_candidates(source: str | Path | bytes, filename: str | None = None, crs
     return pd.DataFrame({"site_id": ids, "name": names, "lon": lon, "lat": lat})
 
 
+def _node_demand_pairs(data: CoverageData, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """(street node, located demand point) pairs within ``limit`` in a straight line
+    (cached per walk length on the data object)."""
+    key = ("node_demand_pairs", round(float(limit), 6))
+    c = data.cache.get(key)
+    if c is None:
+        net = data.network
+        dem = data.demand[data.located]
+        tree = cKDTree(np.column_stack([dem["x"].to_numpy(float), dem["y"].to_numpy(float)]))
+        ntree = cKDTree(np.column_stack([net.node_x, net.node_y]))
+        pairs = ntree.sparse_distance_matrix(tree, limit, output_type="coo_matrix")
+        c = data.cache[key] = (pairs.row.astype(np.int64), pairs.col.astype(np.int64))
+    return c
+
+
 def candidates_from_network(data: CoverageData, result: CoverageResult, max_candidates: int = 2000,
                             cell_m: float | None = None) -> pd.DataFrame:
     """Candidate sites at street-network nodes near uncovered households.
@@ -273,37 +287,28 @@ def candidates_from_network(data: CoverageData, result: CoverageResult, max_cand
         ``site_id ('N<node>'), name, lon, lat, node``.
     """
     limit = result.limit_m
-    dem = result.demand
-    unc = dem[~dem["covered"] & dem["x"].notna() & (dem["households"] > 0)]
+    dem = result.demand[data.located]
     net = data.network
     cols = ["site_id", "name", "lon", "lat", "node"]
-    if unc.empty:
+    unc = (~dem["covered"].to_numpy(bool)) & (dem["households"].to_numpy(float) > 0)
+    if not unc.any():
         return pd.DataFrame(columns=cols)
-    tree = cKDTree(np.column_stack([unc["x"].to_numpy(float), unc["y"].to_numpy(float)]))
-    nodes_xy = np.column_stack([net.node_x, net.node_y])
-    near = tree.query_ball_point(nodes_xy, r=limit, return_length=True)
-    cand = np.flatnonzero(near > 0)
-    if len(cand) == 0:
+    rows, dcol = _node_demand_pairs(data, limit)
+    hit = unc[dcol]
+    if not hit.any():
         return pd.DataFrame(columns=cols)
-    hh = unc["households"].to_numpy(float)
-    ntree = cKDTree(nodes_xy[cand])
-    pairs = ntree.sparse_distance_matrix(tree, limit, output_type="coo_matrix")
-    score = np.bincount(pairs.row, weights=hh[pairs.col], minlength=len(cand))
+    hh = np.where(unc, dem["households"].to_numpy(float), 0.0)
+    score_all = np.bincount(rows, weights=hh[dcol], minlength=net.n_nodes)
+    cand = np.flatnonzero(np.bincount(rows[hit], minlength=net.n_nodes) > 0)
+    score = score_all[cand]
     cell = cell_m or limit / 3.0
     gx = np.floor(net.node_x[cand] / cell).astype(np.int64)
     gy = np.floor(net.node_y[cand] / cell).astype(np.int64)
+    # best first (ties: lowest node), then the first node of each grid cell
     order = np.lexsort((cand, -score))
-    seen: set[tuple[int, int]] = set()
-    keep = []
-    for i in order:
-        key = (int(gx[i]), int(gy[i]))
-        if key in seen:
-            continue
-        seen.add(key)
-        keep.append(cand[i])
-        if len(keep) >= max_candidates:
-            break
-    keep = np.array(keep, dtype=np.int64)
+    cell_key = (gx - gx.min()) * (int(gy.max() - gy.min()) + 1) + (gy - gy.min())
+    _, first = np.unique(cell_key[order], return_index=True)
+    keep = cand[order[np.sort(first)][:max_candidates]].astype(np.int64)
     return pd.DataFrame({
         "site_id": [f"N{n}" for n in keep],
         "name": [f"N{n}" for n in keep],
@@ -315,103 +320,34 @@ def candidates_from_network(data: CoverageData, result: CoverageResult, max_cand
 
 def _attach(data: CoverageData, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Graph nodes (a, b) and offsets (off_a, off_b) through which each candidate is reached."""
-    m = data.model
-    net = data.network
     n = len(cands)
     if "node" in cands.columns and cands["node"].notna().all():
         nodes = cands["node"].to_numpy(np.int64)
         z = np.zeros(n)
         return nodes, nodes, z, z
-    x, y = to_xy(net.proj, cands["lon"].to_numpy(float), cands["lat"].to_numpy(float))
-    edge, access, pos = snap(net, x, y)
-    a = np.empty(n, np.int64)
-    b = np.empty(n, np.int64)
-    oa = np.empty(n)
-    ob = np.empty(n)
-    for i, (e, acc, p) in enumerate(zip(edge, access, pos, strict=True)):
-        lo = np.searchsorted(m.vn_edge, e, side="left")
-        hi = np.searchsorted(m.vn_edge, e, side="right")
-        ps = m.vn_pos[lo:hi]
-        ns = m.vn_node[lo:hi]
-        k = int(np.searchsorted(ps, p, side="right"))
-        a[i] = net.edge_u[e] if k == 0 else ns[k - 1]
-        oa[i] = acc + p - (0.0 if k == 0 else ps[k - 1])
-        b[i] = net.edge_v[e] if k == len(ps) else ns[k]
-        ob[i] = acc + (net.edge_len[e] if k == len(ps) else ps[k]) - p
+    x, y = to_xy(data.network.proj, cands["lon"].to_numpy(float), cands["lat"].to_numpy(float))
+    a, b, oa, ob, _ = attach_points(data.model, x, y)
     return a, b, oa, ob
 
 
 def coverage_matrix(data: CoverageData, cands: pd.DataFrame, columns: np.ndarray, limit: float,
-                    chunk: int = 64, progress: Progress = None, tile_m: float = 1500.0) -> sparse.csr_matrix:
+                    progress: Progress = None) -> sparse.csr_matrix:
     """``(n_candidates, len(columns))`` boolean matrix: candidate reaches demand point.
 
-    ``columns`` are indices into the located demand points of the model.
+    ``columns`` are indices into the located demand points of the model. The walks come
+    from :func:`dashboard.coverage.engine.reach` (bounded Dijkstra on local subgraphs).
     """
     m = data.model
-    a, b, oa, ob = _attach(data, cands)
-    dn = m.demand_node[columns]
-    da = m.demand_access[columns]
     n = len(cands)
-    rows, cols = [], []
-    # sources only reach nodes within `limit` in a straight line: work on local subgraphs,
-    # one per tile of candidates (exact, and far cheaper than whole-graph Dijkstra rows)
-    pos = m.node_xy[a]
-    tile = np.floor(pos / tile_m).astype(np.int64)
-    keys, inv_t = np.unique(tile, axis=0, return_inverse=True)
-    inv_t = inv_t.ravel()
-    nxy = m.node_xy
-    dxy = nxy[dn]
-    # graph nodes bucketed by grid cell, so a tile's neighbourhood is found without a full scan
-    finite = np.flatnonzero(np.isfinite(nxy).all(axis=1))
-    cell = np.floor(nxy[finite] / tile_m).astype(np.int64)
-    ck = cell[:, 0] * 1_000_003 + cell[:, 1]
-    order = np.argsort(ck, kind="stable")
-    ck_sorted = ck[order]
-    csr = m.csr
-    done = 0
-    for ti in range(len(keys)):
-        members = np.flatnonzero(inv_t == ti)
-        src = np.concatenate([a[members], b[members]])
-        lo = nxy[src].min(axis=0) - limit - 1.0
-        hi = nxy[src].max(axis=0) + limit + 1.0
-        c0 = np.floor(lo / tile_m).astype(np.int64)
-        c1 = np.floor(hi / tile_m).astype(np.int64)
-        parts = []
-        for cx in range(c0[0], c1[0] + 1):
-            lo_k = cx * 1_000_003 + c0[1]
-            hi_k = cx * 1_000_003 + c1[1]
-            i0, i1 = np.searchsorted(ck_sorted, [lo_k, hi_k + 1])
-            parts.append(finite[order[i0:i1]])
-        cand_nodes = np.concatenate(parts) if parts else np.empty(0, np.int64)
-        inside = np.all((nxy[cand_nodes] >= lo) & (nxy[cand_nodes] <= hi), axis=1)
-        sub_idx = np.sort(cand_nodes[inside])
-        local = np.full(m.n_graph, -1, dtype=np.int64)
-        local[sub_idx] = np.arange(len(sub_idx))
-        rows_sub = csr[sub_idx]
-        keep = local[rows_sub.indices] >= 0
-        rr = np.repeat(np.arange(len(sub_idx)), np.diff(rows_sub.indptr))[keep]
-        sub = sparse.csr_matrix((rows_sub.data[keep], (rr, local[rows_sub.indices[keep]])),
-                                shape=(len(sub_idx), len(sub_idx)))
-        col_in = np.flatnonzero(np.all((dxy >= lo) & (dxy <= hi), axis=1))
-        if len(col_in) == 0:
-            done += len(members)
-            continue
-        dn_local = local[dn[col_in]]
-        for s0 in range(0, len(members), chunk):
-            mem = members[s0:s0 + chunk]
-            k = len(mem)
-            uniq, inv = np.unique(np.concatenate([local[a[mem]], local[b[mem]]]), return_inverse=True)
-            d = dijkstra(sub, directed=True, indices=uniq, limit=limit)[:, dn_local]
-            tot = np.minimum(d[inv[:k]] + oa[mem, None], d[inv[k:]] + ob[mem, None]) + da[col_in][None, :]
-            r, c = np.nonzero(tot <= limit + 1e-9)
-            rows.append(mem[r])
-            cols.append(col_in[c])
-        done += len(members)
-        if progress:
-            progress("coverage matrix", 0.1 + 0.6 * done / max(n, 1))
-    r = np.concatenate(rows) if rows else np.empty(0, np.int64)
-    c = np.concatenate(cols) if cols else np.empty(0, np.int64)
-    return sparse.csr_matrix((np.ones(len(r), bool), (r, c)), shape=(n, len(columns)))
+    columns = np.asarray(columns, dtype=np.int64)
+    a, b, oa, ob = _attach(data, cands)
+    prog = (lambda msg, f: progress(msg, 0.1 + 0.6 * f)) if progress else None
+    src, col, _ = reach(m, a, b, oa, ob, limit, progress=prog)
+    colmap = np.full(len(m.demand_node), -1, dtype=np.int64)
+    colmap[columns] = np.arange(len(columns))
+    keep = colmap[col] >= 0
+    return sparse.csr_matrix((np.ones(int(keep.sum()), bool), (src[keep], colmap[col[keep]])),
+                             shape=(n, len(columns)))
 
 
 # ---------------------------------------------------------------- plan
