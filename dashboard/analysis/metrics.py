@@ -21,7 +21,10 @@ Definitions (see :mod:`dashboard.analysis.definitions` for the full registry):
   (tickets, orders, visits, waits) cut the range at exact days.
 
 The rollup tables these read are rebuilt inside every import (``queries/rollups``), so
-no page scans the 20-million-row ticket table.
+no page scans the 20-million-row ticket table. Where a filter allows it, a function reads
+a smaller rollup with the same answer (the ``*_slim`` / ``*_wt`` / ``*_hist`` queries):
+see :func:`_hist` and the query headers; ``tests/metrics`` checks each path against
+pandas.
 """
 
 from __future__ import annotations
@@ -82,9 +85,38 @@ def _num(x: Any) -> float | None:
 
 
 def _hist(filters: Filters, name: str) -> str:
-    """The histogram query to use: the slim hall-level one unless a wave or service-type
-    filter needs the full-dimension rollup."""
-    return name if (filters.waves or filters.service_types) else f"{name}_slim"
+    """The wait-histogram query to use for ``filters``.
+
+    * no wave or service-type filter: ``<name>_slim`` (hall-level cumulative histogram);
+    * a wave or service-type filter but no hall or district filter: ``<name>_wt`` (a
+      cumulative histogram keyed by wave and service type) where that query exists;
+    * otherwise the full-dimension ``<name>``.
+    """
+    if not (filters.waves or filters.service_types):
+        return f"{name}_slim"
+    if not (filters.districts or filters.hall_ids) and name != "wait_hist_by_hall":
+        return f"{name}_wt"
+    return name
+
+
+def _fault_query(filters: Filters, tg: settings.Targets) -> str:
+    """``faults_monthly_hist`` (month histograms, exact) when no district / wave filter is
+    set and every target is a whole number of minutes, else the per-order
+    ``faults_monthly``."""
+    whole = all(float(v).is_integer() for v in (
+        tg.arrival_urban_min, tg.arrival_rural_min, tg.arrival_remote_min,
+        tg.restore_urban_h * 60.0, tg.restore_rural_h * 60.0))
+    if whole and not (filters.districts or filters.waves):
+        return "faults_monthly_hist"
+    return "faults_monthly"
+
+
+def _faults_monthly(con: duckdb.DuckDBPyConnection, filters: Filters,
+                    tg: settings.Targets) -> pd.DataFrame:
+    return _q(con, _fault_query(filters, tg), filters,
+              arrival_urban_min=tg.arrival_urban_min, arrival_rural_min=tg.arrival_rural_min,
+              arrival_remote_min=tg.arrival_remote_min, restore_urban_h=tg.restore_urban_h,
+              restore_rural_h=tg.restore_rural_h)
 
 
 def hist_quantile(bins: np.ndarray, counts: np.ndarray, q: float) -> float | None:
@@ -192,11 +224,22 @@ def filter_options(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...] = 
         (list), ``service_types`` (list), ``first_on`` / ``last_on`` (dates or None).
     """
     span = data_span(con)
+    opts = query(con, "metrics/options")
+    by_kind = {k: g for k, g in opts.groupby("kind", sort=False)}
+    empty = opts.iloc[0:0]
+
+    def values(kind: str) -> list:
+        return by_kind.get(kind, empty)["value"].tolist()
+
+    halls = by_kind.get("hall", empty)
+    if districts:
+        halls = halls[halls["district"].isin(list(districts))]
+    halls = halls.rename(columns={"value": "hall_id"})[["hall_id", "name", "district"]]
     return {
-        "districts": query(con, "metrics/options_districts")["district"].tolist(),
-        "halls": query(con, "metrics/options_halls", {"districts": list(districts) or None}),
-        "waves": query(con, "metrics/options_waves")["wave"].tolist(),
-        "service_types": query(con, "metrics/options_service_types")["service_type"].tolist(),
+        "districts": values("district"),
+        "halls": halls.reset_index(drop=True),
+        "waves": values("wave"),
+        "service_types": values("service_type"),
         **span,
     }
 
@@ -270,7 +313,7 @@ def waiting(
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
     summary = ticket_summary(con, filters, target)
 
-    hm = _q(con, "ticket_weekday_hour", filters)
+    hm = _q(con, "ticket_weekday_hour" if filters.service_types else "ticket_weekday_hour_slim", filters)
     hm["arrivals_per_month"] = hm["n_tickets"] / hm["n_months"].where(hm["n_months"] > 0)
     hm["wait_mean_min"] = hm["sum_wait_s"] / hm["n_waited"].where(hm["n_waited"] > 0) / 60.0
     heatmap = hm[["weekday", "hour_of_day", "n_tickets", "arrivals_per_month", "wait_mean_min"]]
@@ -287,22 +330,32 @@ def waiting(
 
     halls = _q(con, "ticket_by_hall", filters)
     hh = _q(con, _hist(filters, "wait_hist_by_hall"), filters)
+    # one pass over the (hall, bin) rows: slice each hall's bins out of sorted arrays
+    hh = hh.sort_values(["hall_id", "wait_bin"], kind="stable")
+    keys = hh["hall_id"].to_numpy()
+    b_all, n_all = hh["wait_bin"].to_numpy(), hh["n"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], int)
+    bounds = dict(zip(keys[starts], zip(starts, np.r_[starts[1:], len(keys)]))) if len(keys) else {}
+    none_stats = {"wait_median_min": None, "wait_p90_min": None, "share_within_target": None}
     rows = []
-    for _, h in halls.iterrows():
-        sub = hh[hh["hall_id"] == h["hall_id"]]
-        stats = _wait_stats(sub, target)
+    for h in halls.itertuples(index=False):
+        if h.hall_id in bounds:
+            i, j = bounds[h.hall_id]
+            stats = _wait_stats(pd.DataFrame({"wait_bin": b_all[i:j], "n": n_all[i:j]}), target)
+        else:
+            stats = none_stats
         rows.append({
-            "hall_id": h["hall_id"],
-            "hall_name": h["hall_name"] if isinstance(h["hall_name"], str) else h["hall_id"],
-            "n_tickets": int(h["n_tickets"]),
-            "n_served": int(h["n_served"]),
-            "wait_mean_min": _ratio(h["sum_wait_s"], h["n_waited"] * 60.0),
+            "hall_id": h.hall_id,
+            "hall_name": h.hall_name if isinstance(h.hall_name, str) else h.hall_id,
+            "n_tickets": int(h.n_tickets),
+            "n_served": int(h.n_served),
+            "wait_mean_min": _ratio(h.sum_wait_s, h.n_waited * 60.0),
             "wait_median_min": stats["wait_median_min"],
             "wait_p90_min": stats["wait_p90_min"],
-            "wait_max_min": None if pd.isna(h["max_wait_s"]) else float(h["max_wait_s"]) / 60.0,
+            "wait_max_min": None if pd.isna(h.max_wait_s) else float(h.max_wait_s) / 60.0,
             "share_within_target": stats["share_within_target"],
-            "no_show_rate": _ratio(h["n_no_show"], h["n_tickets"]),
-            "cancel_rate": _ratio(h["n_cancelled"], h["n_tickets"]),
+            "no_show_rate": _ratio(h.n_no_show, h.n_tickets),
+            "cancel_rate": _ratio(h.n_cancelled, h.n_tickets),
         })
     per_hall = pd.DataFrame(rows, columns=[
         "hall_id", "hall_name", "n_tickets", "n_served", "wait_mean_min", "wait_median_min",
@@ -343,7 +396,8 @@ def offload(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
     tot = monthly["counter"] + monthly["room"]
     monthly["share"] = monthly["room"] / tot.where(tot > 0)
     c_tot, r_tot = float(c_m.sum()), float(r_m.sum())
-    p1k = _q(con, "counter_per_1k_month", filters)
+    p1k = _q(con, "counter_per_1k_month" if (filters.hall_ids or filters.service_types)
+             else "counter_per_1k_month_slim", filters)
     p1k["per_1k"] = _per_1k(p1k, "n_tickets")
     return {
         "share": _ratio(r_tot, c_tot + r_tot),
@@ -413,10 +467,7 @@ def faults(
         ``complaints_monthly`` DataFrame (month_on, households, n_complaints, per_10k).
     """
     tg = targets or settings.TARGETS
-    f = _q(con, "faults_monthly", filters,
-           arrival_urban_min=tg.arrival_urban_min, arrival_rural_min=tg.arrival_rural_min,
-           arrival_remote_min=tg.arrival_remote_min, restore_urban_h=tg.restore_urban_h,
-           restore_rural_h=tg.restore_rural_h)
+    f = _faults_monthly(con, filters, tg)
 
     def summarise(g: pd.DataFrame) -> pd.Series:
         return pd.Series({
@@ -571,11 +622,7 @@ def _kpi_values(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float |
     hm = _q(con, "hotline_per_1k_month", f)
     hm_s = hm.groupby(["month_on", "status"], as_index=False).agg(
         households=("households", "first"), n_orders=("n_orders", "sum"))
-    tg = settings.TARGETS
-    fm = _q(con, "faults_monthly", f,
-            arrival_urban_min=tg.arrival_urban_min, arrival_rural_min=tg.arrival_rural_min,
-            arrival_remote_min=tg.arrival_remote_min, restore_urban_h=tg.restore_urban_h,
-            restore_rural_h=tg.restore_rural_h)
+    fm = _faults_monthly(con, f, settings.TARGETS)
     n_vul = float(vis.loc[vis["customer_group"].isin(settings.VULNERABLE_GROUPS), "n_visits"].sum())
     return {
         "counter_transactions_per_month": _ratio(ts["n_served"], months),

@@ -2,13 +2,14 @@
 -- room opening (whole months in the date range), for the hotline page's map.
 -- Grain: one row per community with households > 0 in scope; key community_id.
 -- change = rate_after - rate_before (NULL when either side has no month or the community
--- is not served yet). Source: agg_hotline_month, agg_community.
+-- is not served yet). Source: agg_hotline_comm_month, agg_hotline_cell (the months with
+-- any order), agg_community.
 -- Params: $date_from, $date_to, $districts, $waves.
 with
 
 months as (
     select distinct month_on
-    from agg_hotline_month
+    from agg_hotline_cell
 ),
 
 months_in as (
@@ -35,9 +36,8 @@ unit_months as (
 ),
 
 orders as (
-    select community_id, month_on, sum(n_orders) as n_orders
-    from agg_hotline_month
-    group by all
+    select community_id, month_on, n_orders
+    from agg_hotline_comm_month
 ),
 
 per_side as (

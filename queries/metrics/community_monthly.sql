@@ -1,30 +1,25 @@
 -- One community over time: counter tickets, 95598 orders, fault orders and room visits.
 -- Grain: one row per month_on present in any source. Params: $community_id, $date_from,
--- $date_to (months overlapping). Sources: agg_community_ticket_month, agg_hotline_month,
--- agg_visit_day.
+-- $date_to (months overlapping). Sources: agg_community_ticket_month_all,
+-- agg_hotline_comm_month, agg_visit_comm_month (each sorted by community).
 with
 
 tickets as (
-    select month_on, sum(n_tickets) as n_tickets
-    from agg_community_ticket_month
+    select month_on, n_tickets
+    from agg_community_ticket_month_all
     where community_id = $community_id
-    group by all
 ),
 
 orders as (
-    select month_on,
-        sum(n_orders) as n_hotline,
-        sum(n_orders) filter (where category = 'fault_repair') as n_faults
-    from agg_hotline_month
+    select month_on, n_orders as n_hotline, n_faults
+    from agg_hotline_comm_month
     where community_id = $community_id
-    group by all
 ),
 
 visits as (
-    select cast(date_trunc('month', day_on) as date) as month_on, sum(n_visits) as n_visits
-    from agg_visit_day
+    select month_on, n_visits
+    from agg_visit_comm_month
     where community_id = $community_id
-    group by all
 ),
 
 final as (

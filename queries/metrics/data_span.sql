@@ -1,11 +1,3 @@
 -- First and last day with counter tickets, 95598 orders or room visits (date pickers'
--- bounds). Grain: one row.
-select
-    least(
-        (select min(day_on) from agg_ticket_day),
-        (select min(day_on) from agg_hotline_day),
-        (select min(day_on) from agg_visit_day)) as first_on,
-    greatest(
-        (select max(day_on) from agg_ticket_day),
-        (select max(day_on) from agg_hotline_day),
-        (select max(day_on) from agg_visit_day)) as last_on
+-- bounds). Grain: one row. Source: agg_data_span (rollups/49_options.sql).
+select first_on, last_on from agg_data_span

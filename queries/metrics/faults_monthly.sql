@@ -2,7 +2,9 @@
 -- Grain: one row per (month_on, urban_rural). arrival = arrived_at - received_at
 -- (minutes), restoration = restored_at - received_at (hours); late = above the target
 -- of the order's area (remote: remote arrival target, rural restoration target).
--- Source: agg_fault, agg_community.
+-- One row per fault order (exact for any targets); the metric functions read
+-- faults_monthly_hist.sql instead when no district / wave filter is set and the targets
+-- are whole minutes. Source: agg_fault (district and wave of the order's community).
 -- Params: $date_from, $date_to (exact days), $districts, $waves, and the targets
 -- $arrival_urban_min, $arrival_rural_min, $arrival_remote_min, $restore_urban_h,
 -- $restore_rural_h (settings.TARGETS).
@@ -10,7 +12,10 @@ with
 
 filtered as (
     select
-        t.*,
+        t.month_on,
+        t.urban_rural,
+        t.arrival_min,
+        t.restore_h,
         case t.urban_rural
             when 'urban' then cast($arrival_urban_min as double)
             when 'rural' then cast($arrival_rural_min as double)
@@ -21,16 +26,15 @@ filtered as (
             else cast($restore_rural_h as double)
         end as restore_target_h
     from agg_fault as t
-    left join agg_community as c using (community_id)
     where ($date_from is null or t.day_on >= cast($date_from as date))
       and ($date_to is null or t.day_on <= cast($date_to as date))
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
+      and ($districts is null or t.district = any($districts))
+      and ($waves is null or t.wave = any($waves))
 ),
 
 final as (
     select
-        cast(date_trunc('month', day_on) as date) as month_on,
+        month_on,
         urban_rural,
         count(*) as n_faults,
         count(arrival_min) as n_arrived,

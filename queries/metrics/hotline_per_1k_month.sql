@@ -1,19 +1,19 @@
 -- 95598 work orders per 1,000 households per month by category, served vs not-yet-served.
 -- Grain: one row per (month_on, status, category) with the status' households that
 -- month repeated on each row (do not sum households over categories).
--- status as in counter_per_1k_month.sql. Orders without a community are left out.
--- Monthly metric: whole calendar months overlapping the date range.
--- Source: agg_hotline_month, agg_community.
+-- status as in counter_per_1k_month.sql. Orders without a community, or of a community
+-- without households, are left out (in_units). Months: every month with any order,
+-- whole calendar months overlapping the date range.
+-- Numerators from agg_hotline_cell (orders already summed by month, district, wave and
+-- status); denominators = households of the communities in scope in each status that
+-- month (agg_community x months).
 -- Params: $date_from, $date_to, $districts, $waves.
 with
 
-months as (
-    select distinct month_on
-    from agg_hotline_month
-),
-
 months_in as (
-    select month_on from months where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
+    select distinct month_on
+    from agg_hotline_cell
+    where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
       and ($date_to is null or month_on <= cast($date_to as date))
 ),
 
@@ -25,39 +25,32 @@ units as (
       and ($waves is null or c.wave = any($waves))
 ),
 
-unit_months as (
+denominators as (
     select
-        u.community_id,
         m.month_on,
-        u.households,
         case when u.first_opened_on is not null
               and date_trunc('month', u.first_opened_on) <= m.month_on
-            then 'served' else 'not_yet' end as status
+            then 'served' else 'not_yet' end as status,
+        sum(u.households) as households,
+        count(*) as n_communities
     from units as u
     cross join months_in as m
-),
-
-denominators as (
-    select month_on, status, sum(households) as households, count(*) as n_communities
-    from unit_months
     group by all
 ),
 
 counts as (
-    select
-        um.month_on,
-        um.status,
-        o.category,
-        sum(o.n_orders) as n_orders
-    from agg_hotline_month as o
-    join unit_months as um
-        on um.community_id = o.community_id
-       and um.month_on = o.month_on
+    select t.month_on, t.status, t.category, sum(t.n_orders) as n_orders
+    from agg_hotline_cell as t
+    where t.in_units
+      and ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
+      and ($date_to is null or t.month_on <= cast($date_to as date))
+      and ($districts is null or t.district = any($districts))
+      and ($waves is null or t.wave = any($waves))
     group by all
 ),
 
 categories as (
-    select distinct category from agg_hotline_month
+    select distinct category from agg_hotline_cell
 ),
 
 final as (

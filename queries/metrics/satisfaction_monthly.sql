@@ -1,17 +1,17 @@
 -- Callback satisfaction per month: callbacks made and satisfied (满意 + 基本满意), and
 -- complaints. Grain: one row per month_on; whole calendar months overlapping the range.
--- Source: agg_hotline_month, agg_community. Params: $date_from, $date_to, $districts, $waves.
+-- Orders without a community count when no district / wave filter is set.
+-- Source: agg_hotline_cell. Params: $date_from, $date_to, $districts, $waves.
 select
     t.month_on,
     sum(t.n_orders) as n_orders,
     sum(t.n_callback) as n_callback,
     sum(t.n_satisfied) as n_satisfied,
     sum(t.n_orders) filter (where t.category = 'complaint') as n_complaints
-from agg_hotline_month as t
-left join agg_community as c using (community_id)
+from agg_hotline_cell as t
 where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
   and ($date_to is null or t.month_on <= cast($date_to as date))
-  and ($districts is null or c.district = any($districts))
-  and ($waves is null or c.wave = any($waves))
+  and ($districts is null or t.district = any($districts))
+  and ($waves is null or t.wave = any($waves))
 group by all
 order by month_on

@@ -1,7 +1,8 @@
 -- Arrivals and mean wait by weekday (1 = Monday) and hour of issue: the heatmap.
 -- Grain: one row per (weekday, hour_of_day). Source: agg_ticket_weekday_hour (month
 -- grain: months overlapping the date range; the wave filter does not apply, a queue's
--- pattern is a property of the hall).
+-- pattern is a property of the hall). Sorted by service type; the metric functions read
+-- ticket_weekday_hour_slim.sql when no service-type filter is set.
 -- Params: $date_from, $date_to, $districts, $hall_ids, $service_types.
 with
 

@@ -1,8 +1,12 @@
--- Histogram of counter waits (served tickets) over the filters: one row per wait_bin.
+-- Histogram of counter waits (served tickets) over every filter: one row per wait_bin.
 -- Bins are 10 s wide, closed on the right (bin k: wait in (10(k-1), 10k] s; bin 0: 0 s;
--- bin 1441: over 240 min), see rollups/21_tickets.sql. Whole calendar months inside the
--- date range come from agg_wait_hist_month, the partial months at either end from
--- agg_wait_hist_day, so the counts are exact for any range of days.
+-- bin 1441: over 240 min), see rollups/21_tickets.sql.
+-- The full-dimension path: read when a wave or service-type filter is combined with a hall
+-- or district filter (agg_wait_hist_month is sorted by wave and type, so those filters
+-- skip row groups). Whole calendar months inside the date range come from
+-- agg_wait_hist_month, the partial months at either end from agg_wait_hist_day (head and
+-- tail read apart, so each touches only its own days), so the result is exact for any
+-- range of days.
 -- Params: as ticket_totals.sql.
 with
 
@@ -18,31 +22,48 @@ full_months as (
       and ($service_types is null or t.service_type = any($service_types))
 ),
 
-edge_days as (
+-- the partial month the range starts in ...
+head_days as (
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_day as t
     left join agg_hall as h using (hall_id)
-    where ($date_from is null or t.day_on >= cast($date_from as date))
-  and ($date_to is null or t.day_on <= cast($date_to as date))
-  and ($districts is null or h.district = any($districts))
-  and ($hall_ids is null or t.hall_id = any($hall_ids))
-  and ($waves is null or t.wave = any($waves))
-  and ($service_types is null or t.service_type = any($service_types))
-      and (
-        ($date_from is not null
-            and cast($date_from as date) > date_trunc('month', cast($date_from as date))
-            and t.day_on < date_trunc('month', cast($date_from as date)) + interval 1 month)
-        or ($date_to is not null
-            and cast($date_to as date) < last_day(cast($date_to as date))
-            and t.day_on >= date_trunc('month', cast($date_to as date)))
-      )
+    where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
+      and t.day_on >= cast($date_from as date)
+      and t.day_on <= least(last_day(cast($date_from as date)),
+                            coalesce(cast($date_to as date), last_day(cast($date_from as date))))
+      and ($districts is null or h.district = any($districts))
+      and ($hall_ids is null or t.hall_id = any($hall_ids))
+      and ($waves is null or t.wave = any($waves))
+      and ($service_types is null or t.service_type = any($service_types))
+),
+
+-- ... and the one it ends in (unless head_days has it)
+tail_days as (
+    select t.hall_id, t.wait_bin, t.n
+    from agg_wait_hist_day as t
+    left join agg_hall as h using (hall_id)
+    where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
+      and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
+                               coalesce(cast($date_from as date), date '0001-01-01'))
+      and t.day_on <= cast($date_to as date)
+      and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
+          and date_trunc('month', cast($date_from as date))
+              = date_trunc('month', cast($date_to as date)), false)
+      and ($districts is null or h.district = any($districts))
+      and ($hall_ids is null or t.hall_id = any($hall_ids))
+      and ($waves is null or t.wave = any($waves))
+      and ($service_types is null or t.service_type = any($service_types))
 ),
 
 final as (
-    select  wait_bin, sum(n) as n
-    from (select * from full_months union all select * from edge_days)
+    select wait_bin, sum(n) as n
+    from (
+        select * from full_months
+        union all select * from head_days
+        union all select * from tail_days
+    )
     group by all
 )
 
 select * from final
-order by  wait_bin
+order by wait_bin

@@ -1,29 +1,59 @@
--- Fast path of wait_hist_before_after.sql for views without a wave or service-type filter (the
--- metric functions pick it): same output, read from the hall-level histograms.
 -- Histogram of counter waits before / after a cut-off month (the first room opening in
--- scope): one row per (period 'before'|'after', wait_bin). Whole months only (the
--- comparison is between periods, not for an exact range). Source: agg_wait_hist_hall_month.
--- Params: $cutoff (date, first month of 'after'), $date_from, $date_to (months
--- overlapping the range), $districts, $hall_ids, .
+-- scope): one row per (period 'before'|'after', wait_bin). Whole months overlapping the
+-- range only (the comparison is between periods, not for an exact range). Path for views
+-- without a wave or service-type filter (the metric functions pick it).
+-- Read from the cumulative agg_wait_cum_hall: each period is the difference of two month slices.
+-- Params: $cutoff (date, first month of 'after'), $date_from, $date_to, $districts, $hall_ids.
 with
 
-filtered as (
-    select t.*
-    from agg_wait_hist_hall_month as t
-    left join agg_hall as h using (hall_id)
-    where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or t.month_on <= cast($date_to as date))
-      and ($districts is null or h.district = any($districts))
-      and ($hall_ids is null or t.hall_id = any($hall_ids))
+ends as (
+    select
+        max(month_on) filter (
+            where $date_to is null or month_on <= cast($date_to as date)) as hi,
+        max(month_on) filter (
+            where $date_from is not null
+              and month_on < date_trunc('month', cast($date_from as date))) as lo,
+        max(month_on) filter (where month_on < cast($cutoff as date)) as mid_raw
+    from agg_wait_cum_months
+),
+
+-- the last month before the cut-off, kept inside [lo, hi] (hi := lo when the range holds
+-- no month, so both periods are empty)
+clamped as (
+    select lo, mid_raw, case when hi is null or hi < lo then lo else hi end as hi
+    from ends
+),
+
+cut as (
+    select
+        hi,
+        lo,
+        case
+            when hi is null or mid_raw is null or mid_raw < coalesce(lo, mid_raw) then lo
+            when mid_raw > hi then hi
+            else mid_raw
+        end as mid
+    from clamped
+),
+
+-- before = C(mid) - C(lo), after = C(hi) - C(mid); a NULL month stands for C = 0
+slices as (
+    select 'before' as period, mid as month_on, 1 as sign from cut
+    union all select 'before', lo, -1 from cut
+    union all select 'after', hi, 1 from cut
+    union all select 'after', mid, -1 from cut
 ),
 
 final as (
-    select
-        case when month_on < cast($cutoff as date) then 'before' else 'after' end as period,
-        wait_bin,
-        sum(n) as n
-    from filtered
+    select s.period, t.wait_bin, sum(s.sign * t.n_cum) as n
+    from agg_wait_cum_hall as t
+    join slices as s using (month_on)
+    left join agg_hall as h using (hall_id)
+    where true
+      and ($districts is null or h.district = any($districts))
+      and ($hall_ids is null or t.hall_id = any($hall_ids))
     group by all
+    having sum(s.sign * t.n_cum) <> 0
 )
 
 select * from final

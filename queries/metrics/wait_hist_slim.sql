@@ -1,46 +1,77 @@
--- Fast path of wait_hist.sql for views without a wave or service-type filter (the
--- metric functions pick it): same output, read from the hall-level histograms.
--- Histogram of counter waits (served tickets) over the filters: one row per wait_bin.
--- Bins are 10 s wide, closed on the right (bin k: wait in (10(k-1), 10k] s; bin 0: 0 s;
--- bin 1441: over 240 min), see rollups/21_tickets.sql. Whole calendar months inside the
--- date range come from agg_wait_hist_hall_month, the partial months at either end from
--- agg_wait_hist_hall_day, so the counts are exact for any range of days.
--- Params: as ticket_totals.sql.
+-- Histogram of counter waits (served tickets) without a wave or service-type filter (the
+-- metric functions pick this path): one row per wait_bin. Bins are 10 s wide, closed on the right (bin k: wait in (10(k-1), 10k] s; bin 0: 0 s;
+-- bin 1441: over 240 min), see rollups/21_tickets.sql.
+-- Whole months of the date range = C(hi) - C(lo) of the cumulative agg_wait_cum_hall (two
+-- month slices, whatever the range's length); the partial months at either end come
+-- from agg_wait_hist_hall_day (head and tail read apart). Exact for any range of days.
+-- Source: agg_wait_cum_hall, agg_wait_cum_months, agg_wait_hist_hall_day, agg_hall.
+-- Params: $date_from, $date_to, $districts, $hall_ids.
 with
 
+ends as (
+    select
+        max(month_on) filter (
+            where $date_to is null or last_day(month_on) <= cast($date_to as date)) as hi,
+        max(month_on) filter (
+            where $date_from is not null and month_on < cast($date_from as date)) as lo
+    from agg_wait_cum_months
+),
+
+slices as (
+    select hi as month_on, 1 as sign from ends where hi > coalesce(lo, date '0001-01-01')
+    union all
+    select lo as month_on, -1 as sign from ends where hi > lo
+),
+
 full_months as (
-    select t.hall_id, t.wait_bin, t.n
-    from agg_wait_hist_hall_month as t
+    select t.hall_id, t.wait_bin, s.sign * t.n_cum as n
+    from agg_wait_cum_hall as t
+    join slices as s using (month_on)
     left join agg_hall as h using (hall_id)
-    where ($date_from is null or t.month_on >= cast($date_from as date))
-      and ($date_to is null or last_day(t.month_on) <= cast($date_to as date))
+    where true
       and ($districts is null or h.district = any($districts))
       and ($hall_ids is null or t.hall_id = any($hall_ids))
 ),
 
-edge_days as (
+-- the partial month the range starts in ...
+head_days as (
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_hall_day as t
     left join agg_hall as h using (hall_id)
-    where ($date_from is null or t.day_on >= cast($date_from as date))
-  and ($date_to is null or t.day_on <= cast($date_to as date))
-  and ($districts is null or h.district = any($districts))
-  and ($hall_ids is null or t.hall_id = any($hall_ids))
-      and (
-        ($date_from is not null
-            and cast($date_from as date) > date_trunc('month', cast($date_from as date))
-            and t.day_on < date_trunc('month', cast($date_from as date)) + interval 1 month)
-        or ($date_to is not null
-            and cast($date_to as date) < last_day(cast($date_to as date))
-            and t.day_on >= date_trunc('month', cast($date_to as date)))
-      )
+    where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
+      and t.day_on >= cast($date_from as date)
+      and t.day_on <= least(last_day(cast($date_from as date)),
+                            coalesce(cast($date_to as date), last_day(cast($date_from as date))))
+      and ($districts is null or h.district = any($districts))
+      and ($hall_ids is null or t.hall_id = any($hall_ids))
+),
+
+-- ... and the one it ends in (unless head_days has it)
+tail_days as (
+    select t.hall_id, t.wait_bin, t.n
+    from agg_wait_hist_hall_day as t
+    left join agg_hall as h using (hall_id)
+    where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
+      and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
+                               coalesce(cast($date_from as date), date '0001-01-01'))
+      and t.day_on <= cast($date_to as date)
+      and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
+          and date_trunc('month', cast($date_from as date))
+              = date_trunc('month', cast($date_to as date)), false)
+      and ($districts is null or h.district = any($districts))
+      and ($hall_ids is null or t.hall_id = any($hall_ids))
 ),
 
 final as (
-    select  wait_bin, sum(n) as n
-    from (select * from full_months union all select * from edge_days)
+    select wait_bin, sum(n) as n
+    from (
+        select * from full_months
+        union all select * from head_days
+        union all select * from tail_days
+    )
     group by all
+    having sum(n) <> 0
 )
 
 select * from final
-order by  wait_bin
+order by wait_bin

@@ -11,6 +11,12 @@
 -- seconds, bin 0 holds a wait of exactly 0 and bin 1441 every wait above 240 min. A
 -- target that is a whole multiple of 10 s is therefore counted exactly (wait <= target
 -- iff bin <= target/10), and a percentile read from the bins is within 10 s of exact.
+--
+-- Reading a range of days: whole calendar months come from a month-grain table (or, for
+-- the histograms, from the difference of two month slices of a cumulative table), the
+-- partial months at either end from the day-grain table of the same shape. Tables are
+-- sorted so the filters the pages use skip row groups (day-grain by day; full-dimension
+-- histograms by wave and service type).
 
 -- staging: one row per ticket, the columns the rollups need
 create or replace temp table stg_ticket as
@@ -58,8 +64,34 @@ from stg_ticket
 group by all
 order by day_on, hall_id;
 
+-- agg_ticket_month: grain (hall_id, month_on, service_type, wave); the same counts by
+-- calendar month, plus the first and last day with a ticket in the cell. Whole months of
+-- a range read this (~30x fewer rows than the day grain), the range's ends the day grain.
+create or replace table agg_ticket_month as
+select
+    hall_id,
+    cast(date_trunc('month', day_on) as date) as month_on,
+    service_type,
+    wave,
+    sum(n_tickets) as n_tickets,
+    sum(n_served) as n_served,
+    sum(n_no_show) as n_no_show,
+    sum(n_cancelled) as n_cancelled,
+    sum(n_waited) as n_waited,
+    sum(sum_wait_s) as sum_wait_s,
+    max(max_wait_s) as max_wait_s,
+    sum(n_handled) as n_handled,
+    sum(sum_handle_s) as sum_handle_s,
+    min(day_on) as first_day_on,
+    max(day_on) as last_day_on
+from agg_ticket_day
+group by all
+order by month_on, hall_id;
+
 -- agg_wait_hist_month: grain (hall_id, month_on, service_type, wave, wait_bin); n served
--- tickets. Whole months inside a date range are read from here ...
+-- tickets. Read only when a wave or service-type filter is combined with a hall or
+-- district filter (sorted by wave and type, so those filters skip row groups); whole
+-- months inside a date range are read from here ...
 create or replace table agg_wait_hist_month as
 with binned as (
     select
@@ -74,7 +106,7 @@ with binned as (
 select hall_id, month_on, service_type, wave, wait_bin, count(*) as n
 from binned
 group by all
-order by month_on, hall_id;
+order by wave, service_type, month_on, hall_id;
 
 -- agg_wait_hist_day: grain (hall_id, day_on, service_type, wave, wait_bin); ... and the
 -- partial months at the two ends of a range from here (sorted by day, so a range read
@@ -90,11 +122,12 @@ select
 from stg_ticket
 where wait_s is not null
 group by all
-order by day_on, hall_id;
+order by day_on, wave, service_type;
 
 -- agg_ticket_weekday_hour: grain (hall_id, month_on, service_type, weekday 1=Mon..7,
 -- hour_of_day); arrivals and wait sums for the weekday x hour heatmap. No wave column:
--- the heatmap is a property of the hall's queue (a wave filter does not apply).
+-- the heatmap is a property of the hall's queue (a wave filter does not apply). Read when
+-- a service-type filter is set (sorted by type); agg_ticket_wdh_hall otherwise.
 create or replace table agg_ticket_weekday_hour as
 select
     hall_id,
@@ -107,10 +140,27 @@ select
     coalesce(sum(wait_s), 0) as sum_wait_s
 from stg_ticket
 group by all
+order by service_type, month_on, hall_id;
+
+-- agg_ticket_wdh_hall: grain (hall_id, month_on, weekday, hour_of_day); the heatmap
+-- without the service-type column (~9x fewer rows).
+create or replace table agg_ticket_wdh_hall as
+select
+    hall_id,
+    month_on,
+    weekday,
+    hour_of_day,
+    sum(n_tickets) as n_tickets,
+    sum(n_waited) as n_waited,
+    sum(sum_wait_s) as sum_wait_s
+from agg_ticket_weekday_hour
+group by all
 order by month_on, hall_id;
 
--- agg_community_type_month: grain (community_id, month_on, service_type); counter tickets
--- and counter transactions (served tickets) per community, from tickets that name one.
+-- agg_community_ticket_month: grain (community_id, month_on, service_type, hall_id);
+-- counter tickets and counter transactions (served tickets) per community, from tickets
+-- that name one. Read when a hall or service-type filter is set (sorted by them);
+-- agg_community_ticket_month_all (grain community_id, month_on) otherwise.
 create or replace table agg_community_ticket_month as
 select
     community_id,
@@ -122,22 +172,98 @@ select
 from counter_tickets
 where community_id is not null
 group by all
-order by month_on;
+order by hall_id, service_type, month_on;
+
+create or replace table agg_community_ticket_month_all as
+select community_id, month_on, sum(n_tickets) as n_tickets, sum(n_served) as n_served
+from agg_community_ticket_month
+group by all
+order by community_id, month_on;
 
 drop table stg_ticket;
 
--- The same histograms without the service_type and wave columns: what the pages read
--- when no wave or service-type filter is set (the default view), ~7x fewer rows.
--- agg_wait_hist_hall_month: grain (hall_id, month_on, wait_bin);
--- agg_wait_hist_hall_day: grain (hall_id, day_on, wait_bin).
-create or replace table agg_wait_hist_hall_month as
-select hall_id, month_on, wait_bin, sum(n) as n
-from agg_wait_hist_month
-group by all
-order by month_on, hall_id;
-
+-- Hall-level histograms (no service_type or wave column): what the pages read when no
+-- wave or service-type filter is set (the default view).
+-- agg_wait_hist_hall_day: grain (hall_id, day_on, wait_bin): the partial months at the
+-- ends of a range.
 create or replace table agg_wait_hist_hall_day as
 select hall_id, day_on, wait_bin, sum(n) as n
 from agg_wait_hist_day
 group by all
 order by day_on, hall_id;
+
+-- Cumulative histograms: n_cum = served tickets with that bin in all months up to and
+-- including month_on, so the whole months [m1, m2] of any range are the difference of
+-- two month slices, C(m2) - C(m1 - 1): a page reads at most two slices (a few thousand
+-- rows) whatever the range, instead of every month. A key appears in a month's slice
+-- from its first month with data on (a missing row means 0). Months are those with any
+-- served wait (agg_wait_cum_months); a reader takes the latest such month <= its bound.
+-- agg_wait_cum_hall: grain (month_on, hall_id, wait_bin);
+-- agg_wait_cum_wt: grain (month_on, wave, service_type, wait_bin) (wave/type filters
+-- without a hall or district filter).
+create or replace table agg_wait_cum_months as
+select distinct month_on from agg_wait_hist_month order by month_on;
+
+create or replace table agg_wait_cum_hall as
+with
+
+cells as (
+    select month_on, hall_id, wait_bin, sum(n) as n
+    from agg_wait_hist_month
+    group by all
+),
+
+keys as (
+    select hall_id, wait_bin, min(month_on) as first_month_on
+    from cells
+    group by all
+),
+
+dense as (
+    select m.month_on, k.hall_id, k.wait_bin, coalesce(c.n, 0) as n
+    from keys as k
+    join agg_wait_cum_months as m on m.month_on >= k.first_month_on
+    left join cells as c
+        on c.month_on = m.month_on and c.hall_id = k.hall_id and c.wait_bin = k.wait_bin
+)
+
+select
+    month_on,
+    hall_id,
+    wait_bin,
+    sum(n) over (partition by hall_id, wait_bin order by month_on) as n_cum
+from dense
+order by month_on, hall_id, wait_bin;
+
+create or replace table agg_wait_cum_wt as
+with
+
+cells as (
+    select month_on, wave, service_type, wait_bin, sum(n) as n
+    from agg_wait_hist_month
+    group by all
+),
+
+keys as (
+    select wave, service_type, wait_bin, min(month_on) as first_month_on
+    from cells
+    group by all
+),
+
+dense as (
+    select m.month_on, k.wave, k.service_type, k.wait_bin, coalesce(c.n, 0) as n
+    from keys as k
+    join agg_wait_cum_months as m on m.month_on >= k.first_month_on
+    left join cells as c
+        on c.month_on = m.month_on and c.wave is not distinct from k.wave
+       and c.service_type = k.service_type and c.wait_bin = k.wait_bin
+)
+
+select
+    month_on,
+    wave,
+    service_type,
+    wait_bin,
+    sum(n) over (partition by wave, service_type, wait_bin order by month_on) as n_cum
+from dense
+order by month_on, wave, service_type, wait_bin;

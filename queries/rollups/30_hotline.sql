@@ -4,9 +4,22 @@
 -- callback satisfaction counts. Orders without a community keep community_id NULL
 -- (they count in city-wide totals, not in any per-household rate).
 -- agg_fault: grain one row per fault-repair order (category 'fault_repair'), slim and
--- sorted by day: arrival minutes (arrived_at - received_at) and restoration hours
--- (restored_at - received_at). Lateness is judged at query time against
--- settings.TARGETS (bound as $params), so changing a target needs no re-import.
+-- sorted by day, with its community's district and wave (no join at query time): arrival
+-- minutes (arrived_at - received_at) and restoration hours (restored_at - received_at).
+-- Lateness is judged at query time against settings.TARGETS (bound as $params), so
+-- changing a target needs no re-import.
+-- agg_fault_month: grain (month_on, urban_rural, measure 'arrival'|'restore', value_bin);
+-- fault orders and the exact sum of the measure (arrival minutes / restoration hours).
+-- value_bin = the measure in whole minutes rounded up (NULL when not recorded), so for a
+-- target that is a whole number of minutes, late (value > target) iff value_bin > target
+-- in minutes: exact. Read for whole months when no district or wave filter is set.
+-- agg_hotline_cell: grain (month_on, district, wave, status, in_units, category); orders
+-- and callbacks. status = 'served' from the calendar month of the community's first room
+-- opening on, else 'not_yet' (NULL for orders without a known community); in_units =
+-- the order's community is known and has households (the per-1,000 rates count those).
+-- ~10x fewer rows than the community grain; the pages' monthly rates and totals read it.
+-- agg_hotline_comm_month: grain (community_id, month_on); orders and fault orders (the
+-- hotline map and the community profile).
 create or replace table agg_hotline_day as
 select
     o.community_id,
@@ -27,8 +40,11 @@ create or replace table agg_fault as
 select
     -- ids
     o.community_id,
+    c.district,
+    c.wave,
     -- timestamps
     cast(o.received_at as date) as day_on,
+    cast(date_trunc('month', o.received_at) as date) as month_on,
     -- categories
     coalesce(o.urban_rural, c.kind, 'urban') as urban_rural,
     o.satisfaction,
@@ -42,18 +58,54 @@ left join agg_community as c using (community_id)
 where o.category = 'fault_repair'
 order by day_on;
 
--- agg_hotline_month: grain (community_id, month_on, category); the same counts by month.
--- Per-household monthly rates and whole months of a range read this (~30x smaller than
--- the day grain at city scale); the day grain serves the partial months at range ends.
-create or replace table agg_hotline_month as
+create or replace table agg_fault_month as
+with
+
+measures as (
+    select month_on, urban_rural, 'arrival' as measure, arrival_min as value,
+        cast(ceil(arrival_min) as integer) as value_bin
+    from agg_fault
+    union all
+    select month_on, urban_rural, 'restore' as measure, restore_h as value,
+        cast(ceil(restore_h * 60.0) as integer) as value_bin
+    from agg_fault
+)
+
+select month_on, urban_rural, measure, value_bin, count(*) as n, sum(value) as sum_value
+from measures
+group by all
+order by month_on, measure;
+
+create or replace table agg_hotline_cell as
+select
+    cast(date_trunc('month', h.day_on) as date) as month_on,
+    c.district,
+    c.wave,
+    case
+        when c.community_id is null then null
+        when c.first_opened_on is not null
+         and date_trunc('month', c.first_opened_on) <= date_trunc('month', h.day_on)
+        then 'served'
+        else 'not_yet'
+    end as status,
+    coalesce(c.households, 0) > 0 as in_units,
+    h.category,
+    sum(h.n_orders) as n_orders,
+    sum(h.n_callback) as n_callback,
+    sum(h.n_satisfied) as n_satisfied,
+    sum(h.n_dissatisfied) as n_dissatisfied
+from agg_hotline_day as h
+left join agg_community as c using (community_id)
+group by all
+order by month_on, district, wave;
+
+create or replace table agg_hotline_comm_month as
 select
     community_id,
     cast(date_trunc('month', day_on) as date) as month_on,
-    category,
     sum(n_orders) as n_orders,
-    sum(n_callback) as n_callback,
-    sum(n_satisfied) as n_satisfied,
-    sum(n_dissatisfied) as n_dissatisfied
+    coalesce(sum(n_orders) filter (where category = 'fault_repair'), 0) as n_faults
 from agg_hotline_day
+where community_id is not null
 group by all
-order by month_on;
+order by community_id, month_on;

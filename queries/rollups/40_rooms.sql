@@ -2,6 +2,10 @@
 --
 -- agg_visit_day: grain (room_id, community_id, day_on, service_type, customer_group,
 -- mode); visits. A visit's community is its own community_id, else the room's.
+-- agg_visit_month: grain (month_on, district, wave, service_type, customer_group, mode) with
+-- district and wave of the visit's community (NULL when unknown); whole months of a range
+-- read this, the partial months at its ends agg_visit_day.
+-- agg_visit_comm_month: grain (community_id, month_on); visits (the community profile).
 -- agg_room_weekday_month: grain (room_id, month_on, weekday 1=Mon..7); scheduled open
 -- days (dates on the room's open_days between opened_on and closed_on, within the span
 -- of the visit data) and visits on those weekdays: room utilisation by weekday.
@@ -19,6 +23,31 @@ from room_visits as v
 left join service_rooms as r using (room_id)
 group by all
 order by day_on;
+
+create or replace table agg_visit_month as
+select
+    cast(date_trunc('month', v.day_on) as date) as month_on,
+    c.district,
+    c.wave,
+    v.service_type,
+    v.customer_group,
+    v.mode,
+    sum(v.n_visits) as n_visits,
+    sum(v.n_resolved) as n_resolved
+from agg_visit_day as v
+left join agg_community as c using (community_id)
+group by all
+order by month_on;
+
+create or replace table agg_visit_comm_month as
+select
+    community_id,
+    cast(date_trunc('month', day_on) as date) as month_on,
+    sum(n_visits) as n_visits
+from agg_visit_day
+where community_id is not null
+group by all
+order by community_id, month_on;
 
 create or replace table agg_room_weekday_month as
 with

@@ -1,0 +1,76 @@
+-- Histogram of counter waits (served tickets) for a wave or service-type filter without a
+-- hall or district filter (the metric functions pick this path): one row per wait_bin.
+-- Bins are 10 s wide, closed on the right (bin k: wait in (10(k-1), 10k] s; bin 0: 0 s;
+-- bin 1441: over 240 min), see rollups/21_tickets.sql.
+-- Whole months of the date range = C(hi) - C(lo) of the cumulative agg_wait_cum_wt (keyed
+-- by wave and service type); the partial months at either end come from
+-- agg_wait_hist_day (head and tail read apart). Exact for any range of days.
+-- Source: agg_wait_cum_wt, agg_wait_cum_months, agg_wait_hist_day.
+-- Params: $date_from, $date_to, $waves, $service_types (the district and hall filters are not
+-- read: use wait_hist.sql when they are set).
+with
+
+ends as (
+    select
+        max(month_on) filter (
+            where $date_to is null or last_day(month_on) <= cast($date_to as date)) as hi,
+        max(month_on) filter (
+            where $date_from is not null and month_on < cast($date_from as date)) as lo
+    from agg_wait_cum_months
+),
+
+slices as (
+    select hi as month_on, 1 as sign from ends where hi > coalesce(lo, date '0001-01-01')
+    union all
+    select lo as month_on, -1 as sign from ends where hi > lo
+),
+
+full_months as (
+    select t.wait_bin, s.sign * t.n_cum as n
+    from agg_wait_cum_wt as t
+    join slices as s using (month_on)
+    where true
+      and ($waves is null or t.wave = any($waves))
+      and ($service_types is null or t.service_type = any($service_types))
+),
+
+-- the partial month the range starts in ...
+head_days as (
+    select t.wait_bin, t.n
+    from agg_wait_hist_day as t
+    where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
+      and t.day_on >= cast($date_from as date)
+      and t.day_on <= least(last_day(cast($date_from as date)),
+                            coalesce(cast($date_to as date), last_day(cast($date_from as date))))
+      and ($waves is null or t.wave = any($waves))
+      and ($service_types is null or t.service_type = any($service_types))
+),
+
+-- ... and the one it ends in (unless head_days has it)
+tail_days as (
+    select t.wait_bin, t.n
+    from agg_wait_hist_day as t
+    where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
+      and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
+                               coalesce(cast($date_from as date), date '0001-01-01'))
+      and t.day_on <= cast($date_to as date)
+      and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
+          and date_trunc('month', cast($date_from as date))
+              = date_trunc('month', cast($date_to as date)), false)
+      and ($waves is null or t.wave = any($waves))
+      and ($service_types is null or t.service_type = any($service_types))
+),
+
+final as (
+    select wait_bin, sum(n) as n
+    from (
+        select * from full_months
+        union all select * from head_days
+        union all select * from tail_days
+    )
+    group by all
+    having sum(n) <> 0
+)
+
+select * from final
+order by wait_bin
