@@ -184,7 +184,10 @@ def hist_share_within(bins: np.ndarray, counts: np.ndarray, target_s: float) -> 
 
 
 def _wait_stats(hist: pd.DataFrame, target_min: float) -> dict[str, float | None]:
-    b, n = hist["wait_bin"].to_numpy(), hist["n"].to_numpy()
+    return _wait_stats_arr(hist["wait_bin"].to_numpy(), hist["n"].to_numpy(), target_min)
+
+
+def _wait_stats_arr(b: np.ndarray, n: np.ndarray, target_min: float) -> dict[str, float | None]:
     med = hist_quantile(b, n, 0.5)
     p90 = hist_quantile(b, n, 0.9)
     return {
@@ -276,6 +279,11 @@ def ticket_summary(
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
     row = _q(con, "ticket_totals", filters).iloc[0]
     hist = _q(con, _hist(filters, "wait_hist"), filters)
+    return _summary(row, hist["wait_bin"].to_numpy(), hist["n"].to_numpy(), target)
+
+
+def _summary(row: Any, bins: np.ndarray, counts: np.ndarray, target: float) -> dict[str, Any]:
+    """:func:`ticket_summary`'s dict from a totals row and the wait histogram."""
     n = int(row["n_tickets"])
     out: dict[str, Any] = {
         "n_tickets": n,
@@ -291,7 +299,7 @@ def ticket_summary(
         "first_day_on": _as_date(row["first_day_on"]),
         "last_day_on": _as_date(row["last_day_on"]),
     }
-    out.update(_wait_stats(hist, target))
+    out.update(_wait_stats_arr(bins, counts, target))
     return out
 
 
@@ -311,7 +319,23 @@ def waiting(
         share_within_target, no_show_rate, cancel_rate).
     """
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
-    summary = ticket_summary(con, filters, target)
+    # the per-hall rows and histograms also give the summary (sums over halls): two
+    # queries instead of four
+    halls = _q(con, "ticket_by_hall", filters)
+    hh = _q(con, _hist(filters, "wait_hist_by_hall"), filters)
+    b_all = hh["wait_bin"].to_numpy().astype(np.int64)
+    n_all = hh["n"].to_numpy().astype(np.int64)
+    total_n = np.bincount(b_all, weights=n_all, minlength=OVERFLOW_BIN + 1) if len(b_all) else np.zeros(0)
+    total_row = {
+        "n_tickets": halls["n_tickets"].sum(), "n_served": halls["n_served"].sum(),
+        "n_no_show": halls["n_no_show"].sum(), "n_cancelled": halls["n_cancelled"].sum(),
+        "n_waited": halls["n_waited"].sum(),
+        "sum_wait_s": halls["sum_wait_s"].sum() if len(halls) else 0.0,
+        "max_wait_s": halls["max_wait_s"].max() if len(halls) else None,
+        "first_day_on": halls["first_day_on"].min() if len(halls) else None,
+        "last_day_on": halls["last_day_on"].max() if len(halls) else None,
+    }
+    summary = _summary(total_row, np.arange(len(total_n)), total_n, target)
 
     hm = _q(con, "ticket_weekday_hour" if filters.service_types else "ticket_weekday_hour_slim", filters)
     hm["arrivals_per_month"] = hm["n_tickets"] / hm["n_months"].where(hm["n_months"] > 0)
@@ -328,12 +352,8 @@ def waiting(
     else:
         ba = pd.DataFrame({"period": [], "minute": [], "n": [], "share": []})
 
-    halls = _q(con, "ticket_by_hall", filters)
-    hh = _q(con, _hist(filters, "wait_hist_by_hall"), filters)
-    # one pass over the (hall, bin) rows: slice each hall's bins out of sorted arrays
-    hh = hh.sort_values(["hall_id", "wait_bin"], kind="stable")
+    # one pass over the (hall, bin) rows (sorted by hall): slice each hall's bins out
     keys = hh["hall_id"].to_numpy()
-    b_all, n_all = hh["wait_bin"].to_numpy(), hh["n"].to_numpy()
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], int)
     bounds = dict(zip(keys[starts], zip(starts, np.r_[starts[1:], len(keys)]))) if len(keys) else {}
     none_stats = {"wait_median_min": None, "wait_p90_min": None, "share_within_target": None}
@@ -341,7 +361,7 @@ def waiting(
     for h in halls.itertuples(index=False):
         if h.hall_id in bounds:
             i, j = bounds[h.hall_id]
-            stats = _wait_stats(pd.DataFrame({"wait_bin": b_all[i:j], "n": n_all[i:j]}), target)
+            stats = _wait_stats_arr(b_all[i:j], n_all[i:j], target)
         else:
             stats = none_stats
         rows.append({
@@ -469,25 +489,32 @@ def faults(
     tg = targets or settings.TARGETS
     f = _faults_monthly(con, filters, tg)
 
-    def summarise(g: pd.DataFrame) -> pd.Series:
-        return pd.Series({
-            "n_faults": g["n_faults"].sum(),
-            "arrival_mean_min": _ratio(g["sum_arrival_min"].sum(), g["n_arrived"].sum()),
-            "restore_mean_h": _ratio(g["sum_restore_h"].sum(), g["n_restored"].sum()),
-            "share_arrival_late": _ratio(g["n_arrival_late"].sum(), g["n_arrived"].sum()),
-            "share_restore_late": _ratio(g["n_restore_late"].sum(), g["n_restored"].sum()),
-        })
-
     cols = ["n_faults", "arrival_mean_min", "restore_mean_h", "share_arrival_late", "share_restore_late"]
+    sums = ["n_faults", "n_arrived", "sum_arrival_min", "n_arrival_late", "n_restored",
+            "sum_restore_h", "n_restore_late"]
+
+    def rates(g: pd.DataFrame) -> pd.DataFrame:
+        arrived = g["n_arrived"].where(g["n_arrived"] > 0)
+        restored = g["n_restored"].where(g["n_restored"] > 0)
+        return pd.DataFrame({
+            "n_faults": g["n_faults"].astype("int64"),
+            "arrival_mean_min": (g["sum_arrival_min"] / arrived).astype(float),
+            "restore_mean_h": (g["sum_restore_h"] / restored).astype(float),
+            "share_arrival_late": (g["n_arrival_late"] / arrived).astype(float),
+            "share_restore_late": (g["n_restore_late"] / restored).astype(float),
+        }, index=g.index)
+
     if len(f):
-        monthly = pd.DataFrame([
-            {"month_on": k[0], "urban_rural": k[1], **summarise(g).to_dict()}
-            for k, g in f.groupby(["month_on", "urban_rural"])
-        ])
-        by_area = pd.DataFrame([
-            {"urban_rural": k, **summarise(g).to_dict()} for k, g in f.groupby("urban_rural")
-        ])
-        overall = summarise(f).to_dict()
+        monthly = rates(f.groupby(["month_on", "urban_rural"], sort=True)[sums].sum()).reset_index()
+        by_area = rates(f.groupby("urban_rural", sort=True)[sums].sum()).reset_index()
+        tot_row = f[sums].sum()
+        overall = {
+            "n_faults": tot_row["n_faults"],
+            "arrival_mean_min": _ratio(tot_row["sum_arrival_min"], tot_row["n_arrived"]),
+            "restore_mean_h": _ratio(tot_row["sum_restore_h"], tot_row["n_restored"]),
+            "share_arrival_late": _ratio(tot_row["n_arrival_late"], tot_row["n_arrived"]),
+            "share_restore_late": _ratio(tot_row["n_restore_late"], tot_row["n_restored"]),
+        }
     else:
         monthly = pd.DataFrame(columns=["month_on", "urban_rural", *cols])
         by_area = pd.DataFrame(columns=["urban_rural", *cols])

@@ -1,5 +1,6 @@
 -- Counter tickets per business hall over the filters (the waiting page's per-hall table).
--- Grain: one row per hall; key hall_id. Whole calendar months inside the date range come from
+-- Grain: one row per hall; key hall_id (with the first and last day with a ticket).
+-- Whole calendar months inside the date range come from
 -- agg_ticket_month, the partial months at either end from agg_ticket_day (head and
 -- tail read apart, so each touches only its own days), so the result is exact for any
 -- range of days.
@@ -74,7 +75,9 @@ final as (
         sum(f.n_cancelled) as n_cancelled,
         sum(f.n_waited) as n_waited,
         sum(f.sum_wait_s) as sum_wait_s,
-        max(f.max_wait_s) as max_wait_s
+        max(f.max_wait_s) as max_wait_s,
+        min(f.first_day_on) as first_day_on,
+        max(f.last_day_on) as last_day_on
     from filtered as f
     left join agg_hall as h using (hall_id)
     group by f.hall_id
