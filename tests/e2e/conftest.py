@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from e2e_support import browser, demo_db, page, server  # noqa: F401  (pytest fixtures)
+from .e2e_support import browser, demo_db, page, server  # noqa: F401  (pytest fixtures)

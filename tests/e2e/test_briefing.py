@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from e2e_support import SHOTS, exceptions, goto, pages, page_url
+from .e2e_support import SHOTS, exceptions, goto, pages, page_url
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +73,7 @@ def test_downloaded_html_opens_offline(browser, server, tmp_path):
 def test_presentation_mode_1080p(browser, server):
     ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
     try:
-        from e2e_support import watch
+        from .e2e_support import watch
 
         w = watch(ctx.new_page())
         p = w.page

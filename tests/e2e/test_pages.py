@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from e2e_support import SHOTS, exceptions, goto, page_url, pages, readme_shot, wait_for_run
+from .e2e_support import SHOTS, exceptions, goto, page_url, pages, readme_shot, wait_for_run
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from e2e_support import goto, pages
+from .e2e_support import goto, pages
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from _sim import simulate
+from ._sim import simulate
 from dashboard.analysis.effects import EffectResult, estimate_panel
 from dashboard.figures.effects import counterfactual_figure, event_study_figure, naive_vs_did_figure
 from dashboard.i18n import t

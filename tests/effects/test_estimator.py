@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from _sim import month_on, simulate
+from ._sim import month_on, simulate
 from dashboard.analysis.effects import MIN_CONTROL, MIN_MONTHS, MIN_TREATED, estimate_panel
 
 OUT = "hotline_per_1k_households"

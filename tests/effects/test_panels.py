@@ -12,7 +12,6 @@ import pytest
 from dashboard import warehouse
 from dashboard.analysis.filters import Filters
 
-
 # ---------------------------------------------------------------- pandas reference
 def ref_treatment(rows) -> pd.DataFrame:
     r = rows.service_rooms.dropna(subset=["opened_on"]).copy()
@@ -29,12 +28,10 @@ def ref_treatment(rows) -> pd.DataFrame:
             out.append((cid, None, "none", None))
     return pd.DataFrame(out, columns=["community_id", "first_opened_on", "wave", "room_id"])
 
-
 def _months(ts: pd.Series, f: Filters) -> list[pd.Timestamp]:
     lo = pd.Timestamp(f.date_from) if f.date_from else ts.min()
     hi = pd.Timestamp(f.date_to) if f.date_to else ts.max()
     return list(pd.date_range(lo.to_period("M").to_timestamp(), hi.to_period("M").to_timestamp(), freq="MS"))
-
 
 def _units(rows, f: Filters, need_households: bool) -> pd.DataFrame:
     tr = ref_treatment(rows)
@@ -46,7 +43,6 @@ def _units(rows, f: Filters, need_households: bool) -> pd.DataFrame:
     if f.waves:
         c = c[(c["wave"] == "none") | c["wave"].isin(f.waves)]
     return c
-
 
 def ref_panel(rows, outcome: str, f: Filters) -> pd.DataFrame:
     if outcome in ("hotline_per_1k_households", "restoration_hours"):
@@ -86,7 +82,6 @@ def ref_panel(rows, outcome: str, f: Filters) -> pd.DataFrame:
     p = p[["community_id", "month_on", "first_opened_on", "n_obs", "y"]]
     return p.sort_values(["community_id", "month_on"]).reset_index(drop=True)
 
-
 def _norm(df: pd.DataFrame) -> pd.DataFrame:
     out = df[["community_id", "month_on", "first_opened_on", "n_obs", "y"]].copy()
     out["community_id"] = out["community_id"].astype(str)
@@ -95,7 +90,6 @@ def _norm(df: pd.DataFrame) -> pd.DataFrame:
     out["n_obs"] = out["n_obs"].astype("int64")
     out["y"] = out["y"].astype("float64")
     return out.sort_values(["community_id", "month_on"]).reset_index(drop=True)
-
 
 OUTCOMES = [
     "hotline_per_1k_households",
@@ -110,7 +104,6 @@ FILTERS = [
     Filters(date_from=dt.date(2024, 2, 10), date_to=dt.date(2024, 3, 2)),
     Filters(hall_ids=("H1",), service_types=("payment",)),
 ]
-
 
 # ---------------------------------------------------------------- tests
 def test_community_treatment_matches_pandas(tiny_db):
@@ -130,7 +123,6 @@ def test_community_treatment_matches_pandas(tiny_db):
     assert by.loc["C4", "wave"] == "none" and pd.isna(by.loc["C4", "first_opened_on"])
     assert got["community_id"].is_unique
 
-
 @pytest.mark.parametrize("outcome", OUTCOMES)
 @pytest.mark.parametrize("fi", range(len(FILTERS)))
 def test_panel_matches_pandas(tiny_db, outcome, fi):
@@ -141,19 +133,16 @@ def test_panel_matches_pandas(tiny_db, outcome, fi):
     assert len(exp) > 0 or fi > 0  # the unfiltered reference is never empty
     pd.testing.assert_frame_equal(got, exp, check_exact=False, rtol=1e-12)
 
-
 def test_each_filter_has_bite(tiny_db):
     """Every filter case changes at least one reference panel (so the cases test something)."""
     base = {o: _norm(ref_panel(tiny_db, o, Filters())) for o in OUTCOMES}
     for f in FILTERS[1:]:
         assert any(not _norm(ref_panel(tiny_db, o, f)).equals(base[o]) for o in OUTCOMES), f
 
-
 def _cell(df: pd.DataFrame, cid: str, month: str) -> float:
     row = df[(df["community_id"] == cid) & (pd.to_datetime(df["month_on"]) == pd.Timestamp(month))]
     assert len(row) == 1, (cid, month, df)
     return float(row["y"].iloc[0])
-
 
 def test_hand_worked_cells(tiny_db):
     con = warehouse.connect_read(tiny_db.db)
@@ -179,17 +168,15 @@ def test_hand_worked_cells(tiny_db):
     assert _cell(sub, "C1", "2024-01-01") == pytest.approx(1.0)  # the query ticket is out
     assert _cell(sub, "C2", "2024-02-01") == 0.0
 
-
 def test_panel_binds_params_not_strings(tiny_db):
     con = warehouse.connect_read(tiny_db.db)
     evil = Filters(districts=("east' or 1=1 --",))
     assert warehouse.query(con, "effects/hotline_per_1k_households", evil.params()).empty
 
-
 def test_panel_on_generated_city_matches_pandas(city_db):
     """A larger check: every outcome on the generated city equals the pandas panel."""
-    import conftest  # noqa: F401  (same rows regenerated deterministically)
-    from conftest import Rows, make_city
+
+    from .conftest import Rows, make_city
 
     con = warehouse.connect_read(city_db)
     rows = {

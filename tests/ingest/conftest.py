@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ingest_helpers import COMMUNITIES_CSV, HALLS_CSV, TICKETS_CSV, write_text
+from .ingest_helpers import COMMUNITIES_CSV, HALLS_CSV, TICKETS_CSV, write_text
 
 from dashboard import privacy
 

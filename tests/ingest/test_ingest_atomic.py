@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from ingest_helpers import rows, write_text
+from .ingest_helpers import rows, write_text
 
 from dashboard import warehouse
 from dashboard.ingest import import_files

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from ingest_helpers import TICKETS_CSV, rows, write_text
+from .ingest_helpers import TICKETS_CSV, rows, write_text
 from shapely.geometry import Point, Polygon
 
 from dashboard.ingest import ImportRefused, import_files

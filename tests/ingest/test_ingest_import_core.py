@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from ingest_helpers import PERSONAL, TICKETS_CSV, all_text, identity, rows, write_text
+from .ingest_helpers import PERSONAL, TICKETS_CSV, all_text, identity, rows, write_text
 
 from dashboard import privacy
 from dashboard.ingest import ImportRefused, import_files

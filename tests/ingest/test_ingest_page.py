@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ingest_helpers import TICKETS_CSV, write_text
+from .ingest_helpers import TICKETS_CSV, write_text
 from streamlit.testing.v1 import AppTest
 
 from dashboard import settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from ingest_helpers import identity, rows, write_text
+from .ingest_helpers import identity, rows, write_text
 from typer.testing import CliRunner
 
 from dashboard.cli import app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ingest_helpers import all_text, rows, write_text
+from .ingest_helpers import all_text, rows, write_text
 
 from dashboard import privacy
 from dashboard.ingest import import_files
