@@ -99,6 +99,21 @@ def _hist(filters: Filters, name: str) -> str:
     return name
 
 
+def _tq(filters: Filters, name: str) -> str:
+    """The ticket query to use: ``<name>_slim`` (no wave column, ~10x fewer rows) unless a
+    wave filter is set."""
+    return name if filters.waves else f"{name}_slim"
+
+
+def _heatmap_query(filters: Filters) -> str:
+    """The weekday x hour query: city-wide, hall-level (``_slim``) or with service types."""
+    if filters.service_types:
+        return "ticket_weekday_hour"
+    if filters.districts or filters.hall_ids:
+        return "ticket_weekday_hour_slim"
+    return "ticket_weekday_hour_city"
+
+
 def _fault_query(filters: Filters, tg: settings.Targets) -> str:
     """``faults_monthly_hist`` (month histograms, exact) when no district / wave filter is
     set and every target is a whole number of minutes, else the per-order
@@ -277,7 +292,7 @@ def ticket_summary(
         ``target_min``, ``first_day_on``, ``last_day_on``.
     """
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
-    row = _q(con, "ticket_totals", filters).iloc[0]
+    row = _q(con, _tq(filters, "ticket_totals"), filters).iloc[0]
     hist = _q(con, _hist(filters, "wait_hist"), filters)
     return _summary(row, hist["wait_bin"].to_numpy(), hist["n"].to_numpy(), target)
 
@@ -321,7 +336,7 @@ def waiting(
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
     # the per-hall rows and histograms also give the summary (sums over halls): two
     # queries instead of four
-    halls = _q(con, "ticket_by_hall", filters)
+    halls = _q(con, _tq(filters, "ticket_by_hall"), filters)
     hh = _q(con, _hist(filters, "wait_hist_by_hall"), filters)
     b_all = hh["wait_bin"].to_numpy().astype(np.int64)
     n_all = hh["n"].to_numpy().astype(np.int64)
@@ -337,7 +352,7 @@ def waiting(
     }
     summary = _summary(total_row, np.arange(len(total_n)), total_n, target)
 
-    hm = _q(con, "ticket_weekday_hour" if filters.service_types else "ticket_weekday_hour_slim", filters)
+    hm = _q(con, _heatmap_query(filters), filters)
     hm["arrivals_per_month"] = hm["n_tickets"] / hm["n_months"].where(hm["n_months"] > 0)
     hm["wait_mean_min"] = hm["sum_wait_s"] / hm["n_waited"].where(hm["n_waited"] > 0) / 60.0
     heatmap = hm[["weekday", "hour_of_day", "n_tickets", "arrivals_per_month", "wait_mean_min"]]
@@ -404,7 +419,7 @@ def offload(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
         per_1k) — counter tickets per 1,000 households, served vs not-yet-served.
     """
     types = set(settings.OFFLOADABLE_TYPES)
-    tm = _q(con, "ticket_monthly", filters)
+    tm = _q(con, _tq(filters, "ticket_monthly"), filters)
     vis = _q(con, "visits", filters)
     counter = tm.groupby(["month_on", "hall_id", "service_type"], as_index=False)["n_served"].sum()
     room = vis.groupby(["month_on", "service_type"], as_index=False)["n_visits"].sum()
@@ -642,7 +657,7 @@ def _kpi_values(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float |
     days = _period_days(f, ts["first_day_on"], ts["last_day_on"])
     months = None if days is None else days / DAYS_PER_MONTH
     off = set(settings.OFFLOADABLE_TYPES)
-    tm = _q(con, "ticket_monthly", f)
+    tm = _q(con, _tq(f, "ticket_monthly"), f)
     vis = _q(con, "visits", f)
     counter = float(tm.loc[tm["service_type"].isin(off), "n_served"].sum())
     room = float(vis.loc[vis["service_type"].isin(off), "n_visits"].sum())

@@ -1,63 +1,24 @@
--- Counter tickets per 1,000 households per month, served vs not-yet-served communities.
+-- Counter tickets per 1,000 households per month, served vs not-yet-served communities,
+-- for views without a hall or service-type filter (the metric functions pick this path;
+-- same output as counter_per_1k_month.sql).
 -- Grain: one row per (month_on, status); status 'served' from the calendar month of the
 -- community's first room opening on, else 'not_yet' (never-served included).
--- Numerator: tickets naming a community (any outcome: each is a trip to the hall) and
--- served tickets (counter transactions); denominator: households of the communities in
--- that status that month (communities with households > 0 in scope).
+-- Numerator: tickets naming a community (any outcome) and served tickets; denominator:
+-- households of the communities in that status that month (households > 0 in scope).
 -- Monthly metric: whole calendar months overlapping the date range.
--- The path without a hall or service-type filter (the metric functions pick it): counts
--- from agg_community_ticket_month_all (grain community, month), else as
--- counter_per_1k_month.sql. Source: agg_community_ticket_month_all, agg_community.
--- Params: $date_from, $date_to, $districts, $waves (community).
-with
-
-months as (
-    select distinct month_on
-    from agg_community_ticket_month_all
-    where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
-),
-
-units as (
-    select c.community_id, c.households, c.first_opened_on
-    from agg_community as c
-    where c.households > 0
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
-),
-
-counts as (
-    select community_id, month_on, n_tickets, n_served
-    from agg_community_ticket_month_all
-    where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
-),
-
-panel as (
-    select
-        m.month_on,
-        case when u.first_opened_on is not null
-              and date_trunc('month', u.first_opened_on) <= m.month_on
-            then 'served' else 'not_yet' end as status,
-        u.households,
-        coalesce(k.n_tickets, 0) as n_tickets,
-        coalesce(k.n_served, 0) as n_served
-    from units as u
-    cross join months as m
-    left join counts as k on k.community_id = u.community_id and k.month_on = m.month_on
-),
-
-final as (
-    select
-        month_on,
-        status,
-        count(*) as n_communities,
-        sum(households) as households,
-        sum(n_tickets) as n_tickets,
-        sum(n_served) as n_served
-    from panel
-    group by all
-)
-
-select * from final
+-- Source: agg_community_ticket_cell (the panel already summed by month, district, wave,
+-- status). Params: $date_from, $date_to, $districts, $waves.
+select
+    month_on,
+    status,
+    sum(n_communities) as n_communities,
+    sum(households) as households,
+    sum(n_tickets) as n_tickets,
+    sum(n_served) as n_served
+from agg_community_ticket_cell as t
+where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
+  and ($date_to is null or t.month_on <= cast($date_to as date))
+  and ($districts is null or t.district = any($districts))
+  and ($waves is null or t.wave = any($waves))
+group by all
 order by month_on, status

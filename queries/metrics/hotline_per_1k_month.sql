@@ -5,36 +5,18 @@
 -- without households, are left out (in_units). Months: every month with any order,
 -- whole calendar months overlapping the date range.
 -- Numerators from agg_hotline_cell (orders already summed by month, district, wave and
--- status); denominators = households of the communities in scope in each status that
--- month (agg_community x months).
--- Params: $date_from, $date_to, $districts, $waves.
+-- status), denominators from agg_hotline_units (households by month, district, wave and
+-- status). Params: $date_from, $date_to, $districts, $waves.
 with
 
-months_in as (
-    select distinct month_on
-    from agg_hotline_cell
-    where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
-),
-
-units as (
-    select c.community_id, c.households, c.first_opened_on
-    from agg_community as c
-    where c.households > 0
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
-),
-
 denominators as (
-    select
-        m.month_on,
-        case when u.first_opened_on is not null
-              and date_trunc('month', u.first_opened_on) <= m.month_on
-            then 'served' else 'not_yet' end as status,
-        sum(u.households) as households,
-        count(*) as n_communities
-    from units as u
-    cross join months_in as m
+    select t.month_on, t.status, sum(t.households) as households,
+        sum(t.n_communities) as n_communities
+    from agg_hotline_units as t
+    where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
+      and ($date_to is null or t.month_on <= cast($date_to as date))
+      and ($districts is null or t.district = any($districts))
+      and ($waves is null or t.wave = any($waves))
     group by all
 ),
 

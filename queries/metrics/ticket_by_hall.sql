@@ -5,6 +5,7 @@
 -- tail read apart, so each touches only its own days), so the result is exact for any
 -- range of days.
 -- Source: agg_ticket_month, agg_ticket_day, agg_hall.
+-- The metric functions read the *_slim variant when no wave filter is set.
 -- Params: as ticket_totals.sql.
 with
 

@@ -3,8 +3,9 @@
 -- agg_ticket_month, the partial months at either end from agg_ticket_day (head and
 -- tail read apart, so each touches only its own days), so the result is exact for any
 -- range of days.
--- (An edge month may therefore be partial.) Source: agg_ticket_month, agg_ticket_day,
--- agg_hall. Params: as ticket_totals.sql.
+-- (An edge month may therefore be partial.) Source: agg_ticket_month, agg_ticket_day, agg_hall.
+-- The metric functions read the *_slim variant when no wave filter is set.
+-- Params: as ticket_totals.sql.
 with
 
 full_months as (

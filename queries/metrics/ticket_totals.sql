@@ -5,6 +5,7 @@
 -- tail read apart, so each touches only its own days), so the result is exact for any
 -- range of days.
 -- Source: agg_ticket_month, agg_ticket_day (rollups/21_tickets.sql), agg_hall.
+-- The metric functions read the *_slim variant when no wave filter is set.
 -- Params: $date_from, $date_to (inclusive days), $districts (hall district), $hall_ids,
 -- $waves (ticket's community wave), $service_types; NULL = all.
 with

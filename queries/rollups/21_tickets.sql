@@ -88,6 +88,39 @@ from agg_ticket_day
 group by all
 order by month_on, hall_id;
 
+-- agg_ticket_ht_month / agg_ticket_ht_day: the same without the wave column, grain
+-- (hall_id, month_on | day_on, service_type): what the pages read when no wave filter is
+-- set (~10x fewer rows).
+create or replace table agg_ticket_ht_month as
+select
+    hall_id, month_on, service_type,
+    sum(n_tickets) as n_tickets,
+    sum(n_served) as n_served,
+    sum(n_no_show) as n_no_show,
+    sum(n_cancelled) as n_cancelled,
+    sum(n_waited) as n_waited,
+    sum(sum_wait_s) as sum_wait_s,
+    max(max_wait_s) as max_wait_s,
+    min(first_day_on) as first_day_on,
+    max(last_day_on) as last_day_on
+from agg_ticket_month
+group by all
+order by month_on, hall_id;
+
+create or replace table agg_ticket_ht_day as
+select
+    hall_id, day_on, service_type,
+    sum(n_tickets) as n_tickets,
+    sum(n_served) as n_served,
+    sum(n_no_show) as n_no_show,
+    sum(n_cancelled) as n_cancelled,
+    sum(n_waited) as n_waited,
+    sum(sum_wait_s) as sum_wait_s,
+    max(max_wait_s) as max_wait_s
+from agg_ticket_day
+group by all
+order by day_on, hall_id;
+
 -- agg_wait_hist_month: grain (hall_id, month_on, service_type, wave, wait_bin); n served
 -- tickets. Read only when a wave or service-type filter is combined with a hall or
 -- district filter (sorted by wave and type, so those filters skip row groups); whole
@@ -157,6 +190,18 @@ from agg_ticket_weekday_hour
 group by all
 order by month_on, hall_id;
 
+-- agg_ticket_wdh_city: grain (month_on, weekday, hour_of_day); the heatmap without hall
+-- or service type (no hall, district or type filter).
+create or replace table agg_ticket_wdh_city as
+select
+    month_on, weekday, hour_of_day,
+    sum(n_tickets) as n_tickets,
+    sum(n_waited) as n_waited,
+    sum(sum_wait_s) as sum_wait_s
+from agg_ticket_wdh_hall
+group by all
+order by month_on;
+
 -- agg_community_ticket_month: grain (community_id, month_on, service_type, hall_id);
 -- counter tickets and counter transactions (served tickets) per community, from tickets
 -- that name one. Read when a hall or service-type filter is set (sorted by them);
@@ -179,6 +224,46 @@ select community_id, month_on, sum(n_tickets) as n_tickets, sum(n_served) as n_s
 from agg_community_ticket_month
 group by all
 order by community_id, month_on;
+
+-- agg_community_ticket_cell: grain (month_on, district, wave, status); the per-1,000
+-- household panel of counter tickets already summed: every community with households
+-- (agg_community) in every month with a ticket naming a community, its status that month
+-- ('served' from the calendar month of its first room opening on, else 'not_yet'), its
+-- households and its tickets / transactions (0 when none).
+create or replace table agg_community_ticket_cell as
+with
+
+months as (
+    select distinct month_on from agg_community_ticket_month_all
+),
+
+panel as (
+    select
+        m.month_on,
+        c.district,
+        c.wave,
+        case when c.first_opened_on is not null
+              and date_trunc('month', c.first_opened_on) <= m.month_on
+            then 'served' else 'not_yet' end as status,
+        c.households,
+        coalesce(k.n_tickets, 0) as n_tickets,
+        coalesce(k.n_served, 0) as n_served
+    from agg_community as c
+    cross join months as m
+    left join agg_community_ticket_month_all as k
+        on k.community_id = c.community_id and k.month_on = m.month_on
+    where c.households > 0
+)
+
+select
+    month_on, district, wave, status,
+    count(*) as n_communities,
+    sum(households) as households,
+    sum(n_tickets) as n_tickets,
+    sum(n_served) as n_served
+from panel
+group by all
+order by month_on;
 
 drop table stg_ticket;
 

@@ -20,6 +20,8 @@
 -- ~10x fewer rows than the community grain; the pages' monthly rates and totals read it.
 -- agg_hotline_comm_month: grain (community_id, month_on); orders and fault orders (the
 -- hotline map and the community profile).
+-- agg_hotline_units: grain (month_on, district, wave, status); the per-1,000 household
+-- denominators: communities with households in every month with an order, by status.
 create or replace table agg_hotline_day as
 select
     o.community_id,
@@ -109,3 +111,25 @@ from agg_hotline_day
 where community_id is not null
 group by all
 order by community_id, month_on;
+
+create or replace table agg_hotline_units as
+with
+
+months as (
+    select distinct month_on from agg_hotline_cell
+)
+
+select
+    m.month_on,
+    c.district,
+    c.wave,
+    case when c.first_opened_on is not null
+          and date_trunc('month', c.first_opened_on) <= m.month_on
+        then 'served' else 'not_yet' end as status,
+    count(*) as n_communities,
+    sum(c.households) as households
+from agg_community as c
+cross join months as m
+where c.households > 0
+group by all
+order by month_on;

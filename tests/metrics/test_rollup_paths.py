@@ -126,14 +126,20 @@ def test_hist_routing():
     assert M._hist(Filters(hall_ids=("H1",), waves=("none",)), "wait_hist") == "wait_hist"
 
 
+@pytest.mark.parametrize("slim", [False, True], ids=["full", "slim"])
 @pytest.mark.parametrize("f", CASES, ids=_id)
-def test_ticket_totals_exact(con, small, f):
+def test_ticket_totals_exact(con, small, f, slim):
+    if slim and f.waves:
+        pytest.skip("the slim path has no wave column")
+    sfx = "_slim" if slim else ""
+    assert M._tq(f, "ticket_totals") == ("ticket_totals" if f.waves else "ticket_totals_slim")
     t = _tickets(small, f)
-    row = warehouse.query(con, "metrics/ticket_totals", f.params()).iloc[0]
+    row = warehouse.query(con, "metrics/ticket_totals" + sfx, f.params()).iloc[0]
     s = _bins(t)
     w = (s["called_at"] - s["issued_at"]).dt.total_seconds()
     assert int(row["n_tickets"]) == len(t)
     assert int(row["n_served"]) == int((t["outcome"] == "served").sum())
+    assert int(row["n_no_show"]) == int((t["outcome"] == "no_show").sum())
     assert int(row["n_waited"]) == len(w)
     assert float(row["sum_wait_s"]) == pytest.approx(float(w.sum()))
     if len(t):
@@ -142,14 +148,26 @@ def test_ticket_totals_exact(con, small, f):
         assert float(row["max_wait_s"]) == pytest.approx(float(w.max()))
     else:
         assert pd.isna(row["first_day_on"]) and pd.isna(row["max_wait_s"])
-    by_hall = warehouse.query(con, "metrics/ticket_by_hall", f.params()).set_index("hall_id")
+    by_hall = warehouse.query(con, "metrics/ticket_by_hall" + sfx, f.params()).set_index("hall_id")
     assert by_hall["n_tickets"].to_dict() == t.groupby("hall_id").size().to_dict()
-    tm = warehouse.query(con, "metrics/ticket_monthly", f.params())
+    if len(t):
+        last = t.groupby("hall_id")["issued_at"].max().dt.date
+        assert {h: pd.Timestamp(d).date() for h, d in by_hall["last_day_on"].items()} == last.to_dict()
+    tm = warehouse.query(con, "metrics/ticket_monthly" + sfx, f.params())
     exp = t.assign(m=t["issued_at"].dt.to_period("M").dt.to_timestamp()).groupby(
         ["m", "hall_id", "service_type"]).size()
     got = {(pd.Timestamp(r.month_on), r.hall_id, r.service_type): int(r.n_tickets)
            for r in tm.itertuples(index=False)}
     assert got == {k: int(v) for k, v in exp.items()}
+
+
+def test_waiting_summary_equals_ticket_summary(con):
+    """The waiting page sums its per-hall rows; the result is ticket_summary's."""
+    for f in CASES[::5]:
+        a, b = M.waiting(con, f)["summary"], M.ticket_summary(con, f)
+        assert a.keys() == b.keys()
+        for k in a:
+            assert (a[k] is None and b[k] is None) or a[k] == pytest.approx(b[k]), k
 
 
 @pytest.mark.parametrize("cutoff", [D(2023, 1, 1), D(2024, 3, 1), D(2024, 7, 1), D(2026, 1, 1)])

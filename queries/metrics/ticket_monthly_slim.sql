@@ -1,0 +1,78 @@
+-- Counter tickets per month, hall and service type over the filters.
+-- Grain: one row per (month_on, hall_id, service_type). Whole calendar months inside the date range come from
+-- agg_ticket_ht_month, the partial months at either end from agg_ticket_ht_day (head and
+-- tail read apart, so each touches only its own days), so the result is exact for any
+-- range of days.
+-- (An edge month may therefore be partial.) Source: agg_ticket_ht_month, agg_ticket_ht_day, agg_hall.
+-- The path without a wave filter (no wave column; the metric functions pick it).
+-- Params: as ticket_totals.sql.
+with
+
+full_months as (
+    select t.hall_id, t.service_type, t.month_on, t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
+        t.n_waited, t.sum_wait_s, t.max_wait_s, t.first_day_on, t.last_day_on
+    from agg_ticket_ht_month as t
+    left join agg_hall as h using (hall_id)
+    where ($date_from is null or t.month_on >= cast($date_from as date))
+      and ($date_to is null or last_day(t.month_on) <= cast($date_to as date))
+      and ($districts is null or h.district = any($districts))
+      and ($hall_ids is null or t.hall_id = any($hall_ids))
+      and ($service_types is null or t.service_type = any($service_types))
+),
+
+-- the partial month the range starts in ...
+head_days as (
+    select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
+        t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
+        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on
+    from agg_ticket_ht_day as t
+    left join agg_hall as h using (hall_id)
+    where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
+      and t.day_on >= cast($date_from as date)
+      and t.day_on <= least(last_day(cast($date_from as date)),
+                            coalesce(cast($date_to as date), last_day(cast($date_from as date))))
+      and ($districts is null or h.district = any($districts))
+      and ($hall_ids is null or t.hall_id = any($hall_ids))
+      and ($service_types is null or t.service_type = any($service_types))
+),
+
+-- ... and the one it ends in (unless head_days has it)
+tail_days as (
+    select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
+        t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
+        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on
+    from agg_ticket_ht_day as t
+    left join agg_hall as h using (hall_id)
+    where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
+      and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
+                               coalesce(cast($date_from as date), date '0001-01-01'))
+      and t.day_on <= cast($date_to as date)
+      and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
+          and date_trunc('month', cast($date_from as date))
+              = date_trunc('month', cast($date_to as date)), false)
+      and ($districts is null or h.district = any($districts))
+      and ($hall_ids is null or t.hall_id = any($hall_ids))
+      and ($service_types is null or t.service_type = any($service_types))
+),
+
+filtered as (
+    select * from full_months
+    union all select * from head_days
+    union all select * from tail_days
+),
+
+final as (
+    select
+        month_on,
+        hall_id,
+        service_type,
+        sum(n_tickets) as n_tickets,
+        sum(n_served) as n_served,
+        sum(n_waited) as n_waited,
+        sum(sum_wait_s) as sum_wait_s
+    from filtered
+    group by all
+)
+
+select * from final
+order by month_on, hall_id, service_type
