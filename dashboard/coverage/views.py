@@ -72,11 +72,21 @@ def community_table(result: CoverageResult) -> pd.DataFrame:
 
 
 def street_lines(data: CoverageData, max_edges: int = 150_000) -> tuple[np.ndarray, np.ndarray]:
-    """Street coordinates for the map's street layer (evenly thinned beyond ``max_edges``)."""
-    from dashboard.figures.maps import street_xy
+    """Street coordinates for the map's street layer (evenly thinned beyond ``max_edges``).
 
-    geoms = data.network.geoms_lonlat()
-    if len(geoms) > max_edges:
-        geoms = geoms[:: int(np.ceil(len(geoms) / max_edges))]
-    return street_xy(geoms)
-
+    The same arrays as :func:`dashboard.figures.maps.street_xy` of every ``k``-th edge
+    (lon, lat with a NaN after each line), built from the network's packed coordinates
+    without making shapely objects.
+    """
+    net = data.network
+    coords, idx = net.coords_lonlat()
+    if len(coords) == 0:
+        return np.empty(0), np.empty(0)
+    step = int(np.ceil(net.n_edges / max_edges)) if net.n_edges > max_edges else 1
+    if step > 1:
+        sel = idx % step == 0
+        coords, idx = coords[sel], idx[sel]
+    breaks = np.flatnonzero(np.diff(idx)) + 1
+    x = np.insert(coords[:, 0], breaks, np.nan)
+    y = np.insert(coords[:, 1], breaks, np.nan)
+    return np.append(x, np.nan), np.append(y, np.nan)
