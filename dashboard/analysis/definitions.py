@@ -47,8 +47,9 @@ class MetricDef:
 
 
 _T = ("counter_tickets", "business_halls", "communities", "service_rooms")
-_TR = ("agg_ticket_day", "agg_hall")
-_HIST = ("agg_wait_hist_month", "agg_wait_hist_day")
+_TR = ("agg_ticket_ht_month", "agg_ticket_ht_day", "agg_ticket_month", "agg_ticket_day", "agg_hall")
+_HIST = ("agg_wait_cum_hall", "agg_wait_hist_hall_day", "agg_wait_cum_wt", "agg_wait_hist_month",
+         "agg_wait_hist_day")
 _H = ("hotline_orders", "communities", "service_rooms")
 _V = ("room_visits", "service_rooms", "communities")
 
@@ -62,27 +63,27 @@ METRICS: tuple[MetricDef, ...] = (
     MetricDef("share_within_target", "share", _T, _HIST, ("metrics/wait_hist",), "waiting"),
     MetricDef("no_show_rate", "share", _T, _TR, ("metrics/ticket_totals",), "waiting"),
     MetricDef("cancel_rate", "share", _T, _TR, ("metrics/ticket_totals",), "waiting"),
-    MetricDef("wait_heatmap", "minutes", _T, ("agg_ticket_weekday_hour",),
+    MetricDef("wait_heatmap", "minutes", _T, ("agg_ticket_wdh_city", "agg_ticket_wdh_hall", "agg_ticket_weekday_hour"),
               ("metrics/ticket_weekday_hour",), "waiting"),
-    MetricDef("offload_share", "share", (*_T, "room_visits"), ("agg_ticket_day", "agg_visit_day"),
+    MetricDef("offload_share", "share", (*_T, "room_visits"), ("agg_ticket_ht_month", "agg_visit_month"),
               ("metrics/ticket_monthly", "metrics/visits"), "offload"),
     MetricDef("counter_visits_per_1k_households", "per_1k_month", _T,
-              ("agg_community_ticket_month", "agg_community"), ("metrics/counter_per_1k_month",), "offload"),
-    MetricDef("hotline_per_1k_households", "per_1k_month", _H, ("agg_hotline_day", "agg_community"),
+              ("agg_community_ticket_cell", "agg_community_ticket_month"), ("metrics/counter_per_1k_month",), "offload"),
+    MetricDef("hotline_per_1k_households", "per_1k_month", _H, ("agg_hotline_cell", "agg_hotline_units"),
               ("metrics/hotline_per_1k_month",), "hotline"),
-    MetricDef("hotline_community_change", "per_1k_month", _H, ("agg_hotline_day", "agg_community"),
+    MetricDef("hotline_community_change", "per_1k_month", _H, ("agg_hotline_comm_month", "agg_community"),
               ("metrics/community_change",), "hotline"),
-    MetricDef("arrival_mean_min", "minutes", _H, ("agg_fault",), ("metrics/faults_monthly",), "faults"),
-    MetricDef("restoration_hours", "hours", _H, ("agg_fault",), ("metrics/faults_monthly",), "faults"),
-    MetricDef("share_arrival_late", "share", _H, ("agg_fault",), ("metrics/faults_monthly",), "faults"),
-    MetricDef("share_restore_late", "share", _H, ("agg_fault",), ("metrics/faults_monthly",), "faults"),
-    MetricDef("satisfaction_rate", "share", _H, ("agg_hotline_day",), ("metrics/satisfaction_monthly",), "faults"),
-    MetricDef("complaints_per_10k", "per_10k_month", _H, ("agg_hotline_day", "agg_community"),
+    MetricDef("arrival_mean_min", "minutes", _H, ("agg_fault_month", "agg_fault"), ("metrics/faults_monthly",), "faults"),
+    MetricDef("restoration_hours", "hours", _H, ("agg_fault_month", "agg_fault"), ("metrics/faults_monthly",), "faults"),
+    MetricDef("share_arrival_late", "share", _H, ("agg_fault_month", "agg_fault"), ("metrics/faults_monthly",), "faults"),
+    MetricDef("share_restore_late", "share", _H, ("agg_fault_month", "agg_fault"), ("metrics/faults_monthly",), "faults"),
+    MetricDef("satisfaction_rate", "share", _H, ("agg_hotline_cell",), ("metrics/satisfaction_monthly",), "faults"),
+    MetricDef("complaints_per_10k", "per_10k_month", _H, ("agg_hotline_cell", "agg_hotline_units"),
               ("metrics/hotline_per_1k_month",), "faults"),
-    MetricDef("room_visits", "visits", _V, ("agg_visit_day",), ("metrics/visits",), "groups_staff"),
-    MetricDef("vulnerable_visits_per_month", "per_month", _V, ("agg_visit_day",), ("metrics/visits",),
+    MetricDef("room_visits", "visits", _V, ("agg_visit_month", "agg_visit_day"), ("metrics/visits",), "groups_staff"),
+    MetricDef("vulnerable_visits_per_month", "per_month", _V, ("agg_visit_month", "agg_visit_day"), ("metrics/visits",),
               "groups_staff"),
-    MetricDef("home_visits", "visits", _V, ("agg_visit_day",), ("metrics/visits",), "groups_staff"),
+    MetricDef("home_visits", "visits", _V, ("agg_visit_month", "agg_visit_day"), ("metrics/visits",), "groups_staff"),
     MetricDef("former_meter_readers", "people", ("staff", "service_rooms"), (), ("metrics/staff",),
               "groups_staff"),
     MetricDef("visits_per_manager_day", "visits", (*_V, "staff"), ("agg_room_weekday_month",),

@@ -657,9 +657,14 @@ def _kpi_values(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float |
     days = _period_days(f, ts["first_day_on"], ts["last_day_on"])
     months = None if days is None else days / DAYS_PER_MONTH
     off = set(settings.OFFLOADABLE_TYPES)
-    tm = _q(con, _tq(f, "ticket_monthly"), f)
+    # counter transactions of offloadable types: the totals query over those types (one
+    # row) rather than the monthly hall x type table
+    types = sorted(off & set(f.service_types)) if f.service_types else sorted(off)
+    counter = 0.0
+    if types:
+        f_off = replace(f, service_types=tuple(types))
+        counter = float(_q(con, _tq(f_off, "ticket_totals"), f_off).iloc[0]["n_served"])
     vis = _q(con, "visits", f)
-    counter = float(tm.loc[tm["service_type"].isin(off), "n_served"].sum())
     room = float(vis.loc[vis["service_type"].isin(off), "n_visits"].sum())
     hm = _q(con, "hotline_per_1k_month", f)
     hm_s = hm.groupby(["month_on", "status"], as_index=False).agg(

@@ -1,8 +1,8 @@
 """The full set of metric calls each page makes, and a timer for them (``servicecircle bench``).
 
 A page's query set is what it asks the warehouse for on a default view (no filters):
-the analysis functions of :mod:`dashboard.analysis.metrics` it calls plus the sidebar's
-filter options. :func:`bench` runs each set once on a fresh connection (cold) and then
+the analysis functions of :mod:`dashboard.analysis.metrics` its page file calls plus the
+sidebar's filter options. :func:`bench` runs each set once on a fresh connection (cold) and then
 several times (warm, median), in one process.
 """
 
@@ -12,7 +12,7 @@ import importlib
 import os
 import statistics
 import time
-from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import duckdb
@@ -22,31 +22,49 @@ from dashboard.analysis import metrics as m
 from dashboard.analysis.filters import Filters
 
 
-def _community(con: duckdb.DuckDBPyConnection, f: Filters) -> Any:
-    lst = warehouse.query(con, "metrics/community_list", f.params())
-    if len(lst):
-        return m.community_profile(con, str(lst["community_id"].iloc[0]), f)
-    return None
-
-
-PAGE_CALLS: dict[str, list[Callable[[duckdb.DuckDBPyConnection, Filters], Any]]] = {
-    "overview": [m.overview_kpis],
-    "offload": [m.offload],
-    "waiting": [m.waiting],
-    "hotline": [m.hotline],
-    "faults": [m.faults],
-    "groups_staff": [m.groups_staff],
-    "community": [_community],
+PAGE_CALLS: dict[str, tuple[str, ...]] = {
+    "overview": ("overview_kpis",),
+    "offload": ("offload", "ticket_summary", "openings"),
+    "waiting": ("waiting",),
+    "hotline": ("hotline", "openings"),
+    "faults": ("faults", "openings"),
+    "groups_staff": ("groups_staff", "openings"),
+    "community": ("community",),
 }
-"""Page name → the calls it makes (each also loads the sidebar options)."""
+"""Page name → the metric functions (names in :mod:`dashboard.analysis.metrics`) its page
+file calls on a default view; each page also loads the sidebar options. ``community``
+stands for the profile page: the community list, then the first community's profile."""
 
 
-def run_page(con: duckdb.DuckDBPyConnection, page: str, filters: Filters | None = None) -> None:
-    """Run one page's full query set (sidebar options included)."""
+def _call(mod: ModuleType, name: str, con: duckdb.DuckDBPyConnection, f: Filters) -> Any:
+    if name == "community":
+        lst = mod.query(con, "metrics/community_list", {
+            "districts": list(f.districts) or None, "waves": list(f.waves) or None})
+        if len(lst):
+            return mod.community_profile(con, str(lst["community_id"].iloc[0]), f)
+        return None
+    return getattr(mod, name)(con, f)
+
+
+def run_page(con: duckdb.DuckDBPyConnection, page: str, filters: Filters | None = None,
+             mod: ModuleType = m) -> None:
+    """Run one page's full query set (sidebar options included).
+
+    Parameters
+    ----------
+    con
+        Warehouse connection.
+    page
+        A key of :data:`PAGE_CALLS`.
+    filters
+        Filters (default: none).
+    mod
+        The metrics module to call (the benchmark passes an earlier revision's to compare).
+    """
     f = filters or Filters()
-    m.filter_options(con)
-    for fn in PAGE_CALLS[page]:
-        fn(con, f)
+    mod.filter_options(con)
+    for name in PAGE_CALLS[page]:
+        _call(mod, name, con, f)
 
 
 def _extra_timings(db: os.PathLike) -> tuple[float | None, float | None]:
