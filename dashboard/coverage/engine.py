@@ -322,8 +322,7 @@ def _grid(model: Model) -> dict[str, Any]:
         order = np.argsort(key, kind="stable")
         node_dem = np.full(model.n_graph, -1, dtype=np.int64)
         node_dem[model.demand_node] = np.arange(len(model.demand_node))
-        g = {"origin": origin, "size": size, "keys": key[order], "nodes": finite[order],
-             "node_dem": node_dem, "local": np.full(model.n_graph, -1, dtype=np.int64)}
+        g = {"origin": origin, "size": size, "keys": key[order], "nodes": finite[order], "node_dem": node_dem}
         model.cache["grid"] = g
     return g
 
@@ -385,7 +384,8 @@ def reach(model: Model, a: np.ndarray, b: np.ndarray, off_a: np.ndarray, off_b: 
     if n == 0 or len(model.demand_node) == 0:
         return empty
     g = _grid(model)
-    local = g["local"]
+    # per call, not cached: pages share one model between sessions (threads)
+    local = np.full(model.n_graph, -1, dtype=np.int64)
     xy = model.node_xy
     use_a = off_a <= limit
     use_b = off_b <= limit

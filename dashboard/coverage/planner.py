@@ -268,7 +268,7 @@ def _node_demand_pairs(data: CoverageData, limit: float) -> tuple[np.ndarray, np
         tree = cKDTree(np.column_stack([dem["x"].to_numpy(float), dem["y"].to_numpy(float)]))
         ntree = cKDTree(np.column_stack([net.node_x, net.node_y]))
         pairs = ntree.sparse_distance_matrix(tree, limit, output_type="coo_matrix")
-        c = data.cache[key] = (pairs.row.astype(np.int64), pairs.col.astype(np.int64))
+        c = data.cache[key] = (pairs.row.astype(np.int32), pairs.col.astype(np.int32))
     return c
 
 

@@ -308,3 +308,48 @@ def test_street_lines_equal_street_xy(osm_data):
         want = street_xy(geoms[::step])
         for g, w in zip(got, want, strict=True):
             np.testing.assert_array_equal(g, w)
+
+
+def test_sessions_sharing_one_model_get_their_own_answers(osm_net):
+    """The pages share one loaded model between sessions (threads): concurrent what-ifs
+    (local searches, the cached matrix) give what each gives alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    comm, rm, rng = _frames(osm_net, 120, 8, seed=4)
+    data = E.data_from_frames(osm_net, comm, rm)
+    lon = rng.uniform(*np.percentile(osm_net.node_lon, [10, 90]), 12)
+    lat = rng.uniform(*np.percentile(osm_net.node_lat, [10, 90]), 12)
+
+    def one(i: int) -> np.ndarray:
+        add = pd.DataFrame({"room_id": [f"A{i}"], "name": "a", "lon": [lon[i]], "lat": [lat[i]]})
+        return E.compute(data, minutes=6, add=add, close=[f"R{i % 8:02d}"]).demand["walk_m"].to_numpy()
+
+    alone = [one(i) for i in range(12)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(one, range(12)))
+    for a, b in zip(alone, together, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert len({np.isfinite(a).sum() for a in alone}) > 1  # the what-ifs differ
+
+
+def test_map_polygon_layer_arrays_equal_the_rings():
+    """The map's polygon layers as NaN-separated arrays: every ring of every polygon (holes
+    included, lines and points skipped), in order, against a plain loop over the rings."""
+    from dashboard.figures.maps import _polygon_xy
+
+    donut = shapely.Point(0, 0).buffer(10).difference(shapely.Point(0, 0).buffer(4))
+    geoms = [donut, None, shapely.MultiPolygon([shapely.box(20, 0, 21, 1), shapely.box(30, 0, 32, 2)]),
+             shapely.GeometryCollection([shapely.box(40, 0, 41, 1), shapely.LineString([(0, 0), (1, 1)])]),
+             shapely.Polygon()]
+    want_x: list[float] = []
+    for g in geoms:
+        if g is None or g.is_empty:
+            continue
+        for p in getattr(g, "geoms", [g]):
+            if p.geom_type == "Polygon":
+                for ring in [p.exterior, *p.interiors]:
+                    want_x += [*np.asarray(ring.coords)[:, 0], np.nan]
+    x, y = _polygon_xy(geoms)
+    np.testing.assert_array_equal(x, np.array(want_x))
+    assert int(np.isnan(x).sum()) == 5 and len(x) == len(y)
+    assert len(_polygon_xy([None])[0]) == 0
