@@ -315,7 +315,8 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
     t = f.loc[keep]
     from dashboard.demo.queue import day_frame
 
-    dates = day_frame(cfg)["date"].to_numpy()[t["day_idx"].to_numpy()]
+    day_dates = day_frame(cfg)["date"].to_numpy()
+    dates = day_dates[t["day_idx"].to_numpy()]
     called_s = t["called_s"].to_numpy()
     outcome = t["outcome"].to_numpy()
     served = outcome == 0
@@ -325,6 +326,8 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
     letter = np.array([letters.index(_TICKET_LETTER.get(x, "B")) for x in TICKET_TYPES], dtype=np.int64)[
         t["type"].to_numpy()]
     hd = t["hall_idx"].to_numpy().astype(np.int64) * 100_000 + t["day_idx"].to_numpy()
+    if len(hd) > 1 and (np.diff(hd) < 0).any():
+        raise ValueError("tickets must be sorted by hall and day (see generate_tickets)")
     issued_at = _ts(dates, t["issued_s"].to_numpy())
     def cat(codes: np.ndarray, labels) -> pd.Categorical:
         return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(labels))
@@ -343,10 +346,15 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
         "appointment": cat(t["appointment"].to_numpy().astype(np.int64), ["否", "是"]),
         "letter": cat(letter, letters),
         "year": issued_at.astype("datetime64[Y]").astype(np.int64) + 1970,
+        # the day as YYYYMMDD text (an ENUM in DuckDB: no strftime per row)
+        "ymd": cat(t["day_idx"].to_numpy(),
+                   np.char.replace(np.datetime_as_string(day_dates.astype("datetime64[D]")), "-", "")),
     })
-    # per hall-day sequence (流水号) and per hall-day-letter ticket number (排队号)
-    frame["seq"] = frame.groupby(hd, sort=False).cumcount().to_numpy() + 1
-    frame["no"] = frame.groupby([hd, letter], sort=False).cumcount().to_numpy() + 1
+    # per hall-day sequence (流水号) and per hall-day-letter ticket number (排队号); the
+    # tickets are sorted by hall and day, so a hall-day is one run of rows
+    seq, no = _run_counts(hd, letter, len(letters))
+    frame["seq"] = seq
+    frame["no"] = no
     frame["rn"] = np.arange(len(frame), dtype=np.int64)
     # through Arrow: DuckDB scans it in parallel (a pandas scan holds the GIL)
     years = sorted(set(frame["year"].unique().tolist()))
@@ -360,7 +368,7 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
         select
             rn,
             year,
-            hall::varchar || strftime(issued_at, '%Y%m%d') || lpad(seq::varchar, 4, '0') as "流水号",
+            hall::varchar || ymd::varchar || lpad(seq::varchar, 4, '0') as "流水号",
             hall::varchar as "营业厅编号",
             letter::varchar || lpad(no::varchar, 3, '0') as "排队号",
             type::varchar as "业务名称",
@@ -414,6 +422,25 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
     w.files["tickets"] = paths
     w.generated["tickets"] = n
     w.planted["tickets"] = {"rejected": 2, "duplicates": 1, "rows": 3}
+
+
+def _run_counts(group: np.ndarray, sub: np.ndarray, n_sub: int) -> tuple[np.ndarray, np.ndarray]:
+    """1-based position of each row in its run of equal ``group`` values, and in its
+    (run, ``sub``) pair; ``group`` must hold each group in one contiguous run."""
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    pos = np.arange(n, dtype=np.int64)
+    run_start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    start_of = np.repeat(run_start, np.diff(np.r_[run_start, n]))
+    seq = pos - start_of + 1
+    no = np.zeros(n, dtype=np.int64)
+    for k in range(n_sub):
+        hit = sub == k
+        c = np.cumsum(hit)
+        before = np.r_[0, c][start_of]  # hits before the row's run
+        no[hit] = (c - before)[hit]
+    return seq, no
 
 
 def _sql_path(path: Path) -> str:
