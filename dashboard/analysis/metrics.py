@@ -292,9 +292,20 @@ def ticket_summary(
         ``target_min``, ``first_day_on``, ``last_day_on``.
     """
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
-    row = _q(con, _tq(filters, "ticket_totals"), filters).iloc[0]
+    row = _totals_row(_q(con, _tq(filters, "ticket_totals"), filters))
     hist = _q(con, _hist(filters, "wait_hist"), filters)
     return _summary(row, hist["wait_bin"].to_numpy(), hist["n"].to_numpy(), target)
+
+
+def _totals_row(df: pd.DataFrame) -> dict[str, Any]:
+    """One totals row from the per-service-type rows of ``ticket_totals`` (or per-hall rows)."""
+    has = len(df) > 0
+    out: dict[str, Any] = {k: (df[k].sum() if has else 0) for k in (
+        "n_tickets", "n_served", "n_no_show", "n_cancelled", "n_waited", "sum_wait_s")}
+    out["max_wait_s"] = df["max_wait_s"].max() if has else None
+    out["first_day_on"] = df["first_day_on"].min() if has else None
+    out["last_day_on"] = df["last_day_on"].max() if has else None
+    return out
 
 
 def _summary(row: Any, bins: np.ndarray, counts: np.ndarray, target: float) -> dict[str, Any]:
@@ -341,15 +352,7 @@ def waiting(
     b_all = hh["wait_bin"].to_numpy().astype(np.int64)
     n_all = hh["n"].to_numpy().astype(np.int64)
     total_n = np.bincount(b_all, weights=n_all, minlength=OVERFLOW_BIN + 1) if len(b_all) else np.zeros(0)
-    total_row = {
-        "n_tickets": halls["n_tickets"].sum(), "n_served": halls["n_served"].sum(),
-        "n_no_show": halls["n_no_show"].sum(), "n_cancelled": halls["n_cancelled"].sum(),
-        "n_waited": halls["n_waited"].sum(),
-        "sum_wait_s": halls["sum_wait_s"].sum() if len(halls) else 0.0,
-        "max_wait_s": halls["max_wait_s"].max() if len(halls) else None,
-        "first_day_on": halls["first_day_on"].min() if len(halls) else None,
-        "last_day_on": halls["last_day_on"].max() if len(halls) else None,
-    }
+    total_row = _totals_row(halls)
     summary = _summary(total_row, np.arange(len(total_n)), total_n, target)
 
     hm = _q(con, _heatmap_query(filters), filters)
@@ -653,17 +656,14 @@ def _first_opening(con: duckdb.DuckDBPyConnection, filters: Filters) -> dt.date 
 
 def _kpi_values(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float | None]:
     """The Overview KPIs over one window (the lean query set: no chart data)."""
-    ts = ticket_summary(con, f)
+    tt = _q(con, _tq(f, "ticket_totals"), f)  # per service type: all and offloadable
+    hist = _q(con, _hist(f, "wait_hist"), f)
+    ts = _summary(_totals_row(tt), hist["wait_bin"].to_numpy(), hist["n"].to_numpy(),
+                  settings.TARGETS.wait_target_min)
     days = _period_days(f, ts["first_day_on"], ts["last_day_on"])
     months = None if days is None else days / DAYS_PER_MONTH
     off = set(settings.OFFLOADABLE_TYPES)
-    # counter transactions of offloadable types: the totals query over those types (one
-    # row) rather than the monthly hall x type table
-    types = sorted(off & set(f.service_types)) if f.service_types else sorted(off)
-    counter = 0.0
-    if types:
-        f_off = replace(f, service_types=tuple(types))
-        counter = float(_q(con, _tq(f_off, "ticket_totals"), f_off).iloc[0]["n_served"])
+    counter = float(tt.loc[tt["service_type"].isin(off), "n_served"].sum())
     vis = _q(con, "visits", f)
     room = float(vis.loc[vis["service_type"].isin(off), "n_visits"].sum())
     hm = _q(con, "hotline_per_1k_month", f)

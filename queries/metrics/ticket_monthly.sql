@@ -8,43 +8,29 @@
 -- Params: as ticket_totals.sql.
 with
 
-full_months as (
+rows as (
+    -- whole months
     select t.hall_id, t.service_type, t.month_on, t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
-        t.n_waited, t.sum_wait_s, t.max_wait_s, t.first_day_on, t.last_day_on
+        t.n_waited, t.sum_wait_s, t.max_wait_s, t.first_day_on, t.last_day_on, t.wave
     from agg_ticket_month as t
-    left join agg_hall as h using (hall_id)
     where ($date_from is null or t.month_on >= cast($date_from as date))
       and ($date_to is null or last_day(t.month_on) <= cast($date_to as date))
-      and ($districts is null or h.district = any($districts))
-      and ($hall_ids is null or t.hall_id = any($hall_ids))
-      and ($waves is null or t.wave = any($waves))
-      and ($service_types is null or t.service_type = any($service_types))
-),
-
--- the partial month the range starts in ...
-head_days as (
+    union all
+    -- the partial month the range starts in ...
     select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
         t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
-        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on
+        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on, t.wave
     from agg_ticket_day as t
-    left join agg_hall as h using (hall_id)
     where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
       and t.day_on >= cast($date_from as date)
       and t.day_on <= least(last_day(cast($date_from as date)),
                             coalesce(cast($date_to as date), last_day(cast($date_from as date))))
-      and ($districts is null or h.district = any($districts))
-      and ($hall_ids is null or t.hall_id = any($hall_ids))
-      and ($waves is null or t.wave = any($waves))
-      and ($service_types is null or t.service_type = any($service_types))
-),
-
--- ... and the one it ends in (unless head_days has it)
-tail_days as (
+    union all
+    -- ... and the one it ends in (unless that is the same month)
     select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
         t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
-        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on
+        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on, t.wave
     from agg_ticket_day as t
-    left join agg_hall as h using (hall_id)
     where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
       and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
                                coalesce(cast($date_from as date), date '0001-01-01'))
@@ -52,16 +38,16 @@ tail_days as (
       and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
           and date_trunc('month', cast($date_from as date))
               = date_trunc('month', cast($date_to as date)), false)
-      and ($districts is null or h.district = any($districts))
-      and ($hall_ids is null or t.hall_id = any($hall_ids))
-      and ($waves is null or t.wave = any($waves))
-      and ($service_types is null or t.service_type = any($service_types))
 ),
 
 filtered as (
-    select * from full_months
-    union all select * from head_days
-    union all select * from tail_days
+    select r.*
+    from rows as r
+    where ($districts is null
+           or r.hall_id in (select hall_id from agg_hall where list_contains($districts, district)))
+      and ($hall_ids is null or list_contains($hall_ids, r.hall_id))
+      and ($service_types is null or list_contains($service_types, r.service_type))
+      and ($waves is null or list_contains($waves, r.wave))
 ),
 
 final as (

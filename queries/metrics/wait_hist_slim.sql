@@ -1,5 +1,6 @@
 -- Histogram of counter waits (served tickets) without a wave or service-type filter (the
--- metric functions pick this path): one row per wait_bin. Bins are 10 s wide, closed on the right (bin k: wait in (10(k-1), 10k] s; bin 0: 0 s;
+-- metric functions pick this path): one row per wait_bin.
+-- Bins are 10 s wide, closed on the right (bin k: wait in (10(k-1), 10k] s; bin 0: 0 s;
 -- bin 1441: over 240 min), see rollups/21_tickets.sql.
 -- Whole months of the date range = C(hi) - C(lo) of the cumulative agg_wait_cum_hall (two
 -- month slices, whatever the range's length); the partial months at either end come
@@ -23,34 +24,23 @@ slices as (
     select lo as month_on, -1 as sign from ends where hi > lo
 ),
 
-full_months as (
+rows as (
+    -- whole months
     select t.hall_id, t.wait_bin, s.sign * t.n_cum as n
     from agg_wait_cum_hall as t
     join slices as s using (month_on)
-    left join agg_hall as h using (hall_id)
-    where true
-      and ($districts is null or h.district = any($districts))
-      and ($hall_ids is null or t.hall_id = any($hall_ids))
-),
-
--- the partial month the range starts in ...
-head_days as (
+    union all
+    -- the partial month the range starts in ...
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_hall_day as t
-    left join agg_hall as h using (hall_id)
     where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
       and t.day_on >= cast($date_from as date)
       and t.day_on <= least(last_day(cast($date_from as date)),
                             coalesce(cast($date_to as date), last_day(cast($date_from as date))))
-      and ($districts is null or h.district = any($districts))
-      and ($hall_ids is null or t.hall_id = any($hall_ids))
-),
-
--- ... and the one it ends in (unless head_days has it)
-tail_days as (
+    union all
+    -- ... and the one it ends in (unless that is the same month)
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_hall_day as t
-    left join agg_hall as h using (hall_id)
     where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
       and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
                                coalesce(cast($date_from as date), date '0001-01-01'))
@@ -58,17 +48,14 @@ tail_days as (
       and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
           and date_trunc('month', cast($date_from as date))
               = date_trunc('month', cast($date_to as date)), false)
-      and ($districts is null or h.district = any($districts))
-      and ($hall_ids is null or t.hall_id = any($hall_ids))
 ),
 
 final as (
     select wait_bin, sum(n) as n
-    from (
-        select * from full_months
-        union all select * from head_days
-        union all select * from tail_days
-    )
+    from rows as r
+    where ($districts is null
+           or r.hall_id in (select hall_id from agg_hall where list_contains($districts, district)))
+      and ($hall_ids is null or list_contains($hall_ids, r.hall_id))
     group by all
     having sum(n) <> 0
 )

@@ -25,30 +25,22 @@ slices as (
     select lo as month_on, -1 as sign from ends where hi > lo
 ),
 
-full_months as (
-    select t.wait_bin, s.sign * t.n_cum as n
+rows as (
+    -- whole months
+    select t.wave, t.service_type, t.wait_bin, s.sign * t.n_cum as n
     from agg_wait_cum_wt as t
     join slices as s using (month_on)
-    where true
-      and ($waves is null or t.wave = any($waves))
-      and ($service_types is null or t.service_type = any($service_types))
-),
-
--- the partial month the range starts in ...
-head_days as (
-    select t.wait_bin, t.n
+    union all
+    -- the partial month the range starts in ...
+    select t.wave, t.service_type, t.wait_bin, t.n
     from agg_wait_hist_day as t
     where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
       and t.day_on >= cast($date_from as date)
       and t.day_on <= least(last_day(cast($date_from as date)),
                             coalesce(cast($date_to as date), last_day(cast($date_from as date))))
-      and ($waves is null or t.wave = any($waves))
-      and ($service_types is null or t.service_type = any($service_types))
-),
-
--- ... and the one it ends in (unless head_days has it)
-tail_days as (
-    select t.wait_bin, t.n
+    union all
+    -- ... and the one it ends in (unless that is the same month)
+    select t.wave, t.service_type, t.wait_bin, t.n
     from agg_wait_hist_day as t
     where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
       and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
@@ -57,17 +49,14 @@ tail_days as (
       and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
           and date_trunc('month', cast($date_from as date))
               = date_trunc('month', cast($date_to as date)), false)
-      and ($waves is null or t.wave = any($waves))
-      and ($service_types is null or t.service_type = any($service_types))
 ),
 
 final as (
     select wait_bin, sum(n) as n
-    from (
-        select * from full_months
-        union all select * from head_days
-        union all select * from tail_days
-    )
+    from rows as r
+    where true
+      and ($service_types is null or list_contains($service_types, r.service_type))
+      and ($waves is null or list_contains($waves, r.wave))
     group by all
     having sum(n) <> 0
 )
