@@ -951,7 +951,7 @@ def _site_reach(data: CoverageData, limit: float) -> dict[str, np.ndarray]:
     src, col, dist = reach(m, sn, sn, np.zeros(len(sn)), np.zeros(len(sn)), limit)
     o = np.lexsort((src, dist, col))
     prep = _prep(data)
-    s_src, s_col, s_dist = _straight_pairs(prep["site_xy"], prep["xy"], limit)
+    s_src, s_col, s_dist = _straight_pairs(prep["site_xy"], prep["xy"], limit, _demand_tree(data))
     so = np.lexsort((s_src, s_dist, s_col))
     c = {"site": src[o], "col": col[o], "dist": dist[o],
          "s_site": s_src[so], "s_col": s_col[so], "s_dist": s_dist[so]}
@@ -959,14 +959,28 @@ def _site_reach(data: CoverageData, limit: float) -> dict[str, np.ndarray]:
     return c
 
 
-def _straight_pairs(src_xy: np.ndarray, dem_xy: np.ndarray, limit: float
+def _straight_pairs(src_xy: np.ndarray, dem_xy: np.ndarray, limit: float, dem_tree: cKDTree | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(source, demand point, straight distance) for every pair within ``limit``."""
     ok = np.flatnonzero(np.isfinite(src_xy).all(axis=1)) if len(src_xy) else np.empty(0, np.int64)
     if len(ok) == 0 or len(dem_xy) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-    pairs = cKDTree(src_xy[ok]).sparse_distance_matrix(cKDTree(dem_xy), limit, output_type="coo_matrix")
+    tree = dem_tree if dem_tree is not None else cKDTree(dem_xy)
+    if len(ok) <= 64:  # a few what-if rooms: ball queries on the cached demand tree
+        hits = tree.query_ball_point(src_xy[ok], r=limit)
+        src = np.repeat(ok, [len(h) for h in hits]).astype(np.int64)
+        col = np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]) if len(src) else np.empty(0, np.int64)
+        return src, col, np.hypot(dem_xy[col, 0] - src_xy[src, 0], dem_xy[col, 1] - src_xy[src, 1])
+    pairs = cKDTree(src_xy[ok]).sparse_distance_matrix(tree, limit, output_type="coo_matrix")
     return ok[pairs.row].astype(np.int64), pairs.col.astype(np.int64), pairs.data.astype(float)
+
+
+def _demand_tree(data: CoverageData) -> cKDTree:
+    """KD-tree of the located demand points (cached on the data object)."""
+    t = data.cache.get("demand_tree")
+    if t is None:
+        t = data.cache["demand_tree"] = cKDTree(_prep(data)["xy"])
+    return t
 
 
 def _nearest_of(site: np.ndarray, col: np.ndarray, dist: np.ndarray, open_site: np.ndarray, n_dem: int
@@ -1081,7 +1095,7 @@ def compute(
             a, b, oa, ob, _ = attach_points(data.model, ex, ey)
             src, col, dist = reach(data.model, a, b, oa, ob, limit)
             _merge_nearest(walk, near, src, col, dist, n_sites + np.arange(len(ex)))
-            s_src, s_col, s_dist = _straight_pairs(np.column_stack([ex, ey]), prep["xy"], limit)
+            s_src, s_col, s_dist = _straight_pairs(np.column_stack([ex, ey]), prep["xy"], limit, _demand_tree(data))
             _merge_nearest(straight_loc, np.full(n_loc, -1, np.int64), s_src, s_col, s_dist, np.arange(len(ex)))
     else:
         walk, near, node_dist = data.model.nearest(sites, limit, extra)

@@ -353,3 +353,22 @@ def test_map_polygon_layer_arrays_equal_the_rings():
     np.testing.assert_array_equal(x, np.array(want_x))
     assert int(np.isnan(x).sum()) == 5 and len(x) == len(y)
     assert len(_polygon_xy([None])[0]) == 0
+
+
+@pytest.mark.parametrize("n_src", [10, 100])
+def test_straight_pairs_equal_brute_force(n_src):
+    """Both branches (ball queries for a few sources, a sparse distance matrix for many)."""
+    rng = np.random.default_rng(n_src)
+    src = rng.uniform(0, 2000, (n_src, 2))
+    src[3] = np.nan  # a room without a point
+    dem = rng.uniform(0, 2000, (300, 2))
+    s, c, d = E._straight_pairs(src, dem, 250.0)
+    got = {(int(a), int(b)): float(x) for a, b, x in zip(s, c, d, strict=True)}
+    want = {}
+    for i in range(n_src):
+        for j in range(300):
+            dist = float(np.hypot(*(src[i] - dem[j])))
+            if dist <= 250.0:
+                want[(i, j)] = dist
+    assert got.keys() == want.keys() and len(want) > 20
+    assert all(abs(got[k] - want[k]) < 1e-9 for k in want)
