@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import warehouse
-from dashboard.i18n import fmt_count, label, t
+from dashboard.i18n import fmt_count, fmt_date, label, t
 from dashboard.ingest import ImportRefused, import_files
 from dashboard.ingest.aliases import TABLE_ALIASES
 from dashboard.ingest.importer import CRS_CHOICES
@@ -47,10 +47,15 @@ def loaded_section() -> None:
     shown = pd.DataFrame({
         t("data.col.table", L): df["table_name"].map(_table_label),
         t("data.col.rows", L): df["n_rows"].map(lambda n: fmt_count(n, L)),
-        t("data.col.first", L): df["first_on"],
-        t("data.col.last", L): df["last_on"],
+        t("data.col.first", L): df["first_on"].map(_day),
+        t("data.col.last", L): df["last_on"].map(_day),
     })
     st.dataframe(shown, hide_index=True, key="data_loaded")
+
+
+def _day(d) -> str:
+    """A date cell in the language's convention; empty for tables without dates."""
+    return fmt_date(pd.Timestamp(d).date(), L) if pd.notna(d) else ""
 
 
 def history_section() -> None:
