@@ -1,8 +1,9 @@
 -- 95598 work-order rollups.
 --
 -- agg_hotline_day: grain (community_id, day_on, category, urban_rural); orders and
--- callback satisfaction counts. Orders without a community keep community_id NULL
--- (they count in city-wide totals, not in any per-household rate).
+-- callback satisfaction counts, with the community's district and wave. Orders without a
+-- community keep community_id NULL (they count in city-wide totals, not in any
+-- per-household rate).
 -- agg_fault: grain one row per fault-repair order (category 'fault_repair'), slim and
 -- sorted by day, with its community's district and wave (no join at query time): arrival
 -- minutes (arrived_at - received_at) and restoration hours (restored_at - received_at).
@@ -25,6 +26,8 @@
 create or replace table agg_hotline_day as
 select
     o.community_id,
+    c.district,
+    c.wave,
     cast(o.received_at as date) as day_on,
     coalesce(o.category, 'other') as category,
     coalesce(o.urban_rural, c.kind, 'urban') as urban_rural,

@@ -1,7 +1,8 @@
 -- Service-room rollups: visits, open days, staff.
 --
 -- agg_visit_day: grain (room_id, community_id, day_on, service_type, customer_group,
--- mode); visits. A visit's community is its own community_id, else the room's.
+-- mode); visits, with the community's district and wave. A visit's community is its own
+-- community_id, else the room's.
 -- agg_visit_month: grain (month_on, district, wave, service_type, customer_group, mode) with
 -- district and wave of the visit's community (NULL when unknown); whole months of a range
 -- read this, the partial months at its ends agg_visit_day.
@@ -10,32 +11,48 @@
 -- days (dates on the room's open_days between opened_on and closed_on, within the span
 -- of the visit data) and visits on those weekdays: room utilisation by weekday.
 create or replace table agg_visit_day as
+with
+
+visits as (
+    select
+        v.room_id,
+        coalesce(v.community_id, r.community_id) as community_id,
+        cast(v.visited_at as date) as day_on,
+        coalesce(v.service_type, 'other') as service_type,
+        coalesce(v.customer_group, 'general') as customer_group,
+        coalesce(v.mode, 'walk_in') as mode,
+        v.resolved
+    from room_visits as v
+    left join service_rooms as r using (room_id)
+)
+
 select
     v.room_id,
-    coalesce(v.community_id, r.community_id) as community_id,
-    cast(v.visited_at as date) as day_on,
-    coalesce(v.service_type, 'other') as service_type,
-    coalesce(v.customer_group, 'general') as customer_group,
-    coalesce(v.mode, 'walk_in') as mode,
+    v.community_id,
+    c.district,
+    c.wave,
+    v.day_on,
+    v.service_type,
+    v.customer_group,
+    v.mode,
     count(*) as n_visits,
     count(*) filter (where v.resolved) as n_resolved
-from room_visits as v
-left join service_rooms as r using (room_id)
+from visits as v
+left join agg_community as c using (community_id)
 group by all
 order by day_on;
 
 create or replace table agg_visit_month as
 select
-    cast(date_trunc('month', v.day_on) as date) as month_on,
-    c.district,
-    c.wave,
-    v.service_type,
-    v.customer_group,
-    v.mode,
-    sum(v.n_visits) as n_visits,
-    sum(v.n_resolved) as n_resolved
-from agg_visit_day as v
-left join agg_community as c using (community_id)
+    cast(date_trunc('month', day_on) as date) as month_on,
+    district,
+    wave,
+    service_type,
+    customer_group,
+    mode,
+    sum(n_visits) as n_visits,
+    sum(n_resolved) as n_resolved
+from agg_visit_day
 group by all
 order by month_on;
 
