@@ -56,7 +56,7 @@ __all__ = [
 
 Progress = Callable[[str, float], None] | None
 
-EXACT_MAX_CANDIDATES = 400
+EXACT_MAX_CANDIDATES = 1500
 EXACT_MAX_COLUMNS = 5000
 EXACT_TIME_LIMIT_S = 20.0
 
@@ -472,9 +472,18 @@ def plan(
     gap = ex_val = ex_bound = ex_opt = None
     used = np.asarray(A.sum(axis=0)).ravel() > 0
     n_cols = int(used.sum())
-    if exact_check and len(cands) <= EXACT_MAX_CANDIDATES and 0 < n_cols:
+    # candidates that reach nobody new, or reach exactly the same people as another
+    # candidate, cannot change the optimum: the exact check sees one of each kind only
+    Ar = A.tocsr()
+    row_keys: dict[bytes, int] = {}
+    for r in range(Ar.shape[0]):
+        idx = Ar.indices[Ar.indptr[r]:Ar.indptr[r + 1]]
+        if len(idx):
+            row_keys.setdefault(np.sort(idx).tobytes(), r)
+    distinct_rows = np.array(sorted(row_keys.values()), dtype=np.int64)
+    if exact_check and 0 < len(distinct_rows) <= EXACT_MAX_CANDIDATES and 0 < n_cols:
         # identical columns merge (same covering sites): fewer rows, same optimum
-        Ac = A[:, used].tocsc()
+        Ac = A[distinct_rows][:, used].tocsc()
         wc = w[used]
         keyed: dict[bytes, int] = {}
         groups = np.empty(Ac.shape[1], np.int64)

@@ -159,3 +159,19 @@ def test_export_csv_and_geojson(town_data):
     assert added[0]["geometry"]["coordinates"] == pytest.approx([res.added["lon"].iloc[0], res.added["lat"].iloc[0]])
     closed = [f for f in gj["features"] if f["properties"]["status"] == "closed"]
     assert closed[0]["geometry"] is None
+
+
+def test_exact_check_sees_through_repeated_candidates(town_data, monkeypatch):
+    """Many candidates that repeat the same sites (or reach nobody) do not stop the exact
+    check: it runs on one candidate of each kind and gives the same gap as on the originals."""
+    base = P.plan(town_data, k=2)
+    assert base.optimality_gap is not None
+    cands = base.candidates
+    n_distinct = len(cands)
+    monkeypatch.setattr(P, "EXACT_MAX_CANDIDATES", n_distinct)
+    many = pd.concat([cands] * 3, ignore_index=True)
+    many["site_id"] = [f"S{i}" for i in range(len(many))]
+    res = P.plan(town_data, k=2, candidates=many)
+    assert len(res.candidates) == 3 * n_distinct > P.EXACT_MAX_CANDIDATES
+    assert res.optimality_gap == pytest.approx(base.optimality_gap)
+    assert res.share_after == pytest.approx(base.share_after)
