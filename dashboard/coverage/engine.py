@@ -11,6 +11,14 @@ once, is one multi-source bounded Dijkstra (``scipy.sparse.csgraph.dijkstra`` wi
 ``indices=R nodes``, ``min_only=True`` and ``limit=`` the walking distance), plus each
 demand point's own access leg.
 
+Speed: for walks up to :data:`MATRIX_MAX_LIMIT_M` the same distances are kept as a
+sparse room x demand matrix, built once per walk length by :func:`reach` (bounded
+Dijkstra on local subgraphs: a walk of ``limit`` metres never leaves the disc of that
+radius); any set of open rooms (a date on the roll-out slider, a what-if close) is then
+a masked minimum over the matrix, and what-if rooms get their own local searches. The
+multi-source pass stays as ``method="dijkstra"`` (longer walks, the walking areas'
+node distances, and the tests' cross-check).
+
 Demand points are residential buildings / compound gates when the warehouse has them
 (communities without any keep their community point), else the community points
 (polygon centroids). Rooms are open on a date ``d`` when ``opened_on <= d`` and
