@@ -1273,6 +1273,10 @@ def _raster_area(segs: np.ndarray, buffer_m: float, cells: int = AREA_RASTER_CEL
     keep &= np.isin(poly_idx, poly_idx[shell & keep])
     _, poly_idx = np.unique(poly_idx[keep], return_inverse=True)
     polys = shapely.polygons(rings[keep], indices=poly_idx)
+    bad = ~shapely.is_valid(polys)
+    if bad.any():  # a simplified hole may cross its shell: repair those polygons only
+        fixed = shapely.get_parts(shapely.make_valid(polys[bad]))
+        polys = np.concatenate([polys[~bad], fixed[shapely.get_type_id(fixed) == 3]])
     return shapely.multipolygons(polys)
 
 
