@@ -603,7 +603,7 @@ def demand_points(communities: pd.DataFrame, buildings: pd.DataFrame | None) -> 
     if buildings is not None and not buildings.empty:
         b = buildings.rename(columns={"building_id": "demand_id"}).assign(level="building")
         parts.append(b[cols])
-        have = set(b["community_id"].dropna())
+        have = b["community_id"].dropna().unique()
     c = communities[~communities["community_id"].isin(have)]
     parts.append(c.assign(demand_id=c["community_id"], level="community")[cols])
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=cols)

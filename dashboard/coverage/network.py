@@ -923,6 +923,21 @@ def _arrow_binary(col: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return data, off
 
 
+def _strings(col: Any) -> np.ndarray:
+    """An Arrow string column as an object array, one Python string per distinct value."""
+    import pyarrow as pa
+
+    enc = col.combine_chunks().dictionary_encode() if isinstance(col, pa.ChunkedArray) else col.dictionary_encode()
+    values = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    if enc.indices.null_count:
+        out = np.full(len(codes), None, dtype=object)
+        ok = ~np.asarray(enc.indices.is_null().to_numpy(zero_copy_only=False))
+        out[ok] = values[codes[ok].astype(np.int64)]
+        return out
+    return values[codes.astype(np.int64)] if len(values) else np.full(len(codes), None, dtype=object)
+
+
 def read_network(con) -> Network | None:
     """Read the stored network through an open connection (``None`` if none is stored).
 
@@ -956,7 +971,7 @@ def read_network(con) -> Network | None:
         edge_u=edges.column("u").to_numpy().astype(np.int64),
         edge_v=edges.column("v").to_numpy().astype(np.int64),
         edge_len=edges.column("length_m").to_numpy().astype(float),
-        edge_highway=np.asarray(edges.column("highway").to_numpy(zero_copy_only=False), dtype=object),
+        edge_highway=_strings(edges.column("highway")),
         edge_wkb=wkb,
         meta=meta,
     )

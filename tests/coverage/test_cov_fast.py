@@ -99,6 +99,7 @@ def test_read_network_packed_coordinates_equal_the_stored_wkb(town_db):
     try:
         net = N.read_network(con)
         wkb = con.execute("select geometry_wkb from network_edges order by edge_id").fetchall()
+        highway = [r[0] for r in con.execute("select highway from network_edges order by edge_id").fetchall()]
     finally:
         con.close()
     geoms = shapely.from_wkb([bytes(r[0]) for r in wkb])
@@ -107,6 +108,7 @@ def test_read_network_packed_coordinates_equal_the_stored_wkb(town_db):
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(gidx, idx)
     assert [g.equals_exact(w, 1e-12) for g, w in zip(net.geoms_lonlat(), geoms, strict=True)].count(False) == 0
+    assert list(net.edge_highway) == highway and {"residential", "footway"} <= set(highway)
 
 
 def test_parallel_streets_hand_worked(town):
