@@ -232,7 +232,10 @@ def _clean_stale_temps(path: Path) -> None:
     """Remove temporaries left by writers that died (we hold the lock, so none is live)."""
     for tmp in path.parent.glob(path.name + ".tmp-*"):
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            if tmp.is_dir():  # DuckDB's spill folder next to a dead writer's copy
+                shutil.rmtree(tmp)
+            else:
+                tmp.unlink()
 
 
 @contextlib.contextmanager
@@ -332,6 +335,8 @@ def writer(
                     tmp.unlink()
                 with contextlib.suppress(OSError):
                     Path(str(tmp) + ".wal").unlink()
+            with contextlib.suppress(OSError):
+                shutil.rmtree(Path(str(tmp) + ".tmp"))
 
 
 def ensure(db: str | os.PathLike | None = None) -> Path:

@@ -124,6 +124,19 @@ def test_kill_9_mid_write_leaves_the_warehouse_unchanged(tmp_path):
     assert not list(tmp_path.glob("w.duckdb.tmp-*"))
 
 
+def test_a_dead_writers_spill_folder_is_removed_too(tmp_path):
+    db = tmp_path / "w.duckdb"
+    warehouse.ensure(db)
+    spill = tmp_path / "w.duckdb.tmp-999-dead.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_block.bin").write_bytes(b"x" * 10)
+    (tmp_path / "w.duckdb.tmp-999-dead").write_bytes(b"half a copy")
+    with warehouse.writer(db) as con:
+        _add_halls(con, 0, 1)
+    assert not list(tmp_path.glob("w.duckdb.tmp-*"))
+    assert _count(db) == 1
+
+
 def test_second_writer_waits_for_the_first(tmp_path):
     db = tmp_path / "w.duckdb"
     warehouse.ensure(db)
