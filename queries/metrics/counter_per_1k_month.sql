@@ -5,7 +5,7 @@
 -- served tickets (counter transactions); denominator: households of the communities in
 -- that status that month (communities with households > 0 in scope).
 -- Monthly metric: whole calendar months overlapping the date range.
--- Source: agg_community_ticket_month (sorted by hall and type), agg_community; the
+-- Source: agg_community_ticket_month, agg_community; the
 -- metric functions read counter_per_1k_month_slim.sql when no hall or type filter is set.
 -- Params: $date_from, $date_to, $districts, $waves (community), $hall_ids,
 -- $service_types (tickets).

@@ -2,8 +2,8 @@
 -- Bins are 10 s wide, closed on the right (bin k: wait in (10(k-1), 10k] s; bin 0: 0 s;
 -- bin 1441: over 240 min), see rollups/21_tickets.sql.
 -- The full-dimension path: read when a wave or service-type filter is combined with a hall
--- or district filter (agg_wait_hist_month is sorted by wave and type, so those filters
--- skip row groups). Whole calendar months inside the date range come from
+-- or district filter (the rare view that needs every dimension at once).
+-- Whole calendar months inside the date range come from
 -- agg_wait_hist_month, the partial months at either end from agg_wait_hist_day (head and
 -- tail read apart, so each touches only its own days), so the result is exact for any
 -- range of days.

@@ -15,8 +15,7 @@
 -- Reading a range of days: whole calendar months come from a month-grain table (or, for
 -- the histograms, from the difference of two month slices of a cumulative table), the
 -- partial months at either end from the day-grain table of the same shape. Tables are
--- sorted so the filters the pages use skip row groups (day-grain by day; full-dimension
--- histograms by wave and service type).
+-- sorted by month or day so a range read skips row groups.
 
 -- staging: one row per ticket, the columns the rollups need
 create or replace temp table stg_ticket as
@@ -123,8 +122,9 @@ order by day_on, hall_id;
 
 -- agg_wait_hist_month: grain (hall_id, month_on, service_type, wave, wait_bin); n served
 -- tickets. Read only when a wave or service-type filter is combined with a hall or
--- district filter (sorted by wave and type, so those filters skip row groups); whole
--- months inside a date range are read from here ...
+-- district filter (sorted by month only: a sort by wave and type would let those filters
+-- skip row groups but doubled this table's build time); whole months inside a date range
+-- are read from here ...
 create or replace table agg_wait_hist_month as
 with binned as (
     select
@@ -139,7 +139,7 @@ with binned as (
 select hall_id, month_on, service_type, wave, wait_bin, count(*) as n
 from binned
 group by all
-order by wave, service_type, month_on, hall_id;
+order by month_on;
 
 -- agg_wait_hist_day: grain (hall_id, day_on, service_type, wave, wait_bin); ... and the
 -- partial months at the two ends of a range from here (sorted by day, so a range read
@@ -155,7 +155,7 @@ select
 from stg_ticket
 where wait_s is not null
 group by all
-order by day_on, wave, service_type;
+order by day_on;
 
 -- agg_ticket_weekday_hour: grain (hall_id, month_on, service_type, weekday 1=Mon..7,
 -- hour_of_day); arrivals and wait sums for the weekday x hour heatmap. No wave column:
@@ -204,7 +204,7 @@ order by month_on;
 
 -- agg_community_ticket_month: grain (community_id, month_on, service_type, hall_id);
 -- counter tickets and counter transactions (served tickets) per community, from tickets
--- that name one. Read when a hall or service-type filter is set (sorted by them);
+-- that name one. Read when a hall or service-type filter is set;
 -- agg_community_ticket_month_all (grain community_id, month_on) otherwise.
 create or replace table agg_community_ticket_month as
 select
@@ -217,7 +217,7 @@ select
 from counter_tickets
 where community_id is not null
 group by all
-order by hall_id, service_type, month_on;
+order by month_on;
 
 create or replace table agg_community_ticket_month_all as
 select community_id, month_on, sum(n_tickets) as n_tickets, sum(n_served) as n_served
