@@ -52,6 +52,7 @@ __all__ = [
     "ensure",
     "init_schema",
     "mark_changed",
+    "needs_refresh",
     "query",
     "rollup_plan",
     "refresh_rollups",
@@ -175,6 +176,35 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, changed: set[str] | None = N
         if dirty is not None:
             dirty |= creates
     return ran
+
+
+def rollups_hash() -> str:
+    """A fingerprint of the rollup scripts; stored in ``meta`` by every write."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path, _, _ in rollup_plan():
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _stored_rollups_hash(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute("select value from meta where key = 'rollups_hash'").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def needs_refresh(db: str | os.PathLike | None = None) -> bool:
+    """True when the warehouse's rollups were built by other rollup scripts than these
+    (a warehouse made by an older version): one write rebuilds them all."""
+    con = connect_read(db)
+    try:
+        return _stored_rollups_hash(con) != rollups_hash()
+    finally:
+        con.close()
 
 
 _CHANGED: dict[int, set[str]] = {}
@@ -304,7 +334,12 @@ def writer(
             con.execute("begin transaction")
             yield con
             if refresh:
-                refresh_rollups(con, _CHANGED.get(id(con)) or None)
+                current = rollups_hash()
+                changed = _CHANGED.get(id(con)) or None
+                if _stored_rollups_hash(con) != current:
+                    changed = None  # rollup scripts changed since the last write: rebuild all
+                refresh_rollups(con, changed)
+                con.execute("insert or replace into meta values ('rollups_hash', $v)", {"v": current})
             con.execute(
                 "insert or replace into meta values ('data_version', $v)",
                 {"v": uuid.uuid4().hex},

@@ -224,3 +224,19 @@ def test_first_write_builds_every_rollup_even_when_one_table_is_marked(tmp_path)
     tables = {r[0] for r in c.execute("select table_name from information_schema.tables").fetchall()}
     for _, creates, _ in warehouse.rollup_plan():
         assert creates <= tables
+
+
+def test_rollups_built_by_other_scripts_are_rebuilt_on_the_next_write(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with warehouse.writer(db) as con:
+        con.execute("insert into business_halls values ('H1', 'h', 'd', 118.1, 39.6, 2)")
+    assert not warehouse.needs_refresh(db)
+    # pretend an older version wrote this file: other rollup scripts, one table missing
+    with warehouse.writer(db, refresh=False) as con:
+        con.execute("update meta set value = 'older' where key = 'rollups_hash'")
+        con.execute("drop table agg_hall")
+    assert warehouse.needs_refresh(db)
+    with warehouse.writer(db) as con:  # marks only an unrelated table ...
+        warehouse.mark_changed(con, "staff")
+    assert not warehouse.needs_refresh(db)  # ... yet every rollup was rebuilt
+    assert _count(db, "agg_hall") == 1

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dashboard import settings
+from dashboard import settings, warehouse
 
 DbOption = Annotated[
     Optional[Path],
@@ -40,8 +40,14 @@ def serve_command(
     address: Annotated[str, typer.Option("--address", help="Address to bind.")] = "127.0.0.1",
 ) -> None:
     """Start the dashboard (Streamlit, headless) on the given warehouse."""
+    path = settings.db_path(db)
+    if path.exists() and warehouse.needs_refresh(path):
+        # a warehouse built by an older version: rebuild its rollups once, atomically
+        typer.echo(f"Rebuilding the summary tables of {path} for this version ...", err=True)
+        with warehouse.writer(path):
+            pass
     env = dict(os.environ)
-    env["SERVICECIRCLE_DB"] = str(settings.db_path(db).resolve())
+    env["SERVICECIRCLE_DB"] = str(path.resolve())
     cmd = [
         sys.executable, "-c", _LAUNCH, "run",
         str(settings.PROJECT_ROOT / "dashboard" / "app.py"),
