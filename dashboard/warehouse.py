@@ -248,6 +248,7 @@ def connect_read(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnecti
             f"warehouse {path} does not exist: run `servicecircle demo` or `servicecircle import`"
         )
     con = duckdb.connect(config={"threads": 2})
+    con.execute("set enable_progress_bar = false")
     con.execute("ATTACH $p AS wh (READ_ONLY)", {"p": str(path)})
     con.execute("USE wh")
     return con
@@ -327,6 +328,7 @@ def writer(
         if path.exists():
             shutil.copyfile(path, tmp)
         con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit, "threads": 2})
+        con.execute("set enable_progress_bar = false")  # no bars in CLI output
         ok = False
         _CHANGED[id(con)] = set()
         try:
