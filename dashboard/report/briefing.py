@@ -313,6 +313,21 @@ def _vals(s: pd.Series, scale: float = 1.0) -> tuple[float | None, ...]:
     return tuple(None if _missing(v) else float(v) * scale for v in s.astype("float64"))
 
 
+def _monthly_line(monthly: pd.DataFrame | None, title_key: str, y_key: str,
+                  series: tuple[tuple[str, str], ...], lang: str) -> Chart | None:
+    """A month-on-x line chart, one series per (i18n label key, column); None without rows."""
+    if monthly is None or not len(monthly):
+        return None
+    return Chart(
+        kind="line",
+        title=t(title_key, lang),
+        x_title=t("rep.chart.month", lang),
+        y_title=t(y_key, lang),
+        categories=_months(monthly, lang),
+        series=tuple(Series(t(label, lang), _vals(monthly[col])) for label, col in series),
+    )
+
+
 def _unavailable(key: str, lang: str) -> Section:
     return Section(
         key=key,
@@ -381,16 +396,8 @@ def _waiting(inp: BriefingInputs, lang: str) -> Section:
     x = inp.waiting
     if x is None:
         return _unavailable("waiting", lang)
-    chart = None
-    if x.monthly is not None and len(x.monthly):
-        chart = Chart(
-            kind="line",
-            title=t("rep.chart.waiting", lang),
-            x_title=t("rep.chart.month", lang),
-            y_title=t("rep.chart.minutes", lang),
-            categories=_months(x.monthly, lang),
-            series=(Series(t("rep.kpi.wait_mean", lang), _vals(x.monthly["wait_mean_min"])),),
-        )
+    chart = _monthly_line(x.monthly, "rep.chart.waiting", "rep.chart.minutes",
+                          (("rep.kpi.wait_mean", "wait_mean_min"),), lang)
     effect, effect_chart = _effect(inp, "waiting", lang)
     return Section(
         key="waiting",
@@ -410,17 +417,8 @@ def _hotline(inp: BriefingInputs, lang: str) -> Section:
     x = inp.hotline
     if x is None:
         return _unavailable("hotline", lang)
-    chart = None
-    if x.monthly is not None and len(x.monthly):
-        chart = Chart(
-            kind="line",
-            title=t("rep.chart.hotline", lang),
-            x_title=t("rep.chart.month", lang),
-            y_title=t("rep.chart.per_1k", lang),
-            categories=_months(x.monthly, lang),
-            series=(Series(t("rep.chart.served", lang), _vals(x.monthly["served"])),
-                    Series(t("rep.chart.not_served", lang), _vals(x.monthly["not_served"]))),
-        )
+    chart = _monthly_line(x.monthly, "rep.chart.hotline", "rep.chart.per_1k",
+                          (("rep.chart.served", "served"), ("rep.chart.not_served", "not_served")), lang)
     effect, effect_chart = _effect(inp, "hotline", lang)
     return Section(
         key="hotline",
@@ -439,16 +437,8 @@ def _faults(inp: BriefingInputs, lang: str) -> Section:
     x = inp.faults
     if x is None:
         return _unavailable("faults", lang)
-    chart = None
-    if x.monthly is not None and len(x.monthly):
-        chart = Chart(
-            kind="line",
-            title=t("rep.chart.faults", lang),
-            x_title=t("rep.chart.month", lang),
-            y_title=t("rep.chart.hours", lang),
-            categories=_months(x.monthly, lang),
-            series=(Series(t("rep.kpi.restoration", lang), _vals(x.monthly["restoration_h"])),),
-        )
+    chart = _monthly_line(x.monthly, "rep.chart.faults", "rep.chart.hours",
+                          (("rep.kpi.restoration", "restoration_h"),), lang)
     effect, effect_chart = _effect(inp, "faults", lang)
     return Section(
         key="faults",
