@@ -231,6 +231,13 @@ def data_version(db: str | os.PathLike | None = None) -> tuple[int, int, int] | 
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def _no_progress_bar(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep DuckDB's progress bars out of CLI output (inside Jupyter DuckDB refuses to
+    change the setting without ipywidgets; it then stays as it is)."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("set enable_progress_bar = false")
+
+
 def connect_read(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """Open a read-only snapshot of the warehouse.
 
@@ -248,7 +255,7 @@ def connect_read(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnecti
             f"warehouse {path} does not exist: run `servicecircle demo` or `servicecircle import`"
         )
     con = duckdb.connect(config={"threads": 2})
-    con.execute("set enable_progress_bar = false")
+    _no_progress_bar(con)
     con.execute("ATTACH $p AS wh (READ_ONLY)", {"p": str(path)})
     con.execute("USE wh")
     return con
@@ -328,7 +335,7 @@ def writer(
         if path.exists():
             shutil.copyfile(path, tmp)
         con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit, "threads": 2})
-        con.execute("set enable_progress_bar = false")  # no bars in CLI output
+        _no_progress_bar(con)
         ok = False
         _CHANGED[id(con)] = set()
         try:
