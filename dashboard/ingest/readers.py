@@ -28,6 +28,7 @@ GeoJSON / GeoPackage / Shapefile
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import datetime as dt
 import hashlib
 import os
@@ -128,12 +129,9 @@ def detect_encoding(path: str | os.PathLike) -> str:
         When no encoding decodes the file.
     """
     p = Path(path)
-    with open(p, "rb") as fh:
-        head = fh.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+    bom = _bom_encoding(p)
+    if bom is not None:
+        return bom
     for enc in ("utf-8", "gbk", "gb18030"):
         if _decodes(p, enc):
             return enc
@@ -167,7 +165,29 @@ def _load_relation(con: duckdb.DuckDBPyConnection, select_from: str, params: dic
     return headers
 
 
+_CSV_READ = (
+    "read_csv($p, all_varchar = true, header = true, auto_detect = true, "
+    "normalize_names = false, sample_size = 20480)"
+)
+
+
+def _bom_encoding(path: Path) -> str | None:
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
 def _read_csv(con, path: Path, tmpdir: Path) -> tuple[list[str], str]:
+    """Load a CSV file; the encoding is detected (:func:`detect_encoding`), never asked for.
+
+    A file that is not UTF-8 is transcoded to UTF-8 in ``tmpdir`` first. (DuckDB would
+    refuse a non-UTF-8 file by itself, but inside the import's transaction that refusal
+    aborts the transaction, so the encoding is settled before DuckDB reads.)
+    """
     enc = detect_encoding(path)
     src = path
     if enc not in ("utf-8", "utf-8-sig"):
@@ -177,12 +197,7 @@ def _read_csv(con, path: Path, tmpdir: Path) -> tuple[list[str], str]:
         except (UnicodeDecodeError, LookupError) as exc:
             raise ReadError(f"{path.name}: cannot decode as {enc}: {exc}") from None
     try:
-        headers = _load_relation(
-            con,
-            "read_csv($p, all_varchar = true, header = true, auto_detect = true, "
-            "normalize_names = false, sample_size = 20480)",
-            {"p": str(src)},
-        )
+        headers = _load_relation(con, _CSV_READ, {"p": str(src)})
     except duckdb.Error as exc:
         msg = str(exc).split("\n")[0]
         raise ReadError(f"{path.name}: not a readable CSV file: {msg}") from None
@@ -354,7 +369,11 @@ def read_into(
     if not p.is_file():
         raise ReadError(f"{p}: file not found")
     suffix = p.suffix.lower()
-    sha = file_sha256(p)
+    # the content hash (the ledger's idempotence key) is computed beside DuckDB's read:
+    # hashlib and DuckDB both release the GIL
+    hasher = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sc-sha256")
+    sha_future = hasher.submit(file_sha256, p)
+    hasher.shutdown(wait=False)
     with tempfile.TemporaryDirectory(dir=tmpdir, prefix="sc-import-") as td:
         if suffix in CSV_SUFFIXES:
             headers, enc = _read_csv(con, p, Path(td))
@@ -373,6 +392,6 @@ def read_into(
                 f"{p.name}: unsupported file type {suffix!r}; expected CSV, XLSX, Parquet, "
                 "GeoJSON, GeoPackage or Shapefile"
             )
-    info.sha256 = sha
+    info.sha256 = sha_future.result()
     info.n_rows = int(con.execute(f"select count(*) from {RAW}").fetchone()[0])
     return info
