@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.i18n import t
 
-__all__ = ["METRICS", "MetricDef", "delta_color", "definitions_table", "fmt_delta", "fmt_value", "get"]
+__all__ = ["METRICS", "MetricDef", "delta_color", "definitions_table", "fmt_delta", "fmt_value", "get", "is_flat"]
 
 
 @dataclass(frozen=True)
@@ -165,15 +165,33 @@ def fmt_value(value: float | int | None, unit: str, lang: str) -> str:
     return t("met.fmt.count", lang, v=fmt_count(v, lang))
 
 
+def _delta_text(magnitude: float, unit: str, lang: str) -> str:
+    if unit == "share":  # a change of a share is in percentage points, not per cent
+        return t("met.unit.pp", lang, v=f"{magnitude * 100:.1f}")
+    return fmt_value(magnitude, unit, lang)
+
+
+def is_flat(change: float | None, unit: str) -> bool:
+    """Whether a change shows as zero at the unit's display precision (``+0.0`` would
+    otherwise be drawn as a rise)."""
+    if change is None or change != change:
+        return False
+    return _delta_text(abs(change), unit, "en") == _delta_text(0.0, unit, "en")
+
+
 def fmt_delta(change: float | None, unit: str, lang: str) -> str | None:
-    """A signed change for ``st.metric``'s delta (``None`` when there is no change)."""
+    """A signed change for ``st.metric``'s delta (``None`` when there is no change).
+
+    A change that rounds to zero at the unit's precision is written ``±0.0 ...`` (shown
+    grey, see :func:`delta_color`), never ``+0.0`` with a rising arrow.
+    """
     if change is None or change != change:
         return None
+    if is_flat(change, unit):
+        return "±" + _delta_text(0.0, unit, lang)
     # ASCII '-' first: st.metric reads the direction of its arrow from a leading '-'
     sign = "+" if change >= 0 else "-"
-    if unit == "share":  # a change of a share is in percentage points, not per cent
-        return sign + t("met.unit.pp", lang, v=f"{abs(change) * 100:.1f}")
-    return sign + fmt_value(abs(change), unit, lang)
+    return sign + _delta_text(abs(change), unit, lang)
 
 
 LOWER_IS_BETTER: frozenset[str] = frozenset({
@@ -184,6 +202,9 @@ LOWER_IS_BETTER: frozenset[str] = frozenset({
 """Metrics the service rooms are meant to bring down (a fall is shown in green)."""
 
 
-def delta_color(key: str) -> str:
-    """``st.metric`` delta colour for a metric: ``inverse`` where lower is better."""
+def delta_color(key: str, change: float | None = None, unit: str | None = None) -> str:
+    """``st.metric`` delta colour for a metric: ``inverse`` where lower is better, ``off``
+    (grey) when ``change`` shows as zero in ``unit``."""
+    if unit is not None and is_flat(change, unit):
+        return "off"
     return "inverse" if key in LOWER_IS_BETTER else "normal"

@@ -34,7 +34,7 @@ if f is not None:
                     t(f"met.def.{r.key}.name", L),
                     definitions.fmt_value(r.value, unit, L),
                     delta=t("met.overview.delta", L, d=delta) if delta else None,
-                    delta_color=definitions.delta_color(r.key),
+                    delta_color=definitions.delta_color(r.key, r.change, unit),
                     help=t(f"met.def.{r.key}.text", L),
                 )
                 st.page_link(f"pages/{r.page}.py", label=t("met.overview.goto", L) + " · " + t(f"nav.{r.page}", L),

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import settings, warehouse
+from dashboard.analysis import definitions
 from dashboard.coverage import engine, planner, schedule
 from dashboard.coverage.network import NetworkError
 from dashboard.figures import maps
@@ -136,7 +137,8 @@ move = {move_id: (float(move_lon), float(move_lat))} if move_id != none else Non
 wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, add=add_df, close=[c for c in close if c != move_id],
                      move=move)
 delta = (wi.totals["share"] or 0.0) - (res.share_before or 0.0)
-st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=t("cov.whatif.delta", L, d=f"{delta * 100:+.1f}"))
+st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=definitions.fmt_delta(delta, "share", L),
+          delta_color=definitions.delta_color("coverage_share", delta, "share"))
 
 rooms_map = wi.open_rooms.copy()
 if move:

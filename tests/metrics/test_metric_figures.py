@@ -115,3 +115,22 @@ def test_definitions_registry_complete():
             assert t(f"met.def.{m.key}.text", lang)
     df = definitions.definitions_table("en")
     assert len(df) == len(definitions.METRICS) and df["name"].str.len().min() > 0
+
+
+@pytest.mark.parametrize(
+    "change, unit, text, colour",
+    [
+        (0.04, "minutes", "±0.0", "off"),           # rounds to 0.0 min: no rising arrow
+        (-0.04, "minutes", "±0.0", "off"),
+        (0.06, "minutes", "+0.1", "inverse"),       # lower is better: a rise is red
+        (-1.25, "minutes", "-1.2", "inverse"),
+        (0.0004, "share", "±0.0", "off"),           # 0.04 percentage points
+        (0.012, "share", "+1.2", "inverse"),
+    ],
+)
+def test_delta_sign_and_colour(change, unit, text, colour):
+    key = "hall_wait_mean_min" if unit == "minutes" else "share_late"
+    got = definitions.fmt_delta(change, unit, "en")
+    assert got.startswith(text), got
+    assert definitions.delta_color(key, change, unit) == colour
+    assert definitions.delta_color(key) == "inverse"  # without a change: by direction only
