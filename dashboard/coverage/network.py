@@ -44,6 +44,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from dashboard import settings, warehouse
+from dashboard.ingest.importer import ImportRefused
 
 __all__ = [
     "Network",
@@ -52,6 +53,7 @@ __all__ = [
     "import_network",
     "is_walkable",
     "load_network",
+    "parse_crs",
     "network_from_tables",
     "read_lines",
 ]
@@ -79,7 +81,7 @@ SIDEWALK_PRESENT: frozenset[str] = frozenset({"both", "left", "right", "yes"})
 
 def _tag(tags: Mapping[str, Any], key: str) -> str | None:
     value = tags.get(key)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     value = str(value).strip().lower()
     return value or None
@@ -123,8 +125,20 @@ def is_walkable(tags: Mapping[str, Any]) -> bool:
     return True
 
 
-class NetworkError(ValueError):
-    """A network file that cannot be used; the message names the file (and row)."""
+class NetworkError(ImportRefused):
+    """A network file that cannot be used; the message names the file (and row).
+
+    A subclass of :class:`dashboard.ingest.ImportRefused`: the ``import`` command shows it
+    as a refusal (exit code 2) in the user's language when ``key`` names a ``cov.net.*``
+    string of ``dashboard/i18n/coverage.py``.
+    """
+
+
+def _refuse(key: str, **params: Any) -> NetworkError:
+    """A :class:`NetworkError` whose message is the English text of i18n ``key``."""
+    from dashboard.i18n import t
+
+    return NetworkError(t(key, "en", **params), key=key, params=params)
 
 
 # ---------------------------------------------------------------- readers
@@ -140,6 +154,12 @@ class Lines:
         ``(m + 1,)`` start of each line in ``coords``.
     highway
         ``(m,)`` the highway value of each line (``"unknown"`` when not given).
+    n_read, n_dropped
+        Ways (rows) read, and those not used (closed to walkers, empty, not lines).
+    skipped
+        Why rows or vertices were not used, by reason: ``rows_empty`` (no geometry),
+        ``rows_not_lines`` (points or polygons in a lines file), ``nodes_missing`` (OSM
+        ways referring to nodes outside a clipped extract).
     """
 
     coords: np.ndarray
@@ -147,16 +167,20 @@ class Lines:
     highway: np.ndarray
     n_read: int = 0
     n_dropped: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_list(cls, items: Sequence[tuple[np.ndarray, str]], n_read: int, n_dropped: int) -> "Lines":
+    def from_list(cls, items: Sequence[tuple[np.ndarray, str]], n_read: int, n_dropped: int,
+                  skipped: Mapping[str, int] | None = None) -> "Lines":
+        skipped = dict(skipped or {})
         if not items:
-            return cls(np.empty((0, 2)), np.zeros(1, dtype=np.int64), np.empty(0, dtype=object), n_read, n_dropped)
+            return cls(np.empty((0, 2)), np.zeros(1, dtype=np.int64), np.empty(0, dtype=object),
+                       n_read, n_dropped, skipped)
         lengths = np.array([len(c) for c, _ in items], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         coords = np.concatenate([np.asarray(c, dtype=float).reshape(-1, 2) for c, _ in items])
         highway = np.array([h for _, h in items], dtype=object)
-        return cls(coords, offsets, highway, n_read, n_dropped)
+        return cls(coords, offsets, highway, n_read, n_dropped, skipped)
 
     @staticmethod
     def concat(parts: Sequence["Lines"]) -> "Lines":
@@ -167,18 +191,27 @@ class Lines:
             offsets.append(p.offsets[1:] + base)
             base += len(p.coords)
         highway = np.concatenate([p.highway for p in parts]) if parts else np.empty(0, dtype=object)
+        skipped: dict[str, int] = {}
+        for p in parts:
+            for k, v in p.skipped.items():
+                skipped[k] = skipped.get(k, 0) + int(v)
         return Lines(coords, np.concatenate(offsets), highway,
-                     sum(p.n_read for p in parts), sum(p.n_dropped for p in parts))
+                     sum(p.n_read for p in parts), sum(p.n_dropped for p in parts), skipped)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
 
 def _read_osm_xml(path: Path) -> Lines:
-    """Stream an ``.osm`` XML file: nodes' lon/lat, then the walkable ways' node lists."""
+    """Stream an ``.osm`` XML file: nodes' lon/lat, then the walkable ways' node lists.
+
+    A way referring to nodes the extract does not hold (an extract clipped at its border)
+    is cut at the missing nodes: each run of at least two consecutive known nodes becomes
+    a line of its own, never a straight shortcut across the gap.
+    """
     node_xy: dict[str, tuple[float, float]] = {}
     items: list[tuple[np.ndarray, str]] = []
-    n_read = n_dropped = 0
+    n_read = n_dropped = n_missing = 0
     try:
         for _event, elem in ET.iterparse(str(path), events=("end",)):
             if elem.tag == "node":
@@ -194,11 +227,19 @@ def _read_osm_xml(path: Path) -> Lines:
                 if "highway" in tags:
                     n_read += 1
                     if is_walkable(tags):
-                        refs = [nd.attrib["ref"] for nd in elem.iter("nd")]
-                        pts = [node_xy[r] for r in refs if r in node_xy]
-                        if len(pts) >= 2:
-                            items.append((np.array(pts), str(tags["highway"])))
-                        else:
+                        runs: list[list[tuple[float, float]]] = [[]]
+                        for nd in elem.iter("nd"):
+                            xy = node_xy.get(nd.attrib.get("ref", ""))
+                            if xy is None:
+                                n_missing += 1
+                                if runs[-1]:
+                                    runs.append([])
+                            else:
+                                runs[-1].append(xy)
+                        runs = [r for r in runs if len(r) >= 2]
+                        for r in runs:
+                            items.append((np.array(r), str(tags["highway"])))
+                        if not runs:
                             n_dropped += 1
                     else:
                         n_dropped += 1
@@ -207,7 +248,7 @@ def _read_osm_xml(path: Path) -> Lines:
                 elem.clear()
     except ET.ParseError as exc:
         raise NetworkError(f"{path.name}: not a readable OSM XML file ({exc})") from None
-    return Lines.from_list(items, n_read, n_dropped)
+    return Lines.from_list(items, n_read, n_dropped, {"nodes_missing": n_missing} if n_missing else None)
 
 
 def _read_pbf(path: Path) -> Lines:
@@ -243,59 +284,264 @@ def _read_pbf(path: Path) -> Lines:
     return Lines.from_list(items, len(gdf), n_dropped)
 
 
-_HIGHWAY_COLUMNS = ("highway", "fclass", "HIGHWAY", "FCLASS", "type", "道路类型", "道路等级")
-_FOOT_COLUMNS = ("foot", "FOOT")
+_HIGHWAY_COLUMNS = ("highway", "fclass", "type", "道路类型", "道路等级", "道路级别", "等级",
+                    "road_class", "roadclass", "class", "kind")
+"""Columns holding the road class, first match wins (case-insensitive)."""
+_TAG_COLUMNS = {"foot": ("foot",), "access": ("access",), "area": ("area",),
+                "sidewalk": ("sidewalk", "sidewalk:both")}
+
+CN_ROAD_CLASS: dict[str, str] = {
+    "高速公路": "motorway", "高速": "motorway", "高速路": "motorway",
+    "匝道": "motorway_link", "高速公路匝道": "motorway_link", "快速路匝道": "motorway_link",
+    "快速路": "trunk", "城市快速路": "trunk", "快速公路": "trunk",
+    "快速路辅路": "primary", "辅路": "primary",
+    "主干路": "primary", "主干道": "primary", "城市主干路": "primary", "国道": "primary",
+    "次干路": "secondary", "次干道": "secondary", "城市次干路": "secondary", "省道": "secondary",
+    "支路": "residential", "城市支路": "residential", "县道": "tertiary",
+    "乡道": "unclassified", "村道": "unclassified", "乡村道路": "unclassified",
+    "小区道路": "service", "内部道路": "service", "街坊路": "service",
+    "人行道": "footway", "步行道": "footway", "人行天桥": "footway", "地下通道": "footway",
+    "步行街": "pedestrian", "绿道": "path", "游步道": "path", "台阶": "steps", "梯道": "steps",
+    "在建": "construction", "规划": "proposed", "规划道路": "proposed",
+}
+"""Chinese road classes of urban GIS line layers (CJJ 37 / GB 50220 words) as OSM
+``highway`` values. 高速公路 and its ramps are motorways; 快速路 (urban expressway:
+access-controlled main carriageway, no sidewalk) is treated as a trunk road, so it is
+dropped unless the layer says people may walk it (``foot`` / ``sidewalk``); its 辅路
+(side roads, with sidewalks) are walked like main roads."""
 
 
-def _read_vector(path: Path) -> Lines:
-    """Read street lines from GeoJSON / GeoPackage / Shapefile (any CRS; reprojected)."""
-    import geopandas as gpd
+def _road_class(value: Any) -> Any:
+    """A Chinese road class word as its OSM ``highway`` value; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    v = value.strip()
+    if v in CN_ROAD_CLASS:
+        return CN_ROAD_CLASS[v]
+    if "匝道" in v:
+        return "motorway_link"
+    if "辅路" in v:
+        return "primary"
+    if "高速" in v:
+        return "motorway"
+    if "快速" in v:
+        return "trunk"
+    if "人行" in v or "步行" in v:
+        return "footway"
+    return value
+
+
+def _column(columns: Sequence[str], names: Sequence[str]) -> str | None:
+    low = {str(c).lower(): c for c in columns}
+    return next((low[n.lower()] for n in names if n.lower() in low), None)
+
+
+def _walkable_rows(tags: pd.DataFrame) -> np.ndarray:
+    """:func:`is_walkable` of every row, evaluated once per distinct tag combination."""
+    if tags.shape[1] == 0:
+        return np.ones(len(tags), dtype=bool)
+    codes = np.column_stack([pd.factorize(tags[c], use_na_sentinel=True)[0] for c in tags.columns])
+    uniq, first, inv = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+    recs = tags.iloc[first].astype(object).to_dict("records")
+    ok = np.array([is_walkable(r) for r in recs], dtype=bool)
+    return ok[np.asarray(inv).ravel()]
+
+
+def _dbf_encoding(path: Path) -> str | None:
+    """The text encoding of a Shapefile's ``.dbf`` when no ``.cpg`` says it.
+
+    GIS software in China writes GBK without a ``.cpg`` (GDAL then assumes ISO-8859-1 and
+    the Chinese road classes come out garbled). ``None`` when a ``.cpg`` exists or the
+    text is valid UTF-8; ``"GB18030"`` (a superset of GBK) otherwise.
+    """
+    if path.suffix.lower() != ".shp":
+        return None
+    stem = path.with_suffix("")
+    if any(stem.with_suffix(s).is_file() for s in (".cpg", ".CPG")):
+        return None
+    dbf = next((stem.with_suffix(s) for s in (".dbf", ".DBF") if stem.with_suffix(s).is_file()), None)
+    if dbf is None:
+        return None
+    raw = dbf.read_bytes()
+    if len(raw) < 32:
+        return None
+    header = int.from_bytes(raw[8:10], "little")
+    body = raw[header:]
+    try:
+        body.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        body.decode("gb18030")
+        return "GB18030"
+    except UnicodeDecodeError:
+        return None
+
+
+def _line_layer(path: Path) -> str | None:
+    """The first layer with line geometry when a file holds several (GeoPackage)."""
+    import pyogrio
 
     try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:
-        raise NetworkError(f"{path.name}: not a readable line file ({exc})") from None
-    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
-        gdf = gdf.to_crs("EPSG:4326")
-    hcol = next((c for c in _HIGHWAY_COLUMNS if c in gdf.columns), None)
-    fcol = next((c for c in _FOOT_COLUMNS if c in gdf.columns), None)
-    items: list[tuple[np.ndarray, str]] = []
-    n_dropped = 0
-    for i, geom in enumerate(gdf.geometry.values):
-        tags = {
-            "highway": gdf[hcol].iloc[i] if hcol else None,
-            "foot": gdf[fcol].iloc[i] if fcol else None,
-        }
-        if geom is None or geom.is_empty:
-            n_dropped += 1
-            continue
-        if geom.geom_type not in ("LineString", "MultiLineString"):
-            raise NetworkError(
-                f"{path.name}: row {i + 1}, field geometry: expected street lines, found {geom.geom_type}"
-            )
-        if not is_walkable(tags):
-            n_dropped += 1
-            continue
-        highway = _tag(tags, "highway") or "unknown"
-        for part in shapely.get_parts(geom):
-            c = shapely.get_coordinates(part)
-            if len(c) >= 2:
-                items.append((c, highway))
-    return Lines.from_list(items, len(gdf), n_dropped)
+        layers = pyogrio.list_layers(path)
+    except Exception:
+        return None
+    if len(layers) <= 1:
+        return None
+    for name, gtype in layers:
+        if gtype and "LINESTRING" in str(gtype).upper():
+            return str(name)
+    return None
 
 
-def read_lines(path: str | os.PathLike) -> Lines:
-    """Read one network file into :class:`Lines` (WGS-84 as stored in the file).
+_LONLAT_CRS = pyproj.CRS.from_epsg(4326)
+_GEOM_NAMES = {0: "Point", 3: "Polygon", 4: "MultiPoint", 6: "MultiPolygon", 7: "GeometryCollection"}
+
+
+def _read_vector(path: Path, assume_crs: pyproj.CRS | None = None) -> Lines:
+    """Read street lines from GeoJSON / GeoPackage / Shapefile (any CRS; reprojected).
+
+    Vectorised: the rows' parts and vertices come out of shapely 2 array functions in one
+    pass, the walking rules are evaluated once per distinct tag combination, and the
+    vertices are reprojected to WGS-84 as one array.
 
     Parameters
     ----------
     path
-        ``.osm.pbf``, ``.pbf``, ``.osm``, ``.geojson`` / ``.json``, ``.gpkg`` or ``.shp``.
+        The file.
+    assume_crs
+        Coordinate system of a file that declares none (``--crs EPSG:xxxx``). A file
+        declaring its own CRS is read in that CRS.
+    """
+    import geopandas as gpd
+
+    kw: dict[str, Any] = {}
+    enc = _dbf_encoding(path)
+    if enc:
+        kw["encoding"] = enc
+    layer = _line_layer(path)
+    if layer:
+        kw["layer"] = layer
+    try:
+        try:
+            gdf = gpd.read_file(path, use_arrow=True, **kw)
+        except (ImportError, ValueError, TypeError):  # no pyarrow / a column arrow cannot type
+            gdf = gpd.read_file(path, **kw)
+    except Exception as exc:
+        raise _refuse("cov.net.unreadable", file=path.name, error=str(exc).strip()[:200]) from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
+        raise _refuse("cov.net.no_geometry", file=path.name)
+    n = len(gdf)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    tid = shapely.get_type_id(geoms)
+    empty = (tid < 0) | shapely.is_empty(geoms)
+    linear = ~empty & np.isin(tid, (1, 2, 5, 7))
+    other = ~empty & ~linear
+    if not linear.any():
+        if other.any():
+            i = int(np.flatnonzero(other)[0])
+            kinds = pd.Series(tid[other]).map(lambda k: _GEOM_NAMES.get(int(k), str(k))).value_counts()
+            raise _refuse("cov.net.no_lines", file=path.name, row=i + 1,
+                          found=_GEOM_NAMES.get(int(tid[i]), str(tid[i])),
+                          kinds=", ".join(f"{k} {v}" for k, v in kinds.items()))
+        raise _refuse("cov.net.no_geometry", file=path.name)
+
+    # walking rules on the tags this layer has
+    cols = list(gdf.columns)
+    hcol = _column(cols, _HIGHWAY_COLUMNS)
+    tags = pd.DataFrame(index=pd.RangeIndex(n))
+    if hcol is not None:
+        raw = gdf[hcol].astype(object)
+        uniq = pd.unique(raw)
+        mapping = {u: _road_class(u) for u in uniq}
+        tags["highway"] = raw.map(mapping).to_numpy()
+    for key, names in _TAG_COLUMNS.items():
+        c = _column(cols, names)
+        if c is not None:
+            tags[key] = gdf[c].astype(object).to_numpy()
+    walk = _walkable_rows(tags)
+    use = linear & walk
+    if hcol is not None:
+        codes, uniq = pd.factorize(tags["highway"].to_numpy(dtype=object), use_na_sentinel=False)
+        hw = np.array([_tag({"h": u}, "h") or "unknown" for u in uniq], dtype=object)[codes]
+    else:
+        hw = np.full(n, "unknown", dtype=object)
+
+    rows = np.flatnonzero(use)
+    parts, pidx = shapely.get_parts(geoms[rows], return_index=True)
+    keep = np.isin(shapely.get_type_id(parts), (1, 2))
+    parts, prow = parts[keep], rows[pidx[keep]]
+    coords, cidx = shapely.get_coordinates(parts, return_index=True)
+    cnt = np.bincount(cidx, minlength=len(parts)).astype(np.int64)
+    ok = cnt >= 2
+    if not ok.all():
+        coords = coords[ok[cidx]]
+        cnt, prow = cnt[ok], prow[ok]
+    offsets = np.concatenate([[0], np.cumsum(cnt)]).astype(np.int64)
+
+    # coordinates to WGS-84 lon/lat
+    src = gdf.crs if gdf.crs is not None else assume_crs
+    if src is not None and len(coords) and not pyproj.CRS.from_user_input(src).equals(_LONLAT_CRS):
+        tr = pyproj.Transformer.from_crs(src, _LONLAT_CRS, always_xy=True)
+        lon, lat = tr.transform(coords[:, 0], coords[:, 1])
+        coords = np.column_stack([np.asarray(lon, float), np.asarray(lat, float)])
+    if len(coords):
+        bad = ~np.isfinite(coords).all(axis=1) | (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            row = int(prow[np.searchsorted(offsets, j, side="right") - 1]) + 1
+            if src is None:
+                raise _refuse("cov.net.no_crs", file=path.name, row=row,
+                              x=f"{coords[j, 0]:.1f}", y=f"{coords[j, 1]:.1f}")
+            raise _refuse("cov.net.bad_coords", file=path.name, row=row, crs=pyproj.CRS.from_user_input(src).to_string(),
+                          x=f"{coords[j, 0]:.6g}", y=f"{coords[j, 1]:.6g}")
+    skipped = {"rows_empty": int(empty.sum()), "rows_not_lines": int(other.sum())}
+    return Lines(coords, offsets, hw[prow], n, int(n - len(np.unique(prow))), skipped)
+
+
+_NAMED_CRS = {"wgs84": "wgs84", "wgs-84": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84",
+              "gcj02": "gcj02", "gcj-02": "gcj02", "bd09": "bd09", "bd-09": "bd09"}
+
+
+def parse_crs(crs: str | None) -> tuple[str, pyproj.CRS | None]:
+    """The ``--crs`` value as ``(kind, projected CRS)``.
+
+    Returns
+    -------
+    tuple
+        ``("wgs84" | "gcj02" | "bd09", None)``, or ``("epsg", CRS)`` for ``EPSG:xxxx``:
+        the coordinate system of line files that declare none.
+    """
+    value = (crs or "wgs84").strip()
+    kind = _NAMED_CRS.get(value.lower())
+    if kind:
+        return kind, None
+    if value.upper().startswith("EPSG:") and value[5:].strip().isdigit():
+        try:
+            return "epsg", pyproj.CRS.from_epsg(int(value[5:]))
+        except pyproj.exceptions.CRSError:
+            pass
+    raise _refuse("cov.net.bad_crs", crs=value)
+
+
+def read_lines(path: str | os.PathLike, *, assume_crs: pyproj.CRS | None = None) -> Lines:
+    """Read one network file into :class:`Lines` (WGS-84 lon/lat).
+
+    Parameters
+    ----------
+    path
+        ``.osm.pbf``, ``.pbf``, ``.osm``, ``.geojson`` / ``.json``, ``.gpkg``, ``.shp``
+        or a zipped Shapefile.
+    assume_crs
+        For line files that declare no coordinate system: the one they are in.
 
     Raises
     ------
     NetworkError
-        Unknown suffix, unreadable file (the message names the file).
+        Unknown suffix, unreadable file, no line features, coordinates that are not
+        longitude/latitude in a file without a coordinate system (the message names
+        the file and row).
     """
     p = Path(path)
     if not p.is_file():
@@ -306,7 +552,7 @@ def read_lines(path: str | os.PathLike) -> Lines:
     if name.endswith(".osm") or name.endswith(".osm.xml"):
         return _read_osm_xml(p)
     if name.endswith((".geojson", ".json", ".gpkg", ".shp", ".zip")):
-        return _read_vector(p)
+        return _read_vector(p, assume_crs)
     raise NetworkError(
         f"{p.name}: unknown network format (use .osm.pbf, .osm, .geojson, .gpkg or .shp)"
     )
@@ -531,6 +777,19 @@ def build_network(lines: Lines, progress: Progress = None) -> NetworkTables:
     ok = (length > 0) & (u_v != v_v)
     # loops (u == v with positive length) are of no use for shortest paths
     start, stop, length, u_v, v_v = start[ok], stop[ok], length[ok], u_v[ok], v_v[ok]
+    # the same street drawn twice (duplicate or overlapping lines sharing their vertices):
+    # same end nodes, same length and the same vertices (either direction) -> kept once
+    cx = np.concatenate([[0.0], np.cumsum(x)])
+    cy = np.concatenate([[0.0], np.cumsum(y)])
+    dup = pd.DataFrame({
+        "a": np.minimum(u_v, v_v), "b": np.maximum(u_v, v_v),
+        "len": np.round(length * 100.0).astype(np.int64), "n": stop - start,
+        "sx": np.round(cx[stop + 1] - cx[start]).astype(np.int64),
+        "sy": np.round(cy[stop + 1] - cy[start]).astype(np.int64),
+    }).duplicated().to_numpy()
+    n_dup = int(dup.sum())
+    if n_dup:
+        start, stop, length, u_v, v_v = (arr[~dup] for arr in (start, stop, length, u_v, v_v))
     highway = lines.highway[line_of[start]]
 
     # connected components on the node vertices
@@ -585,14 +844,18 @@ def build_network(lines: Lines, progress: Progress = None) -> NetworkTables:
         "islands": int(n_comp - 1),
         "nodes_dropped": int(n - len(nodes)),
         "edges_dropped": int(m - len(edges)),
+        "duplicates_dropped": n_dup,
     }
+    counts_out.update({k: int(v) for k, v in lines.skipped.items()})
     return NetworkTables(nodes=nodes, edges=edges, proj=proj, counts=counts_out)
 
 
 # ---------------------------------------------------------------- storing
 def _convert_crs(lines: Lines, crs: str) -> Lines:
-    crs = (crs or "wgs84").lower()
-    if crs in ("wgs84", "wgs-84", "epsg:4326", "4326"):
+    """GCJ-02 / BD-09 lon/lat to WGS-84 (``wgs84`` and ``EPSG:xxxx`` lines pass through:
+    the readers already reprojected them)."""
+    kind, _ = parse_crs(crs)
+    if kind in ("wgs84", "epsg"):
         return lines
     try:
         from dashboard.ingest import coords as conv  # written by the ingest area
@@ -600,13 +863,10 @@ def _convert_crs(lines: Lines, crs: str) -> Lines:
         raise NetworkError(
             f"coordinate system {crs!r} needs dashboard.ingest.coords, which is not installed"
         ) from None
-    fn = {"gcj02": "gcj02_to_wgs84", "bd09": "bd09_to_wgs84"}.get(crs)
-    if fn is None or not hasattr(conv, fn):
-        raise NetworkError(f"unknown coordinate system {crs!r} (use wgs84, gcj02 or bd09)")
+    fn = {"gcj02": "gcj02_to_wgs84", "bd09": "bd09_to_wgs84"}[kind]
     lon, lat = getattr(conv, fn)(lines.coords[:, 0], lines.coords[:, 1])
-    out = Lines(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]),
-                lines.offsets, lines.highway, lines.n_read, lines.n_dropped)
-    return out
+    return Lines(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]),
+                 lines.offsets, lines.highway, lines.n_read, lines.n_dropped, lines.skipped)
 
 
 def _store(con, tables: NetworkTables, files: Sequence[str]) -> None:
@@ -647,7 +907,8 @@ def import_network(
         Warehouse path (default: see :func:`dashboard.settings.db_path`).
     crs
         ``wgs84`` (default), ``gcj02`` (Amap, Tencent) or ``bd09`` (Baidu): converted to
-        WGS-84 before building the graph.
+        WGS-84 before building the graph; or ``EPSG:xxxx``, the coordinate system of
+        line files that declare none (files declaring their own are read in it).
     progress
         Optional ``(message, fraction)`` callback.
     con
@@ -658,7 +919,10 @@ def import_network(
     -------
     dict
         ``{"table": "network", "files", "ways_read", "ways_dropped", "nodes", "edges",
-        "length_km", "islands", "nodes_dropped", "edges_dropped"}``.
+        "length_km", "islands", "nodes_dropped", "edges_dropped", "duplicates_dropped"}``
+        plus, when the files had them, ``rows_empty`` (rows without geometry),
+        ``rows_not_lines`` (points / polygons in a lines file, skipped) and
+        ``nodes_missing`` (OSM node references outside a clipped extract).
 
     Raises
     ------
@@ -670,13 +934,14 @@ def import_network(
     paths = [Path(p) for p in paths]
     if not paths:
         raise NetworkError("no network file given")
+    _, assume = parse_crs(crs)
     parts = []
     for i, p in enumerate(paths):
         if progress:
             progress(f"read {p.name}", 0.3 * i / len(paths))
-        part = read_lines(p)
+        part = read_lines(p, assume_crs=assume)
         if len(part) == 0:
-            raise NetworkError(f"{p.name}: no walkable street lines found")
+            raise _refuse("cov.net.no_walkable", file=p.name, read=part.n_read, dropped=part.n_dropped)
         parts.append(part)
     lines = _convert_crs(Lines.concat(parts), crs)
     tables = build_network(lines, progress)

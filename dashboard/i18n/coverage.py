@@ -185,4 +185,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "覆盖率 {before} → {after}；与最优解差距 {gap}",
         "en": "share {before} → {after}; gap to optimum {gap}",
     },
+    # ---------------------------------------------------------------- network import refusals
+    "cov.net.unreadable": {
+        "zh": "{file}：无法读取为线图层（{error}）",
+        "en": "{file}: not a readable line file ({error})",
+    },
+    "cov.net.no_geometry": {
+        "zh": "{file}：文件中没有几何图形（不是 GIS 图层，或几何列全为空）",
+        "en": "{file}: the file holds no geometry (not a GIS layer, or every geometry is empty)",
+    },
+    "cov.net.no_lines": {
+        "zh": "{file}：第 {row} 行，字段 geometry：应为街道线，实为 {found}（文件中没有线要素：{kinds}）",
+        "en": "{file}: row {row}, field geometry: expected street lines, found {found} (the file holds no line features: {kinds})",
+    },
+    "cov.net.no_crs": {
+        "zh": "{file}：文件未声明坐标系，而坐标（第 {row} 行：{x}, {y}）明显是米而不是经纬度。请在 GIS 软件中为文件设置坐标系（.prj），或导入时指定，例如 --crs EPSG:4547（CGCS2000 3 度带 114°E）或 --crs EPSG:32650（UTM 50N）。",
+        "en": "{file}: the file declares no coordinate system and its coordinates (row {row}: {x}, {y}) are plainly metres, not longitude/latitude. Set the file's coordinate system (.prj) in your GIS, or give it on import, e.g. --crs EPSG:4547 (CGCS2000 3-degree zone 114°E) or --crs EPSG:32650 (UTM 50N).",
+    },
+    "cov.net.bad_coords": {
+        "zh": "{file}：第 {row} 行的坐标（{x}, {y}）按文件声明的坐标系 {crs} 换算后不是有效的经纬度；文件的坐标系设置可能有误。",
+        "en": "{file}: row {row}'s coordinates ({x}, {y}) are not valid longitude/latitude in the file's declared coordinate system {crs}; the file's coordinate system is probably wrong.",
+    },
+    "cov.net.bad_crs": {
+        "zh": "未知坐标系 {crs!r}（可用 wgs84、gcj02、bd09 或 EPSG:编号）",
+        "en": "unknown coordinate system {crs!r} (use wgs84, gcj02, bd09 or EPSG:code)",
+    },
+    "cov.net.no_walkable": {
+        "zh": "{file}：按步行规则过滤后没有可步行的街道（读入 {read} 条，剔除 {dropped} 条：高速公路、禁止步行等）",
+        "en": "{file}: no walkable street lines after the walking rules ({read} read, {dropped} dropped: motorways, closed to people on foot...)",
+    },
 }
