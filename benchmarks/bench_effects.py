@@ -145,7 +145,7 @@ def run(db: Path, runs: int) -> dict:
     # bootstrap cost (why analytic SEs)
     from diff_diff import CallawaySantAnna
 
-    data = effects._prepare(warehouse.query(con, "effects/hotline_per_1k_households", params))
+    data, _ = effects._prepare(warehouse.query(con, "effects/hotline_per_1k_households", params))
     times = {}
     for nb in (0, 999):
         est = CallawaySantAnna(control_group="not_yet_treated", estimation_method="dr",

@@ -38,8 +38,29 @@ repeated-cross-section estimator, valid when the months without a value are not 
 to the outcome's own changes).
 
 When the data cannot support an estimate (no data, too few months, too few served
-communities, too few comparison communities, no estimable group-time cell) the result
-carries ``status != "ok"`` and a plain reason, and no number.
+communities, no comparison community at all because every community got its room in the
+same month, too few comparison communities, no estimable group-time cell) the result
+carries ``status != "ok"`` and a plain reason (zh and en: why, and what would help), and
+no number.
+
+Roll-outs seen in the field
+---------------------------
+Every simplification is counted and said in plain words (``EffectResult.excluded`` and
+``EffectResult.caveats``), never applied silently:
+
+* communities served at or before the first month of the window: no pre-opening month,
+  left out of the served groups *and* of the controls (``served_before_window``);
+* communities without a household count for a per-1,000-household outcome: no rate, left
+  out (``no_households``; the panel SQL already drops them, ``community_status`` counts
+  them);
+* communities of the selection without any value of the outcome in the window
+  (``no_data``);
+* served communities that later lost every room for a while (rooms closed,
+  ``lost_service``): treatment stays "first opening" (absorbing, the contract of
+  ``community_treatment``), so the estimate is the effect of *having been given* a room
+  (intention to treat) and may understate the effect of an open room;
+* mean outcomes: communities with months without a value left out to balance the panel
+  (``gappy``).
 
 Public API: :data:`OUTCOMES`, :func:`estimate`, :func:`estimate_panel`,
 :class:`EffectResult`.
@@ -121,6 +142,12 @@ OUTCOMES: dict[str, OutcomeSpec] = {
 }
 """The outcomes of ``servicecircle effects --outcome``."""
 
+STATUS_QUERY = "effects/community_status"
+"""Named query with one row per selected community (households, closures) for the
+caveats; see ``queries/effects/community_status.sql``."""
+PER_HOUSEHOLD = frozenset({"hotline_per_1k_households", "counter_visits_per_1k_households"})
+"""Outcomes that are rates per 1,000 households (need ``households > 0``)."""
+
 
 @dataclass
 class EffectResult:
@@ -132,7 +159,8 @@ class EffectResult:
         Outcome code and method code (:data:`METHOD`).
     status
         ``"ok"``, or why there is no estimate: ``"no_data"``, ``"too_few_months"``,
-        ``"too_few_treated"``, ``"too_few_control"``, ``"no_estimate"``.
+        ``"too_few_treated"``, ``"no_control"`` (every community got its room in the
+        same month), ``"too_few_control"``, ``"no_estimate"``.
     reason
         ``{"zh": ..., "en": ...}`` plain sentence when ``status != "ok"``, else ``None``.
     att, se, ci_low, ci_high
@@ -162,6 +190,13 @@ class EffectResult:
         ``{"zh", "en"}`` plain sentences: the result, and why naive differs.
     notes
         Messages diff-diff raised while fitting (kept for diagnosis).
+    excluded
+        Communities left out or simplified, by cause (see the module docstring):
+        ``served_before_window``, ``no_households``, ``no_data``, ``lost_service``,
+        ``gappy``; only causes with a count above 0.
+    caveats
+        One ``{"zh", "en"}`` sentence per entry of ``excluded`` (shown under the result,
+        also when there is no estimate).
     """
 
     outcome: str
@@ -187,6 +222,8 @@ class EffectResult:
     summary: dict[str, str] = field(default_factory=dict)
     naive_note: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    excluded: dict[str, int] = field(default_factory=dict)
+    caveats: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -242,7 +279,8 @@ def estimate(
     spec = _spec(outcome)
     params = (filters or Filters()).params()
     panel = warehouse.query(con, spec.query, params)
-    return estimate_panel(panel, outcome)
+    status = warehouse.query(con, STATUS_QUERY, params)
+    return estimate_panel(panel, outcome, communities=status)
 
 
 def estimate_panel(
@@ -252,6 +290,7 @@ def estimate_panel(
     min_months: int = MIN_MONTHS,
     min_treated: int = MIN_TREATED,
     min_control: int = MIN_CONTROL,
+    communities: pd.DataFrame | None = None,
 ) -> EffectResult:
     """Estimate the effect from a community-month panel.
 
@@ -265,6 +304,10 @@ def estimate_panel(
         One of :data:`OUTCOMES` (sets the wording of sentences).
     min_months, min_treated, min_control
         Thresholds below which no estimate is given.
+    communities
+        Optional rows of ``queries/effects/community_status.sql`` (the selected
+        communities with ``households``, ``first_opened_on``, ``unserved_from``): used
+        only to count what the panel leaves out (``excluded`` / ``caveats``).
 
     Returns
     -------
@@ -272,7 +315,11 @@ def estimate_panel(
     """
     spec = _spec(outcome)
     res = EffectResult(outcome=outcome)
-    data = _prepare(panel)
+    data, n_before = _prepare(panel)
+    window = _window(data)
+    _count_status(res, communities, panel, window)
+    if n_before:
+        res.excluded["served_before_window"] = n_before
     if data.empty:
         return _refuse(res, "no_data")
 
@@ -281,6 +328,7 @@ def estimate_panel(
     data, n_dropped = _balance(data, n_months)
     if n_dropped:
         res.notes.append(f"{n_dropped} communities with months without a value left out (balanced panel)")
+        res.excluded["gappy"] = n_dropped
     units = data.drop_duplicates("community_id")[["community_id", "g"]]
     treated_g = units.loc[units["g"] > 0, "g"]
     res.n_treated = int(treated_g.size)
@@ -292,6 +340,8 @@ def estimate_panel(
         return _refuse(res, "too_few_months", n=n_months, min=min_months)
     if res.n_treated < min_treated:
         return _refuse(res, "too_few_treated", n=res.n_treated, min=min_treated)
+    if res.n_control == 0:
+        return _refuse(res, "no_control", n=res.n_treated, month=_cohort_month(data, first_wave))
     if res.n_control < min_control:
         return _refuse(res, "too_few_control", n=res.n_control, min=min_control)
 
@@ -303,12 +353,12 @@ def estimate_panel(
         res.notes = [str(exc).splitlines()[0][:300]]
         return _refuse(res, "no_estimate")
     res.notes = res.notes + notes
-    if not math.isfinite(att):
+    se = float(simple.se[0])
+    lo, hi = float(simple.conf_int_lower[0]), float(simple.conf_int_upper[0])
+    if not all(math.isfinite(v) for v in (att, se, lo, hi)):
+        # a number without a finite interval is not shown as a number
         return _refuse(res, "no_estimate")
-    res.att = att
-    res.se = float(simple.se[0])
-    res.ci_low = float(simple.conf_int_lower[0])
-    res.ci_high = float(simple.conf_int_upper[0])
+    res.att, res.se, res.ci_low, res.ci_high = att, se, lo, hi
 
     es = fit.aggregate("event_study")
     res.event_study = [
@@ -320,11 +370,14 @@ def estimate_panel(
     gt = _gt_frame(fit)
     cf_mean = _counterfactual_mean(data, gt)
     res.counterfactual_mean = cf_mean
-    res.relative_effect = att / cf_mean if cf_mean not in (None, 0.0) else None
+    res.relative_effect = (
+        att / cf_mean if cf_mean is not None and math.isfinite(cf_mean) and cf_mean != 0.0 else None
+    )
     res.counterfactual = _counterfactual_series(data, gt)
     res.naive_before_after = _naive(data)
     res.summary = {lang: _sentence(spec, res, lang) for lang in ("zh", "en")}
     res.naive_note = {lang: _naive_sentence(spec, res, lang) for lang in ("zh", "en")}
+    res.caveats = _caveats(res)
     return res
 
 
@@ -343,11 +396,17 @@ def _month_index(d: pd.Series) -> pd.Series:
     return d.dt.year * 12 + d.dt.month
 
 
-def _prepare(panel: pd.DataFrame) -> pd.DataFrame:
+def _prepare(panel: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Integer months ``t`` (1 = first month), cohorts ``g`` (0 = never in window).
 
-    Drops rows without ``y`` and communities served before the window's first month.
-    Keeps ``month_on`` for the counterfactual series.
+    Drops rows without a finite ``y`` and communities served at or before the window's
+    first month (no pre-opening month: neither a served group nor a control). Keeps
+    ``month_on`` for the counterfactual series.
+
+    Returns
+    -------
+    (DataFrame, int)
+        The prepared rows and the number of communities served too early.
     """
     need = {"community_id", "month_on", "first_opened_on", "y"}
     missing = need - set(panel.columns)
@@ -357,7 +416,7 @@ def _prepare(panel: pd.DataFrame) -> pd.DataFrame:
     df["y"] = pd.to_numeric(df["y"], errors="coerce").astype("float64")
     df = df[np.isfinite(df["y"].to_numpy())]
     if df.empty:
-        return df.assign(t=pd.Series(dtype="int64"), g=pd.Series(dtype="int64"))
+        return df.assign(t=pd.Series(dtype="int64"), g=pd.Series(dtype="int64")), 0
     df["community_id"] = df["community_id"].astype(str)
     df["month_on"] = pd.to_datetime(df["month_on"]).dt.to_period("M").dt.to_timestamp()
     m = _month_index(df["month_on"])
@@ -369,9 +428,69 @@ def _prepare(panel: pd.DataFrame) -> pd.DataFrame:
     g = (gm - m0 + 1).where(opened.notna(), 0)
     g = g.where(gm.isna() | (gm <= m_last), 0)  # first served after the window: control
     df["g"] = g.fillna(0).astype("int64")
-    # served at or before the first month: no pre-opening months, cannot be used
-    df = df[(df["g"] == 0) | (df["g"] > 1)]
-    return df.reset_index(drop=True)
+    # served at or before the first month: no pre-opening month, cannot be used (neither
+    # served group nor control). Tested on the month itself, not on g: a room opened the
+    # month before the window has g = 0, the code of "never served".
+    early = (opened.notna() & (gm <= m0)).to_numpy()
+    n_early = int(df.loc[early, "community_id"].nunique())
+    df = df[~early]
+    return df.reset_index(drop=True), n_early
+
+
+def _window(data: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last month of the prepared panel (``None`` when empty)."""
+    if data.empty:
+        return None
+    return pd.Timestamp(data["month_on"].min()), pd.Timestamp(data["month_on"].max())
+
+
+def _cohort_month(data: pd.DataFrame, g: int) -> str:
+    """``YYYY-MM`` of cohort ``g`` (the month of its first room opening)."""
+    m = pd.Timestamp(data["month_on"].min()) + pd.DateOffset(months=int(g) - 1)
+    return f"{m.year:04d}-{m.month:02d}"
+
+
+def _count_status(
+    res: EffectResult,
+    communities: pd.DataFrame | None,
+    panel: pd.DataFrame,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None,
+) -> None:
+    """Fill ``res.excluded`` from the selected communities' status rows: no household
+    count (rate outcomes), no value in the window, and rooms closed for good or a while
+    after the first opening, inside the window."""
+    if communities is None or communities.empty:
+        return
+    c = communities.copy()
+    c["community_id"] = c["community_id"].astype(str)
+    hh = pd.to_numeric(c.get("households"), errors="coerce")
+    if res.outcome in PER_HOUSEHOLD:
+        no_hh = ~(hh > 0)
+        if int(no_hh.sum()):
+            res.excluded["no_households"] = int(no_hh.sum())
+        c = c[~no_hh.to_numpy()]
+    y = pd.to_numeric(panel["y"], errors="coerce") if "y" in panel else pd.Series(dtype=float)
+    has = set(panel.loc[np.isfinite(y.to_numpy(dtype=float)), "community_id"].astype(str)) if len(panel) else set()
+    n_nodata = int((~c["community_id"].isin(has)).sum())
+    if n_nodata:
+        res.excluded["no_data"] = n_nodata
+    if window is not None and "unserved_from" in c.columns:
+        lapse = pd.to_datetime(c["unserved_from"])
+        first = pd.to_datetime(c["first_opened_on"])
+        end = window[1] + pd.offsets.MonthEnd(0)
+        lost = lapse.notna() & (lapse <= end) & first.notna() & (first >= window[0]) & (first <= end)
+        if int(lost.sum()):
+            res.excluded["lost_service"] = int(lost.sum())
+
+
+def _caveats(res: EffectResult) -> list[dict[str, str]]:
+    """One plain sentence per cause in ``res.excluded`` (zh and en)."""
+    return [
+        {lang: t(f"eff.caveat.{cause}", lang, n=n, what=t(f"eff.what.{res.outcome}", lang))
+         for lang in ("zh", "en")}
+        for cause, n in res.excluded.items()
+        if n > 0
+    ]
 
 
 def _balance(data: pd.DataFrame, n_months: int) -> tuple[pd.DataFrame, int]:
@@ -465,6 +584,7 @@ def _refuse(res: EffectResult, status: str, **fmt: Any) -> EffectResult:
         lang: t(f"eff.reason.{status}", lang, what=t(f"eff.what.{res.outcome}", lang), **fmt)
         for lang in ("zh", "en")
     }
+    res.caveats = _caveats(res)
     return res
 
 

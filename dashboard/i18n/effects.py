@@ -236,14 +236,40 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Only {n} communities got a room within the selected range with months of data before it opened (at least {min} are needed), too few to estimate an effect.",
     },
     "eff.reason.too_few_control": {
-        "zh": "可作对照的尚未设服务室社区只有{n}个（至少需要{min}个），无法把服务室的作用与同期变化区分开。",
-        "en": "Only {n} communities without a room yet can serve as a comparison (at least {min} are needed), so the rooms' effect cannot be told apart from what changed anyway.",
+        "zh": "可作对照的尚未设服务室社区只有{n}个（至少需要{min}个），无法把服务室的作用与同期变化区分开。放宽区县或批次筛选、纳入尚未设服务室的社区会有帮助。",
+        "en": "Only {n} communities without a room yet can serve as a comparison (at least {min} are needed), so the rooms' effect cannot be told apart from what changed anyway. Widening the district or wave filter, or including communities not served yet, would help.",
+    },
+    "eff.reason.no_control": {
+        "zh": "所选的{n}个社区都在同一个月（{month}）开始由服务室服务，没有同期尚未设服务室的社区可作对照，无法把服务室的作用与季节、全市趋势等同期变化区分开。需要有之后才设服务室或从未设服务室的社区：放宽区县或批次筛选，或导入尚未设服务室的社区及其数据。",
+        "en": "All {n} selected communities started being served in the same month ({month}), so no community without a room is left to compare with, and the rooms' effect cannot be told apart from seasons and city-wide trends. It needs communities that got a room later or never: widen the district or wave filter, or import the communities not served yet with their data.",
     },
     "eff.reason.no_estimate": {
         "zh": "各批服务室开放后都没有同期尚未设服务室的社区可作对照，无法估计效果。",
         "en": "No wave of rooms has communities without a room in the same months to compare with, so no effect can be estimated.",
     },
     "eff.cannot": {"zh": "无法估计效果：{reason}", "en": "Cannot estimate the effect: {reason}"},
+    # caveats: what the estimate leaves out or simplifies (EffectResult.caveats)
+    "eff.caveats.title": {"zh": "说明", "en": "Notes"},
+    "eff.caveat.served_before_window": {
+        "zh": "{n}个社区在数据的第一个月或更早已由服务室服务，没有开放前的数据，既不计入已设服务室社区，也不作对照。",
+        "en": "{n} communities were already served in the data's first month or earlier; with no month before opening they are left out, both as served communities and as comparisons.",
+    },
+    "eff.caveat.no_households": {
+        "zh": "{n}个社区没有户数（为空或为0），无法计算每千户指标，未纳入估计。",
+        "en": "{n} communities have no household count (empty or 0), so no per-1,000-household rate; they are left out.",
+    },
+    "eff.caveat.no_data": {
+        "zh": "{n}个社区在所选范围内没有“{what}”的数据，未纳入估计。",
+        "en": "{n} communities have no data on {what} in the selected range and are left out.",
+    },
+    "eff.caveat.lost_service": {
+        "zh": "{n}个已设服务室的社区后来有一段时间没有开放的服务室（服务室关闭）；估计仍从首次开放起算（按“曾设服务室”计），服务室持续开放时的效果可能更大。",
+        "en": "{n} served communities later had no open room for a while (rooms closed); the estimate still counts them from the first opening (as 'given a room'), so the effect of a room that stays open may be larger.",
+    },
+    "eff.caveat.gappy": {
+        "zh": "{n}个社区有缺少数据的月份，为使各月可比未纳入估计。",
+        "en": "{n} communities with months without data are left out so that every month compares the same communities.",
+    },
     # panel labels
     "eff.title": {"zh": "效果估计（95%置信区间）", "en": "Effect (95% CI)"},
     "eff.metric.att": {"zh": "服务室效果（每社区每月）", "en": "Effect of the rooms (per community-month)"},

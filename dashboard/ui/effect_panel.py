@@ -5,7 +5,9 @@ Pages call :func:`render_effect`; it fetches the estimate through
 ``servicecircle effects --json`` show the same numbers) and lays out: the effect with
 its 95 % CI, the relative effect, a plain sentence, the event study, the
 counterfactual line, and the naive before/after with one sentence on why it differs.
-When the data cannot support an estimate it says so in words and shows no number.
+When the data cannot support an estimate it says so in words and shows no number. What
+the estimate leaves out (communities served before the data, without households or
+data, rooms that closed) is listed under it in plain sentences, in both cases.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def render_effect(outcome: str, filters: Filters, lang: str) -> EffectResult | N
         return None
     if not res.ok:
         st.info(t("eff.cannot", lang, reason=(res.reason or {}).get(lang, res.status)))
+        _caveats(res, lang)
         return res
 
     c1, c2, c3, c4 = st.columns(4)
@@ -82,5 +85,14 @@ def render_effect(outcome: str, filters: Filters, lang: str) -> EffectResult | N
         st.markdown(res.naive_note[lang])
     if outcome == "hall_wait_mean_min":
         st.caption(t("eff.note.hall_wait_mean_min", lang))
+    _caveats(res, lang)
     st.caption(t("eff.method_caption", lang, method=t(f"eff.method.{res.method}", lang)))
     return res
+
+
+def _caveats(res: EffectResult, lang: str) -> None:
+    """The plain sentences on what the estimate leaves out (nothing when none)."""
+    if res.caveats:
+        st.caption(t("eff.caveats.title", lang) + "：" if lang == "zh" else t("eff.caveats.title", lang) + ":")
+        for c in res.caveats:
+            st.caption("· " + c[lang])

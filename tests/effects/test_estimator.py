@@ -248,7 +248,7 @@ def test_refuses_too_few_treated():
 def test_refuses_without_controls():
     """One wave, every community served at once: no never- or not-yet-served control."""
     sim = simulate(0, share_never=0.0, waves=(12,))
-    _assert_refused(estimate_panel(sim.panel, OUT), "too_few_control")
+    _assert_refused(estimate_panel(sim.panel, OUT), "no_control")  # none at all: own code
     few = sim.panel.copy()
     few.loc[few["community_id"].isin(["C0000", "C0001", "C0002"]), "first_opened_on"] = pd.NaT
     r = estimate_panel(few, OUT)

@@ -1,0 +1,88 @@
+-- Community status for the effect estimate's caveats (not an outcome panel).
+--
+-- Grain: one row per community of the selection; key community_id. Read by
+-- dashboard.analysis.effects.estimate to COUNT what the panels leave out or simplify:
+-- communities without a household count (no per-1,000-household rate), and served
+-- communities that lost every room for a while (rooms closed). Treatment stays "first
+-- opening" (docs/ARCHITECTURE.md "Treatment", rollup community_treatment); this query
+-- only reports when that simplification applies.
+--
+-- Columns
+--   community_id     text, key
+--   households       communities.households (NULL / 0: no rate)
+--   first_opened_on  community_treatment.first_opened_on (NULL: never served)
+--   n_rooms          rooms with an opened_on serving it (own community_id counts)
+--   unserved_from    first closed_on after which no room serving it was open (NULL: never)
+--   served_again_on  first opening of a room serving it after unserved_from (NULL: none)
+--
+-- Params (NULL = all): $districts, $waves (same unit selection as the panels)
+with
+
+room_served as (
+    -- one row per (room, community it serves), rooms that opened
+    select distinct
+        r.room_id,
+        r.opened_on,
+        r.closed_on,
+        trim(s.community_id) as community_id
+    from service_rooms as r,
+        unnest(list_append(coalesce(r.served_community_ids, []::varchar[]), r.community_id))
+            as s(community_id)
+    where r.opened_on is not null
+      and s.community_id is not null
+      and trim(s.community_id) <> ''
+),
+
+lapses as (
+    -- a closing after which no room serving the community is open
+    select
+        a.community_id,
+        a.closed_on as lapse_on
+    from room_served as a
+    where a.closed_on is not null
+      and not exists (
+          select 1
+          from room_served as b
+          where b.community_id = a.community_id
+            and b.opened_on <= a.closed_on
+            and (b.closed_on is null or b.closed_on > a.closed_on)
+      )
+),
+
+first_lapse as (
+    select community_id, min(lapse_on) as unserved_from
+    from lapses
+    group by all
+),
+
+per_community as (
+    select
+        s.community_id,
+        count(distinct s.room_id) as n_rooms,
+        min(f.unserved_from) as unserved_from,
+        min(s.opened_on) filter (where s.opened_on > f.unserved_from) as served_again_on
+    from room_served as s
+    left join first_lapse as f using (community_id)
+    group by all
+),
+
+final as (
+    select
+        -- ids
+        c.community_id,
+        -- numerics
+        c.households,
+        coalesce(p.n_rooms, 0) as n_rooms,
+        -- dates
+        t.first_opened_on,
+        p.unserved_from,
+        p.served_again_on
+    from communities as c
+    left join community_treatment as t using (community_id)
+    left join per_community as p using (community_id)
+    where ($districts is null or c.district = any($districts))
+      and ($waves is null or coalesce(t.wave, 'none') = 'none' or t.wave = any($waves))
+)
+
+select * from final
+order by community_id
