@@ -18,7 +18,21 @@ Rules (shared/spec/exports.md, "street network"):
 * lengths are metres in a local azimuthal equidistant projection centred on the data
   (distortion well under 0.1 % within 50 km of the centre);
 * only the largest connected component is kept; the others ("islands") are counted and
-  reported.
+  reported;
+* the same street drawn twice (duplicate or overlapping lines sharing their vertices) is
+  kept once (``duplicates_dropped``).
+
+Line files as a GIS office keeps them (:func:`_read_vector`, vectorised with shapely 2
+array functions): any declared coordinate system is reprojected to WGS-84; a file without
+one whose coordinates are plainly metres is refused unless ``crs="EPSG:xxxx"`` says what
+it is; GBK ``.dbf`` files without a ``.cpg`` are detected; Chinese road classes
+(``道路等级``: 高速公路 / 快速路 / 主干路 / 次干路 / 支路 / 人行道...) are mapped to OSM
+``highway`` values (:data:`CN_ROAD_CLASS`: motorways and 快速路 excluded); multi-part and
+3-D lines are read, empty rows and points / polygons skipped and counted (``rows_empty``,
+``rows_not_lines``). OSM ways referring to nodes missing from a clipped extract are cut
+at the gap (``nodes_missing``). Refusals are :class:`NetworkError`, an
+:class:`~dashboard.ingest.ImportRefused` naming the file (and row), raised before
+anything is written.
 
 :func:`load_network` reads the stored graph back as compact numpy arrays, cached on the
 warehouse's data version, so pages and commands pay the load once per import.
@@ -53,6 +67,7 @@ __all__ = [
     "import_network",
     "is_walkable",
     "load_network",
+    "linestring_wkb",
     "parse_crs",
     "network_from_tables",
     "read_lines",
@@ -252,7 +267,8 @@ def _read_osm_xml(path: Path) -> Lines:
 
 
 def _read_pbf(path: Path) -> Lines:
-    """Read the ways of an ``.osm.pbf`` extract with pyrosm, then apply :func:`is_walkable`."""
+    """Read the ways of an ``.osm.pbf`` extract with pyrosm, then apply :func:`is_walkable`
+    (once per distinct tag combination; the lines' vertices in one shapely call)."""
     import pyrosm
 
     try:
@@ -262,26 +278,73 @@ def _read_pbf(path: Path) -> Lines:
         raise NetworkError(f"{path.name}: not a readable OSM PBF extract ({exc})") from None
     if gdf is None or len(gdf) == 0:
         return Lines.from_list([], 0, 0)
-    cols = [c for c in ("highway", "foot", "access", "area", "sidewalk") if c in gdf.columns]
-    records = gdf[cols].to_dict("records")
-    extra = gdf["tags"].tolist() if "tags" in gdf.columns else [None] * len(gdf)
-    items: list[tuple[np.ndarray, str]] = []
-    n_dropped = 0
-    for rec, more, geom in zip(records, extra, gdf.geometry.values, strict=True):
-        if isinstance(more, str):
+    n = len(gdf)
+    tags = pd.DataFrame(index=pd.RangeIndex(n))
+    for k in _OSM_RULE_KEYS:
+        if k in gdf.columns:
+            tags[k] = gdf[k].astype(object).to_numpy()
+    # keys pyrosm left in the JSON ``tags`` column (area, sidewalk...): parse only the
+    # rows whose JSON mentions one of them
+    missing = [k for k in _OSM_RULE_KEYS if k not in tags.columns]
+    if "tags" in gdf.columns and missing:
+        js = gdf["tags"].astype(object)
+        pattern = "|".join(f'"{k}"' for k in missing)
+        hit = np.flatnonzero(js.astype("string").str.contains(pattern, regex=True, na=False).to_numpy())
+        extra = {k: np.full(n, None, dtype=object) for k in missing}
+        for i in hit:
             try:
-                for k, v in json.loads(more).items():
-                    rec.setdefault(k, v)
-            except ValueError:
-                pass
-        if not is_walkable(rec) or geom is None:
-            n_dropped += 1
-            continue
-        for part in shapely.get_parts(geom):
-            c = shapely.get_coordinates(part)
-            if len(c) >= 2:
-                items.append((c, str(rec.get("highway") or "unknown")))
-    return Lines.from_list(items, len(gdf), n_dropped)
+                d = json.loads(js.iat[i])
+            except (TypeError, ValueError):
+                continue
+            for k in missing:
+                if k in d:
+                    extra[k][i] = d[k]
+        for k in missing:
+            if k in ("highway", "foot", "access") or any(v is not None for v in extra[k][hit]):
+                tags[k] = extra[k]
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    use = _walkable_rows(tags) & ~shapely.is_missing(geoms)
+    if "highway" in tags.columns:
+        codes, uniq = pd.factorize(tags["highway"].to_numpy(dtype=object), use_na_sentinel=False)
+        hw = np.array([str(u) if (u is not None and u == u and str(u)) else "unknown" for u in uniq],
+                      dtype=object)[codes]
+    else:
+        hw = np.full(n, "unknown", dtype=object)
+    coords, offsets, prow = _line_parts(geoms, use)
+    used = np.zeros(n, dtype=bool)
+    used[prow] = True
+    return Lines(coords, offsets, hw[prow], n, int(n - used.sum()))
+
+
+_OSM_RULE_KEYS = ("highway", "foot", "access", "area", "sidewalk", "sidewalk:both", "sidewalk:left",
+                  "sidewalk:right")
+"""The OSM tags :func:`is_walkable` looks at."""
+
+
+def _line_parts(geoms: np.ndarray, use: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The line parts of the rows ``use`` selects, in row order, as flat arrays.
+
+    Returns
+    -------
+    coords, offsets, row
+        ``(n, 2)`` vertices (x, y; a Z is dropped), ``(m + 1,)`` start of each part, and
+        the row each part came from. Parts with fewer than two vertices are left out;
+        non-line members of a GeometryCollection too.
+    """
+    rows = np.flatnonzero(use)
+    if np.all(shapely.get_type_id(geoms[rows]) == 1):   # plain LineStrings: no parts to take
+        parts, prow = geoms[rows], rows
+    else:
+        parts, pidx = shapely.get_parts(geoms[rows], return_index=True)
+        keep = np.isin(shapely.get_type_id(parts), (1, 2))
+        parts, prow = parts[keep], rows[pidx[keep]]
+    coords, cidx = shapely.get_coordinates(parts, return_index=True)
+    cnt = np.bincount(cidx, minlength=len(parts)).astype(np.int64)
+    ok = cnt >= 2
+    if not ok.all():
+        coords = coords[ok[cidx]]
+        cnt, prow = cnt[ok], prow[ok]
+    return coords, np.concatenate([[0], np.cumsum(cnt)]).astype(np.int64), prow
 
 
 _HIGHWAY_COLUMNS = ("highway", "fclass", "type", "道路类型", "道路等级", "道路级别", "等级",
@@ -340,11 +403,17 @@ def _walkable_rows(tags: pd.DataFrame) -> np.ndarray:
     """:func:`is_walkable` of every row, evaluated once per distinct tag combination."""
     if tags.shape[1] == 0:
         return np.ones(len(tags), dtype=bool)
-    codes = np.column_stack([pd.factorize(tags[c], use_na_sentinel=True)[0] for c in tags.columns])
-    uniq, first, inv = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+    key = np.zeros(len(tags), dtype=np.int64)
+    for c in tags.columns:
+        codes, uniq = pd.factorize(tags[c].to_numpy(dtype=object), use_na_sentinel=True)
+        # mixed radix, renumbered after each column so it never overflows
+        key = pd.factorize(key * (len(uniq) + 1) + (codes + 1))[0].astype(np.int64)
+    inv, combos = pd.factorize(key)
+    first = np.empty(len(combos), dtype=np.int64)
+    first[inv[::-1]] = np.arange(len(inv))[::-1]
     recs = tags.iloc[first].astype(object).to_dict("records")
     ok = np.array([is_walkable(r) for r in recs], dtype=bool)
-    return ok[np.asarray(inv).ravel()]
+    return ok[inv]
 
 
 def _dbf_encoding(path: Path) -> str | None:
@@ -468,17 +537,7 @@ def _read_vector(path: Path, assume_crs: pyproj.CRS | None = None) -> Lines:
     else:
         hw = np.full(n, "unknown", dtype=object)
 
-    rows = np.flatnonzero(use)
-    parts, pidx = shapely.get_parts(geoms[rows], return_index=True)
-    keep = np.isin(shapely.get_type_id(parts), (1, 2))
-    parts, prow = parts[keep], rows[pidx[keep]]
-    coords, cidx = shapely.get_coordinates(parts, return_index=True)
-    cnt = np.bincount(cidx, minlength=len(parts)).astype(np.int64)
-    ok = cnt >= 2
-    if not ok.all():
-        coords = coords[ok[cidx]]
-        cnt, prow = cnt[ok], prow[ok]
-    offsets = np.concatenate([[0], np.cumsum(cnt)]).astype(np.int64)
+    coords, offsets, prow = _line_parts(geoms, use)
 
     # coordinates to WGS-84 lon/lat
     src = gdf.crs if gdf.crs is not None else assume_crs
@@ -497,7 +556,9 @@ def _read_vector(path: Path, assume_crs: pyproj.CRS | None = None) -> Lines:
             raise _refuse("cov.net.bad_coords", file=path.name, row=row, crs=pyproj.CRS.from_user_input(src).to_string(),
                           x=f"{coords[j, 0]:.6g}", y=f"{coords[j, 1]:.6g}")
     skipped = {"rows_empty": int(empty.sum()), "rows_not_lines": int(other.sum())}
-    return Lines(coords, offsets, hw[prow], n, int(n - len(np.unique(prow))), skipped)
+    used = np.zeros(n, dtype=bool)
+    used[prow] = True
+    return Lines(coords, offsets, hw[prow], n, int(n - used.sum()), skipped)
 
 
 _NAMED_CRS = {"wgs84": "wgs84", "wgs-84": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84",
@@ -826,14 +887,14 @@ def build_network(lines: Lines, progress: Progress = None) -> NetworkTables:
     es, et = start[keep_edge], stop[keep_edge]
     npts = et - es + 1
     idx = np.repeat(es - np.concatenate([[0], np.cumsum(npts)[:-1]]), npts) + np.arange(int(npts.sum()))
-    geom = shapely.linestrings(coords[idx], indices=np.repeat(np.arange(len(es)), npts))
+    wkb = linestring_wkb(coords[idx], npts)
     edges = pd.DataFrame({
         "edge_id": np.arange(len(es), dtype=np.int32),
         "u": new_id[u[keep_edge]].astype(np.int32),
         "v": new_id[v[keep_edge]].astype(np.int32),
         "length_m": length[keep_edge],
         "highway": highway[keep_edge].astype(str),
-        "geometry_wkb": shapely.to_wkb(geom),
+        "geometry_wkb": wkb,
     })
     counts_out = {
         "ways_read": int(lines.n_read),
@@ -848,6 +909,47 @@ def build_network(lines: Lines, progress: Progress = None) -> NetworkTables:
     }
     counts_out.update({k: int(v) for k, v in lines.skipped.items()})
     return NetworkTables(nodes=nodes, edges=edges, proj=proj, counts=counts_out)
+
+
+def linestring_wkb(coords: np.ndarray, npts: np.ndarray) -> np.ndarray:
+    """2-D little-endian WKB LineStrings written straight from coordinates.
+
+    The inverse of :func:`parse_linestring_wkb` and byte for byte what
+    ``shapely.to_wkb(shapely.linestrings(...))`` gives, without a shapely object per line.
+
+    Parameters
+    ----------
+    coords
+        ``(m, 2)`` vertices, line after line.
+    npts
+        ``(n,)`` vertices per line (each at least 2).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of ``n`` ``bytes``.
+    """
+    npts = np.asarray(npts, dtype=np.int64)
+    n = len(npts)
+    if n == 0:
+        return np.empty(0, dtype=object)
+    size = 9 + 16 * npts
+    off = np.concatenate([[0], np.cumsum(size)])
+    buf = np.zeros(int(off[-1]), dtype=np.uint8)
+    start = off[:-1]
+    buf[start] = 1                                            # little endian
+    head = np.empty((n, 2), dtype="<u4")
+    head[:, 0] = 2                                            # LineString
+    head[:, 1] = npts
+    buf[start[:, None] + np.arange(1, 9)] = head.view(np.uint8).reshape(n, 8)
+    body = np.ascontiguousarray(coords, dtype="<f8").view(np.uint8).ravel()
+    nb = 16 * npts
+    pos = np.repeat(start + 9 - (np.cumsum(nb) - nb), nb) + np.arange(int(nb.sum()), dtype=np.int64)
+    buf[pos] = body
+    raw = buf.tobytes()
+    out = np.empty(n, dtype=object)
+    out[:] = [raw[a:b] for a, b in zip(off[:-1].tolist(), off[1:].tolist(), strict=True)]
+    return out
 
 
 # ---------------------------------------------------------------- storing
@@ -877,7 +979,18 @@ def _store(con, tables: NetworkTables, files: Sequence[str]) -> None:
     con.register("_sc_nodes", tables.nodes)
     con.execute("insert into network_nodes select node_id, lon, lat, x, y from _sc_nodes")
     con.unregister("_sc_nodes")
-    con.register("_sc_edges", tables.edges)
+    import pyarrow as pa
+
+    # as Arrow: DuckDB takes a binary column without converting a Python object per row
+    edges = pa.table({
+        "edge_id": pa.array(tables.edges["edge_id"].to_numpy()),
+        "u": pa.array(tables.edges["u"].to_numpy()),
+        "v": pa.array(tables.edges["v"].to_numpy()),
+        "length_m": pa.array(tables.edges["length_m"].to_numpy()),
+        "highway": pa.array(tables.edges["highway"].to_numpy(dtype=object), pa.string()),
+        "geometry_wkb": pa.array(tables.edges["geometry_wkb"].to_numpy(dtype=object), pa.binary()),
+    })
+    con.register("_sc_edges", edges)
     con.execute(
         "insert into network_edges select edge_id, u, v, length_m, highway, geometry_wkb from _sc_edges"
     )

@@ -369,3 +369,67 @@ def test_cli_refusal_exit_code_and_epsg_option(tmp_path):
     r = CliRunner().invoke(app, ["import", "network", str(shp), "--db", str(db), "--crs", "EPSG:4547", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout.strip().splitlines()[-1])["edges"] == 12
+
+
+def test_geopackage_with_a_points_layer_first_reads_the_lines_layer(tmp_path):
+    """A GIS office's GeoPackage often holds several layers; the street lines are used."""
+    lines, total = _grid_lines()
+    p = tmp_path / "城区.gpkg"
+    gpd.GeoDataFrame({"名称": ["供电所"]}, geometry=[Point(*_ll([[0, 0]])[0])], crs="EPSG:4326").to_file(
+        p, layer="poi")
+    gpd.GeoDataFrame(geometry=[LineString(_ll(c)) for c in lines], crs="EPSG:4326").to_file(p, layer="roads")
+    import pyogrio
+
+    assert [str(n) for n, _ in pyogrio.list_layers(p)][0] == "poi"
+    c = N.build_network(N.read_lines(p)).counts
+    assert c["edges"] == 12 and c["length_km"] == pytest.approx(total / 1000, abs=0.002)
+
+
+def test_pbf_rules_see_tags_pyrosm_leaves_in_json(monkeypatch, tmp_path):
+    """pyrosm puts ``area`` / ``sidewalk`` in a JSON ``tags`` column: the rules still see them."""
+    import pyrosm
+
+    rows = [  # highway, foot, JSON tags, kept?
+        ("trunk", None, '{"sidewalk":"both","lit":"yes"}', True),
+        ("trunk", None, '{"lit":"yes"}', False),
+        ("trunk", None, '{"sidewalk:left":"yes"}', True),
+        ("pedestrian", None, '{"area":"yes"}', False),
+        ("footway", None, None, True),
+        ("residential", "no", '{"sidewalk":"both"}', False),
+        ("steps", None, '{"name":"台阶 \\"area\\""}', True),
+    ]
+    geoms = [LineString(_ll([[0, 100 * i], [100, 100 * i]])) for i in range(len(rows))]
+    frame = gpd.GeoDataFrame({"highway": [r[0] for r in rows], "foot": [r[1] for r in rows],
+                              "tags": [r[2] for r in rows]}, geometry=geoms, crs="EPSG:4326")
+
+    class FakeOSM:
+        def __init__(self, path):
+            pass
+
+        def get_network(self, network_type):
+            return frame
+
+    monkeypatch.setattr(pyrosm, "OSM", FakeOSM)
+    p = tmp_path / "fake.osm.pbf"
+    p.write_bytes(b"")
+    got = N.read_lines(p)
+    want = [i for i, r in enumerate(rows) if r[3]]
+    assert len(got) == len(want) and got.n_dropped == len(rows) - len(want)
+    for k, i in enumerate(want):
+        np.testing.assert_array_equal(got.coords[got.offsets[k]:got.offsets[k + 1]], np.asarray(geoms[i].coords))
+    assert list(got.highway) == [rows[i][0] for i in want]
+
+
+def test_wkb_written_from_coordinates_is_shapelys(town):
+    """The edges' WKB, written straight from the coordinates, is byte for byte shapely's
+    and parses back to the same vertices (3-D input included: stored 2-D)."""
+    rng = np.random.default_rng(3)
+    npts = rng.integers(2, 12, 500)
+    c = rng.normal(size=(int(npts.sum()), 2)) * 1000 + [104.0, 30.0]
+    got = N.linestring_wkb(c, npts)
+    want = shapely.to_wkb(shapely.linestrings(c, indices=np.repeat(np.arange(500), npts)))
+    assert [bytes(g) for g in got] == [bytes(w) for w in want]
+    t = N.build_network(N.read_lines(town.osm))
+    back = shapely.get_coordinates(shapely.from_wkb(t.edges["geometry_wkb"].to_numpy()))
+    assert len(back) > 2 * len(t.edges) - 1
+    assert N.linestring_wkb(np.empty((0, 2)), np.empty(0, np.int64)).shape == (0,)
