@@ -463,12 +463,12 @@ def _count_status(
         return
     c = communities.copy()
     c["community_id"] = c["community_id"].astype(str)
-    hh = pd.to_numeric(c.get("households"), errors="coerce")
-    if res.outcome in PER_HOUSEHOLD:
-        no_hh = ~(hh > 0)
-        if int(no_hh.sum()):
+    if res.outcome in PER_HOUSEHOLD and "households" in c.columns:
+        hh = pd.to_numeric(c["households"], errors="coerce").astype("float64").to_numpy()
+        no_hh = ~(np.isfinite(hh) & (hh > 0))  # NULL, NaN, 0 or negative: no rate
+        if no_hh.any():
             res.excluded["no_households"] = int(no_hh.sum())
-        c = c[~no_hh.to_numpy()]
+        c = c[~no_hh]
     y = pd.to_numeric(panel["y"], errors="coerce") if "y" in panel else pd.Series(dtype=float)
     has = set(panel.loc[np.isfinite(y.to_numpy(dtype=float)), "community_id"].astype(str)) if len(panel) else set()
     n_nodata = int((~c["community_id"].isin(has)).sum())

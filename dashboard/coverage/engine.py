@@ -23,7 +23,11 @@ Demand points are residential buildings / compound gates when the warehouse has 
 (communities without any keep their community point), else the community points
 (polygon centroids). Rooms are open on a date ``d`` when ``opened_on <= d`` and
 (``closed_on`` is null or ``closed_on > d``); a room without an ``opened_on`` counts as
-open. A room without its own lon/lat stands at its community's point.
+open. A room without its own lon/lat stands at its community's point; a room with
+neither cannot be placed: it is never counted as covering anyone, and it is *reported*
+(``totals["rooms_unplaced"]``, :func:`room_placement`), not dropped silently. A room
+whose access leg to the nearest street is longer than :data:`FAR_ACCESS_M` (outside the
+street network's extent, or wrong coordinates) is flagged by :func:`room_placement`.
 
 The straight-line answer (distance as the crow flies to the nearest open room) is given
 beside the network answer, so planners see what walls, gated compounds and rivers do.
@@ -61,6 +65,7 @@ __all__ = [
     "open_mask",
     "reach",
     "reached_segments",
+    "room_placement",
     "walking_area",
 ]
 
@@ -69,6 +74,10 @@ EPS = 1e-6
 _FAR = 1e15
 N_SLOTS = 64
 """Spare leaf nodes for what-if rooms at arbitrary places (no graph rebuild)."""
+FAR_ACCESS_M = 150.0
+"""A room farther than this (metres, straight line) from its nearest street is flagged
+by :func:`room_placement`: it is likely outside the street network's extent or has
+wrong coordinates, and its walking distances start with that long access leg."""
 
 
 # ---------------------------------------------------------------- snapping
@@ -1076,6 +1085,7 @@ def compute(
         mask = (np.isnat(prep["opened"]) | (prep["opened"] <= d64)) & (np.isnat(prep["closed"]) | (prep["closed"] > d64))
     if close:
         mask &= ~np.isin(ids, np.asarray(list(close), dtype=object))
+    n_unplaced = int((mask & (data.room_site < 0)).sum())
     mask &= data.room_site >= 0
     idx_rows = np.flatnonzero(mask)
     sites = data.room_site[idx_rows]
@@ -1130,8 +1140,45 @@ def compute(
     dem = pd.DataFrame({**prep["base"], "walk_m": full_walk, "nearest_room_id": pd.Series(near_ids, dtype=object),
                         "straight_m": straight, "covered": full_walk <= limit, "straight_covered": straight <= limit})
     totals["rooms_open"] = int(len(open_rooms))
+    totals["rooms_unplaced"] = n_unplaced  # open by date but without a point: not counted
     return CoverageResult(float(minutes), float(speed_m_s), limit, on, dem, comm, totals,
                           open_rooms.reset_index(drop=True), node_dist, (data.model, sites, extra))
+
+
+def room_placement(data: CoverageData, far_m: float = FAR_ACCESS_M) -> pd.DataFrame:
+    """Where each room stands on the street network.
+
+    Parameters
+    ----------
+    data
+        From :func:`load_data` or :func:`data_from_frames`.
+    far_m
+        Access legs longer than this are flagged (default :data:`FAR_ACCESS_M`).
+
+    Returns
+    -------
+    DataFrame
+        One row per room: ``room_id``, ``opened_on``, ``closed_on``, ``lon_source``
+        (``room`` / ``community``, or ``None`` when the rooms frame lacks it),
+        ``placed`` (has a point), ``access_m`` (straight line to the nearest street,
+        NaN when not placed) and ``status``: ``"ok"``, ``"not_placed"`` (no point of its
+        own nor of its community: never counted as covering) or ``"far_from_street"``.
+    """
+    rooms = data.rooms
+    site = data.room_site
+    access = np.full(len(rooms), np.nan)
+    ok = site >= 0
+    access[ok] = np.asarray(data.model.site_access, float)[site[ok]]
+    status = np.where(~ok, "not_placed", np.where(access > far_m, "far_from_street", "ok"))
+    return pd.DataFrame({
+        "room_id": rooms["room_id"].astype(object).to_numpy() if len(rooms) else np.empty(0, object),
+        "opened_on": pd.to_datetime(rooms["opened_on"]) if len(rooms) else pd.Series(dtype="datetime64[ns]"),
+        "closed_on": pd.to_datetime(rooms["closed_on"]) if len(rooms) else pd.Series(dtype="datetime64[ns]"),
+        "lon_source": rooms["lon_source"].to_numpy(object) if "lon_source" in rooms.columns else None,
+        "placed": ok,
+        "access_m": access,
+        "status": status,
+    }).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- walking areas

@@ -11,9 +11,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from dashboard.coverage.engine import CoverageData, CoverageResult, compute
+from dashboard.coverage.engine import CoverageData, CoverageResult, compute, room_placement
 
-__all__ = ["community_table", "gaps_table", "map_communities", "rollout_dates", "rollout_series", "street_lines"]
+__all__ = ["community_table", "flagged_rooms", "gaps_table", "map_communities", "rollout_dates", "rollout_series",
+           "street_lines", "unplaced_rooms"]
 
 
 def rollout_dates(rooms: pd.DataFrame, max_points: int = 40) -> list[dt.date]:
@@ -32,13 +33,40 @@ def rollout_dates(rooms: pd.DataFrame, max_points: int = 40) -> list[dt.date]:
 
 
 def rollout_series(data: CoverageData, minutes: float, speed_m_s: float) -> pd.DataFrame:
-    """Coverage share at every roll-out date (``on, share, straight_share, rooms_open``)."""
+    """Coverage share at every roll-out date.
+
+    Columns ``on, share, straight_share, rooms_open`` (open rooms with a point, the ones
+    counted) and ``rooms_unplaced`` (open by their dates but without any point: not
+    counted, listed by :func:`unplaced_rooms`). Closed rooms stop counting from their
+    ``closed_on``.
+    """
     rows = []
     for d in rollout_dates(data.rooms):
         r = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=d)
         rows.append({"on": pd.Timestamp(d), "share": r.totals["share"], "straight_share": r.totals["straight_share"],
-                     "rooms_open": r.totals["rooms_open"]})
+                     "rooms_open": r.totals["rooms_open"], "rooms_unplaced": r.totals["rooms_unplaced"]})
     return pd.DataFrame(rows)
+
+
+def unplaced_rooms(data: CoverageData, on: dt.date | None = None) -> pd.DataFrame:
+    """Rooms that cannot be placed on the map (no point of their own nor of their
+    community), open on ``on`` (``None``: every such room): listed "not placed", never
+    dropped silently. Columns of :func:`dashboard.coverage.engine.room_placement`."""
+    p = room_placement(data)
+    p = p[p["status"] == "not_placed"]
+    if on is not None:
+        d = pd.Timestamp(on)
+        p = p[(p["opened_on"].isna() | (p["opened_on"] <= d)) & (p["closed_on"].isna() | (p["closed_on"] > d))]
+    return p.reset_index(drop=True)
+
+
+def flagged_rooms(data: CoverageData) -> pd.DataFrame:
+    """Rooms to check: not placed, or farther than
+    :data:`dashboard.coverage.engine.FAR_ACCESS_M` from any street (outside the street
+    network's extent or wrong coordinates), longest access leg first."""
+    p = room_placement(data)
+    p = p[p["status"] != "ok"]
+    return p.sort_values(["placed", "access_m", "room_id"], ascending=[True, False, True]).reset_index(drop=True)
 
 
 def map_communities(data: CoverageData, result: CoverageResult) -> pd.DataFrame:
