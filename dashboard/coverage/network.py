@@ -421,7 +421,8 @@ def _dbf_encoding(path: Path) -> str | None:
 
     GIS software in China writes GBK without a ``.cpg`` (GDAL then assumes ISO-8859-1 and
     the Chinese road classes come out garbled). ``None`` when a ``.cpg`` exists or the
-    text is valid UTF-8; ``"GB18030"`` (a superset of GBK) otherwise.
+    text is plain ASCII; ``"UTF-8"`` when it is valid UTF-8; ``"GB18030"`` (a superset
+    of GBK) otherwise.
     """
     if path.suffix.lower() != ".shp":
         return None
@@ -436,9 +437,11 @@ def _dbf_encoding(path: Path) -> str | None:
         return None
     header = int.from_bytes(raw[8:10], "little")
     body = raw[header:]
+    if body.isascii():
+        return None
     try:
         body.decode("utf-8")
-        return None
+        return "UTF-8"
     except UnicodeDecodeError:
         pass
     try:

@@ -216,7 +216,7 @@ def test_two_halves_of_a_ring_are_not_duplicates(tmp_path):
     assert c["edges"] == 2 and c["duplicates_dropped"] == 0
 
 
-def _gbk_shapefile(tmp_path: Path, epsg: int = 4547) -> tuple[Path, dict[str, float]]:
+def _gbk_shapefile(tmp_path: Path, epsg: int = 4547, encoding: str = "GBK") -> tuple[Path, dict[str, float]]:
     """A road-centreline Shapefile as a Chinese GIS office keeps it: GBK .dbf without a
     .cpg (and no code page byte), Chinese names and classes, CGCS2000 Gauss-Kruger."""
     roads = [  # name, class, line in metres
@@ -230,20 +230,26 @@ def _gbk_shapefile(tmp_path: Path, epsg: int = 4547) -> tuple[Path, dict[str, fl
     tr = pyproj.Transformer.from_crs(4326, epsg, always_xy=True)
     geoms = [LineString(np.column_stack(tr.transform(*_ll(c).T))) for _, _, c in roads]
     p = tmp_path / "道路中心线.shp"
-    gpd.GeoDataFrame({"道路名称": [r[0] for r in roads], "道路等级": [r[1] for r in roads]},
-                     geometry=geoms, crs=f"EPSG:{epsg}").to_file(p, encoding="GBK")
+    # .dbf field names hold 10 bytes: 道路等级 fits in GBK (8), not in UTF-8 (12)
+    cls_col = "道路等级" if encoding == "GBK" else "等级"
+    gpd.GeoDataFrame({"道路名称" if encoding == "GBK" else "名称": [r[0] for r in roads],
+                      cls_col: [r[1] for r in roads]},
+                     geometry=geoms, crs=f"EPSG:{epsg}").to_file(p, encoding=encoding)
     p.with_suffix(".cpg").unlink(missing_ok=True)
     dbf = p.with_suffix(".dbf")
     raw = bytearray(dbf.read_bytes())
     raw[29] = 0                                              # no language driver id either
     dbf.write_bytes(bytes(raw))
-    assert "道路等级".encode("gbk") in raw and "道路等级".encode("utf-8") not in raw
+    other = "utf-8" if encoding == "GBK" else "gbk"
+    assert cls_col.encode(encoding) in raw and cls_col.encode(other) not in raw
     lens = {cls: _geod_len(_ll(c)) for _, cls, c in roads}
     return p, lens
 
 
-def test_gbk_shapefile_with_chinese_road_classes(tmp_path):
-    p, lens = _gbk_shapefile(tmp_path)
+@pytest.mark.parametrize("encoding", ["GBK", "UTF-8"])
+def test_gbk_shapefile_with_chinese_road_classes(tmp_path, encoding):
+    """Without a .cpg GDAL reads the .dbf as ISO-8859-1: GBK and UTF-8 are detected."""
+    p, lens = _gbk_shapefile(tmp_path, encoding=encoding)
     t = N.build_network(N.read_lines(p))
     assert t.counts["ways_read"] == 6 and t.counts["ways_dropped"] == 2     # 高速公路, 快速路
     assert set(t.edges["highway"]) == {"primary", "secondary", "residential", "footway"}
