@@ -352,3 +352,30 @@ def test_every_served_community_without_households_is_refused_not_divided_by_zer
     assert any("10个社区没有户数" in c["zh"] for c in r.caveats)
     assert _strict_json(r)["att"] is None
     assert MIN_CONTROL <= 10
+
+
+# ---------------------------------------------------------------- the page block
+def _panel_app(outcome: str, lang: str) -> None:
+    from dashboard.analysis.filters import Filters
+    from dashboard.ui.effect_panel import render_effect
+
+    render_effect(outcome, Filters(), lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_effect_block_shows_refusal_and_what_was_left_out(tmp_path, monkeypatch, lang):
+    from streamlit.testing.v1 import AppTest
+
+    ids = [f"K{i:02d}" for i in range(20)]
+    g = {c: 6 for c in ids[10:]}
+    households = {c: (1500 if c in ids[:10] else 0) for c in ids}
+    db = tmp_path / "w.duckdb"
+    _city(db, g=g, rooms=_simple_rooms(g), households=households, months=12)
+    monkeypatch.setenv("SERVICECIRCLE_DB", str(db))
+    at = AppTest.from_function(_panel_app, args=(OUT, lang), default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.metric) == 0  # no number
+    assert at.info and ("无法估计效果" if lang == "zh" else "Cannot estimate") in at.info[0].value
+    captions = " ".join(c.value for c in at.caption)
+    assert ("10个社区没有户数" if lang == "zh" else "10 communities have no household count") in captions
