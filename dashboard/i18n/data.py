@@ -88,6 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.reason.unknown_room": {"zh": "服务室不存在（请先导入服务室）", "en": "Unknown room (import rooms first)"},
     "data.reason.unknown_community": {"zh": "社区不存在（请先导入社区）", "en": "Unknown community (import communities first)"},
     "data.reason.coords_outside_china": {"zh": "坐标转换后不在中国境内", "en": "Coordinates outside China after conversion"},
+    "data.reason.summary_row": {"zh": "合计行或表尾备注（非数据行，未导入）", "en": "Total or note row (not data, not imported)"},
     # refusals
     "data.refused.missing_columns": {
         "zh": "{file}：缺少必需的列：{missing}。文件中的列：{found}。请修改表头，或在映射配置中映射（[headers] \"您的表头\" = \"字段\"）。",

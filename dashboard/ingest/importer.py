@@ -15,7 +15,14 @@ call. For each file it
    identical), writes the last version of each changed key, the rejected rows to
    ``rejects`` (without personal fields) and a ledger row to ``imports``.
 
-Counts always satisfy ``read = stored + updated + duplicates + rejected``. All files of
+Counts always satisfy ``read = stored + updated + duplicates + rejected``. ``read``
+counts the data rows below the header: title / note rows above the header are not
+read, they are counted apart (:attr:`FileResult.skipped_preamble_rows`); a total or
+note row at the bottom (``合计``, ``制表人：...``) is read and rejected with the reason
+``summary_row``. Row numbers in ``rejects`` are the file's line numbers as a
+spreadsheet shows them (header on line 1 → first data row is 2; see
+:mod:`~dashboard.ingest.readers`). A hall / room / community given by its unique name
+instead of its id is mapped to the id. All files of
 one call are written in one :func:`dashboard.warehouse.writer` block (or the caller's
 ``con``), so a refused file, a crash or ``kill -9`` leaves the warehouse as it was.
 """
@@ -37,10 +44,19 @@ import pandas as pd
 
 from dashboard import privacy, warehouse
 from dashboard.ingest import coords
-from dashboard.ingest.aliases import CATEGORY_WORDS, TableSpec, table_spec
+from dashboard.ingest.aliases import CATEGORY_WORDS, TableSpec, normalise_header, table_spec
 from dashboard.ingest.profile import Profile, ProfileError, load_profile, profile_line
 from dashboard.ingest.readers import RAW, RawFile, ReadError, read_into
-from dashboard.ingest.validate import HeaderMap, MissingColumns, clean_sql, coords_check_sql, map_headers, stage_sql
+from dashboard.ingest.validate import (
+    REF_TABLE,
+    HeaderMap,
+    MissingColumns,
+    clean_sql,
+    coords_check_sql,
+    map_headers,
+    name_key_sql,
+    stage_sql,
+)
 from dashboard.ingest.values import mask_sql, parse_open_days
 
 __all__ = ["FileResult", "ImportRefused", "ImportResult", "import_files"]
@@ -91,6 +107,12 @@ class FileResult:
     encoding: str | None = None
     fmt: str = ""
     unmapped_headers: list[str] = field(default_factory=list)
+    header_line: int = 1
+    """1-based line (sheet row) of the header in the file."""
+    skipped_preamble_rows: int = 0
+    """Title / note / blank rows above the header: skipped, not counted in ``read``."""
+    names_mapped: dict[str, int] = field(default_factory=dict)
+    """Per reference field, distinct names mapped to an id (``{"hall_id": 2}``)."""
 
 
 @dataclass
@@ -122,6 +144,11 @@ class ImportResult:
     @property
     def rejected(self) -> int:
         return self._sum("rejected")
+
+    @property
+    def skipped_preamble_rows(self) -> int:
+        """Rows above the headers (titles, notes) over all files; not part of ``read``."""
+        return self._sum("skipped_preamble_rows")
 
     @property
     def reasons(self) -> dict[str, int]:
@@ -249,6 +276,48 @@ def _lookups(con, spec: TableSpec, hmap: HeaderMap, profile: Profile) -> None:
         con.execute("create temp table _sc_addr (v varchar, community_id varchar)")
 
 
+def header_names(spec: TableSpec, profile: Profile) -> set[str]:
+    """Normalised headers the table knows (aliases, field names, the profile's headers):
+    what the readers look for to find the header row below a title."""
+    names = {normalise_header(a) for f in spec.fields for a in f.aliases}
+    names |= {f.name for f in spec.fields}
+    names |= set(profile.header_map(spec.name))
+    return names
+
+
+def _name_maps(con, spec: TableSpec, hmap: HeaderMap) -> dict[str, int]:
+    """Lookup tables name → id for reference fields holding names instead of ids.
+
+    Over the *distinct* values of the column that are not known ids: each is matched
+    to the hall / room / community names (blanks ignored). Returns, per field with a
+    table ``_sc_name_<field>(v, id, n, ids)``, how many distinct values matched a name
+    (``n`` > 1: the name is ambiguous).
+    """
+    out: dict[str, int] = {}
+    for f in spec.fields:
+        if not f.ref or f.name not in hmap.columns:
+            continue
+        table, col = REF_TABLE[f.ref]
+        name = f"_sc_name_{f.name}"
+        con.execute(f'drop table if exists "{name}"')
+        con.execute(
+            f"""create temp table "{name}" as
+            with d as (select distinct {clean_sql(f"c{hmap.columns[f.name]}")} as v from {RAW}),
+            u as (select v from d where v is not null
+                  and v not in (select {col} from {table} where {col} is not null))
+            select u.v, min(t.{col}) as id, count(distinct t.{col}) as n,
+                   string_agg(distinct t.{col}, ', ' order by t.{col}) as ids
+            from u join {table} t on t.name is not null and {name_key_sql("t.name")} = {name_key_sql("u.v")}
+            group by u.v"""
+        )
+        n = int(con.execute(f'select count(*) from "{name}"').fetchone()[0])
+        if n:
+            out[f.name] = n
+        else:
+            con.execute(f'drop table "{name}"')
+    return out
+
+
 def _convert_points(con, crs: str) -> None:
     df = con.execute("select _row, lon, lat from _sc_stage where lon is not null and lat is not null").df()
     if df.empty:
@@ -309,7 +378,7 @@ def _import_one(
     started = dt.datetime.now()
     report("read", 0.0)
     try:
-        raw: RawFile = read_into(con, path, sheet=sheet, crs=crs)
+        raw: RawFile = read_into(con, path, sheet=sheet, crs=crs, header_names=header_names(spec, profile))
     except ReadError as exc:
         raise ImportRefused(
             str(exc), key="data.refused.unreadable", params={"file": path.name, "msg": str(exc)}
@@ -323,14 +392,25 @@ def _import_one(
         ) from None
     res = FileResult(
         file=path.name, import_id=uuid.uuid4().hex, read=raw.n_rows, encoding=raw.encoding,
-        fmt=raw.fmt, unmapped_headers=hmap.unmapped,
+        fmt=raw.fmt, unmapped_headers=hmap.unmapped, header_line=raw.header_line,
+        skipped_preamble_rows=raw.skipped_preamble_rows,
     )
     report("validate", 0.3)
     _lookups(con, spec, hmap, profile)
+    res.names_mapped = _name_maps(con, spec, hmap)
     types = _types(con, spec.name)
     con.execute("drop table if exists _sc_stage")
     rowid0 = int(con.execute(f"select coalesce(min(rowid), 0) from {RAW}").fetchone()[0])
-    con.execute(stage_sql(spec, hmap, types, rowid0=rowid0))
+
+    def row_sql(alias: str = "") -> str:
+        """The file line of a raw row (header_line + 1 is the first data row)."""
+        if raw.line_column:
+            return f"{alias}_line"
+        return f"{alias}rowid - {rowid0} + {raw.header_line + 1}"
+
+    con.execute(stage_sql(
+        spec, hmap, types, row_sql=row_sql(), n_columns=len(raw.headers), name_maps=set(res.names_mapped),
+    ))
     if spec.point and ("lon" in hmap.columns or "lat" in hmap.columns):
         if not raw.wgs84 and crs != "wgs84":
             _convert_points(con, crs)
@@ -412,8 +492,8 @@ def _import_one(
         con.execute(
             f"""insert into rejects
                 select $iid, $t, $f, s._row, s._rej.field, s._rej.reason, s._rej.detail,
-                       {_values_json_sql(spec, hmap)}
-                from _sc_stage s join {RAW} r on r.rowid - {rowid0} + 1 = s._row
+                       case when s._rej.reason <> 'summary_row' then {_values_json_sql(spec, hmap)} end
+                from _sc_stage s join {RAW} r on {row_sql("r.")} = s._row
                 where s._rej is not null order by s._row""",
             {"iid": res.import_id, "t": spec.name, "f": path.name},
         )
@@ -425,8 +505,9 @@ def _import_one(
             "j": json.dumps(res.reasons, ensure_ascii=False), "a": started, "b": dt.datetime.now(),
         },
     )
-    for t in (RAW, "_sc_stage", "_sc_class", "_sc_words", "_sc_hash", "_sc_days", "_sc_addr"):
-        con.execute(f"drop table if exists {t}")
+    for t in (RAW, "_sc_stage", "_sc_class", "_sc_words", "_sc_hash", "_sc_days", "_sc_addr",
+              *(f"_sc_name_{n}" for n in res.names_mapped)):
+        con.execute(f'drop table if exists "{t}"')
     if res.read != res.stored + res.updated + res.duplicates + res.rejected:  # pragma: no cover
         raise AssertionError(f"{path.name}: counts do not add up: {res}")
     report("done", 1.0)

@@ -3,7 +3,23 @@
 Every reader loads one file into the temporary table ``_sc_raw`` of the given DuckDB
 connection, with columns ``c0 .. cN`` (all VARCHAR, file order; the file's own headers
 are returned separately so no user text is ever put into SQL) and rows in file order
-(``rowid - min(rowid) + 1`` is the 1-based data row number used in ``rejects``).
+(``rowid - min(rowid)`` is the 0-based data row index).
+
+Header row and row numbers
+--------------------------
+Real exports often carry a title (``2024年3月城东营业厅排队叫号明细表``), an
+``导出时间：...`` note or blank rows above the header. Given the names a table knows
+(``header_names``: its normalised aliases), the readers look at the first
+:data:`HEADER_SEARCH_ROWS` rows and take as header the row whose cells match the most
+names (ties: the earliest; no match at all: the first row). The rows above it are
+skipped and counted (:attr:`RawFile.skipped_preamble_rows`), never read as data.
+
+Row numbers are the ones a spreadsheet shows: the header's line is
+:attr:`RawFile.header_line` (1-based, title lines counted) and data row *k* (0-based)
+is on line ``header_line + 1 + k``. In CSV this is exact unless fully empty lines
+(not even delimiters) lie between data rows — DuckDB skips those; XLSX readers keep
+each row's sheet row number in the extra column ``_line`` (blank rows are skipped
+without shifting the numbers).
 
 Formats
 -------
@@ -29,10 +45,12 @@ from __future__ import annotations
 
 import codecs
 import concurrent.futures
+import csv
 import datetime as dt
 import hashlib
 import os
 import tempfile
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +58,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-__all__ = ["RawFile", "ReadError", "detect_encoding", "file_sha256", "read_into", "RAW"]
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "RawFile",
+    "ReadError",
+    "detect_encoding",
+    "file_sha256",
+    "find_header_row",
+    "read_into",
+    "RAW",
+]
 
 RAW = "_sc_raw"
 """Name of the temporary staging table the readers fill."""
@@ -50,6 +77,9 @@ XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 GEO_SUFFIXES = {".geojson", ".gpkg", ".shp", ".json"}
 _CHUNK = 16 * 1024 * 1024
+HEADER_SEARCH_ROWS = 20
+"""How many rows from the top may hold the header (title and note rows above it)."""
+_CSV_DELIMS = (",", "\t", ";", "|")
 
 
 class ReadError(ValueError):
@@ -76,6 +106,14 @@ class RawFile:
         Coordinates already converted to WGS-84 by the reader (geometry files).
     sha256
         Content hash of the file bytes.
+    sheets
+        Sheet names (XLSX).
+    header_line
+        1-based line (sheet row) of the header in the file; data start on the next one.
+    skipped_preamble_rows
+        Rows above the header (titles, notes, blank rows) that were skipped.
+    line_column
+        ``_sc_raw`` has a column ``_line`` with each row's exact line (XLSX).
     """
 
     path: Path
@@ -86,6 +124,48 @@ class RawFile:
     wgs84: bool = False
     sha256: str = ""
     sheets: list[str] = field(default_factory=list)
+    header_line: int = 1
+    skipped_preamble_rows: int = 0
+    line_column: bool = False
+
+
+def find_header_row(
+    rows: Sequence[Sequence[object]], names: Collection[str] | None, limit: int = HEADER_SEARCH_ROWS
+) -> int:
+    """Index of the header among the first rows of a file.
+
+    Parameters
+    ----------
+    rows
+        The file's first rows (cells as read).
+    names
+        Normalised header names the table knows
+        (:func:`dashboard.ingest.aliases.normalise_header` of its aliases).
+    limit
+        Only the first ``limit`` rows are looked at.
+
+    Returns
+    -------
+    int
+        0-based index of the row whose cells match the most names; ties go to the
+        earliest row; 0 when no row matches any name (or ``names`` is empty).
+
+    Examples
+    --------
+    >>> find_header_row([["2024年3月明细表"], ["导出时间：2024-04-01"], [], ["流水号", "营业厅"]],
+    ...                 {"流水号", "营业厅"})
+    3
+    """
+    from dashboard.ingest.aliases import normalise_header
+
+    if not names:
+        return 0
+    best, best_i = 0, 0
+    for i, row in enumerate(rows[:limit]):
+        score = sum(1 for c in row if c is not None and normalise_header(c) in names)
+        if score > best:
+            best, best_i = score, i
+    return best_i
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -181,12 +261,61 @@ def _bom_encoding(path: Path) -> str | None:
     return None
 
 
-def _read_csv(con, path: Path, tmpdir: Path) -> tuple[list[str], str]:
+def _csv_head(src: Path, n: int = HEADER_SEARCH_ROWS + 1) -> list[str]:
+    """The first ``n`` physical lines of a UTF-8 file (without line ends); the file's
+    last line only when the whole file is shorter than the bytes read."""
+    with open(src, "rb") as fh:
+        data = fh.read(256 * 1024)
+        complete = len(fh.read(1)) == 0
+    text = data.decode("utf-8-sig", errors="replace")
+    lines = text.split("\n")
+    if not complete:
+        lines = lines[:-1]  # may be cut in the middle
+    return [ln.rstrip("\r") for ln in lines[:n]]
+
+
+def _csv_header_search(lines: list[str], names: Collection[str] | None) -> tuple[int, str | None]:
+    """(lines to skip before the header, its delimiter) from the first lines of a CSV.
+
+    Each line is split with each usual delimiter; a line counts with the delimiter that
+    makes the most of its cells known headers. Excel's ``sep=;`` first line is a
+    preamble line (and names the delimiter). Returns ``(0, None)`` when the header is
+    the first line: DuckDB then sniffs the file exactly as before.
+    """
+    if not names:
+        return 0, None
+    best, best_i, best_d = 0, 0, None
+    for i, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
+        if i == 0 and line.lower().startswith("sep=") and len(line) == 5:
+            continue
+        for d in _CSV_DELIMS:
+            if d not in line:
+                continue
+            cells = next(csv.reader([line], delimiter=d), [])
+            score = sum(1 for c in cells if _norm(c) in names)
+            if score > best:
+                best, best_i, best_d = score, i, d
+    if best_i == 0:
+        return 0, None
+    return best_i, best_d
+
+
+def _norm(c: str) -> str:
+    from dashboard.ingest.aliases import normalise_header
+
+    return normalise_header(c)
+
+
+def _read_csv(
+    con, path: Path, tmpdir: Path, header_names: Collection[str] | None = None
+) -> tuple[list[str], str, int]:
     """Load a CSV file; the encoding is detected (:func:`detect_encoding`), never asked for.
 
     A file that is not UTF-8 is transcoded to UTF-8 in ``tmpdir`` first. (DuckDB would
     refuse a non-UTF-8 file by itself, but inside the import's transaction that refusal
-    aborts the transaction, so the encoding is settled before DuckDB reads.)
+    aborts the transaction, so the encoding is settled before DuckDB reads.) The header
+    is searched in the first lines (:func:`_csv_header_search`); lines above it are
+    skipped by DuckDB (``skip``). Returns headers, encoding and the lines skipped.
     """
     enc = detect_encoding(path)
     src = path
@@ -196,12 +325,18 @@ def _read_csv(con, path: Path, tmpdir: Path) -> tuple[list[str], str]:
             _transcode(path, enc, src)
         except (UnicodeDecodeError, LookupError) as exc:
             raise ReadError(f"{path.name}: cannot decode as {enc}: {exc}") from None
+    skip, delim = _csv_header_search(_csv_head(src), header_names)
     try:
-        headers = _load_relation(con, _CSV_READ, {"p": str(src)})
+        if skip:
+            headers = _load_relation(
+                con, _CSV_READ[:-1] + ", skip = $skip, delim = $delim)", {"p": str(src), "skip": skip, "delim": delim}
+            )
+        else:
+            headers = _load_relation(con, _CSV_READ, {"p": str(src)})
     except duckdb.Error as exc:
         msg = str(exc).split("\n")[0]
         raise ReadError(f"{path.name}: not a readable CSV file: {msg}") from None
-    return headers, enc
+    return headers, enc, skip
 
 
 def _cell_text(v: object) -> str | None:
@@ -227,21 +362,27 @@ def _cell_text(v: object) -> str | None:
     return s
 
 
-def _frame_to_raw(con, df: pd.DataFrame) -> list[str]:
+def _frame_to_raw(con, df: pd.DataFrame, lines: Sequence[int] | None = None) -> list[str]:
     headers = [str(c) for c in df.columns]
     data = {f"c{i}": df.iloc[:, i].map(_cell_text).astype(object) for i in range(df.shape[1])}
     frame = pd.DataFrame(data, index=range(len(df)))
+    if lines is not None:
+        frame["_line"] = np.asarray(lines, dtype=np.int64)
     con.register("_sc_frame", frame)
     try:
         con.execute(f"drop table if exists {RAW}")
         cols = ", ".join(f"cast(c{i} as varchar) as c{i}" for i in range(len(headers))) or "1 as c_empty"
+        if lines is not None:
+            cols += ", cast(_line as bigint) as _line"
         con.execute(f"create temp table {RAW} as select {cols} from _sc_frame")
     finally:
         con.unregister("_sc_frame")
     return headers
 
 
-def _read_xlsx(con, path: Path, sheet: str | int | None) -> tuple[list[str], list[str]]:
+def _read_xlsx(
+    con, path: Path, sheet: str | int | None, header_names: Collection[str] | None = None
+) -> tuple[list[str], list[str], int]:
     import openpyxl
 
     try:
@@ -261,28 +402,37 @@ def _read_xlsx(con, path: Path, sheet: str | int | None) -> tuple[list[str], lis
             ws = wb[sheet]
         else:
             raise ReadError(f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(names)}")
-        rows = ws.iter_rows(values_only=True)
-        try:
-            header = next(rows)
-        except StopIteration:
-            raise ReadError(f"{path.name}: sheet {ws.title!r} is empty") from None
+        rows = ws.iter_rows(min_row=1, values_only=True)
+        top = []
+        for r in rows:
+            top.append(r)
+            if len(top) >= HEADER_SEARCH_ROWS:
+                break
+        if not top:
+            raise ReadError(f"{path.name}: sheet {ws.title!r} is empty")
+        skip = find_header_row([[c for c in r if c is not None] for r in top], header_names)
+        header = top[skip]
         width = len(header)
         while width and (header[width - 1] is None or str(header[width - 1]).strip() == ""):
             width -= 1
         headers = [str(h).strip() if h is not None else f"column{i}" for i, h in enumerate(header[:width])]
         body = []
-        for r in rows:
+        lines = []
+        import itertools
+
+        for line, r in enumerate(itertools.chain(top[skip + 1:], rows), start=skip + 2):
             r = tuple(r[:width]) + (None,) * max(0, width - len(r))
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
-                continue  # Excel's trailing empty rows
+            if all(v is None or (isinstance(v, str) and not v.strip(" \t\u3000\xa0")) for v in r):
+                continue  # Excel's empty rows (their line numbers stay counted)
             body.append(r)
+            lines.append(line)
     finally:
         wb.close()
     df = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(
         {i: pd.Series([], dtype=object) for i in range(width)}
     )
-    _frame_to_raw(con, df)
-    return headers, names
+    _frame_to_raw(con, df, lines)
+    return headers, names, skip
 
 
 def _read_parquet(con, path: Path) -> list[str]:
@@ -340,6 +490,7 @@ def read_into(
     sheet: str | int | None = None,
     crs: str = "wgs84",
     tmpdir: str | os.PathLike | None = None,
+    header_names: Collection[str] | None = None,
 ) -> RawFile:
     """Load one export file into the temporary table ``_sc_raw`` of ``con``.
 
@@ -355,6 +506,10 @@ def read_into(
         Coordinate system of geometry files (``wgs84``, ``gcj02``, ``bd09``).
     tmpdir
         Where a transcoded CSV may be written (default: a fresh temporary directory).
+    header_names
+        Normalised header names the target table knows; CSV and XLSX readers look for
+        the header among the first :data:`HEADER_SEARCH_ROWS` rows with them (default:
+        the first row is the header).
 
     Returns
     -------
@@ -376,11 +531,14 @@ def read_into(
     hasher.shutdown(wait=False)
     with tempfile.TemporaryDirectory(dir=tmpdir, prefix="sc-import-") as td:
         if suffix in CSV_SUFFIXES:
-            headers, enc = _read_csv(con, p, Path(td))
-            info = RawFile(p, headers, 0, "csv", encoding=enc)
+            headers, enc, skip = _read_csv(con, p, Path(td), header_names)
+            info = RawFile(p, headers, 0, "csv", encoding=enc, header_line=skip + 1, skipped_preamble_rows=skip)
         elif suffix in XLSX_SUFFIXES:
-            headers, names = _read_xlsx(con, p, sheet)
-            info = RawFile(p, headers, 0, "xlsx", sheets=names)
+            headers, names, skip = _read_xlsx(con, p, sheet, header_names)
+            info = RawFile(
+                p, headers, 0, "xlsx", sheets=names, header_line=skip + 1, skipped_preamble_rows=skip,
+                line_column=True,
+            )
         elif suffix in PARQUET_SUFFIXES:
             info = RawFile(p, _read_parquet(con, p), 0, "parquet")
         elif suffix in GEO_SUFFIXES:

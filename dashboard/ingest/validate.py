@@ -8,10 +8,27 @@ the table's :class:`~dashboard.ingest.aliases.TableSpec`, this module
 * builds one ``create temp table _sc_stage as select ...`` statement
   (:func:`stage_sql`) that parses every field in DuckDB, composes the key, and gives
   each row at most one rejection as a struct ``_rej = {reason, field, detail}`` — the
-  first failing check in this order: key missing, value missing, value not parseable,
-  unknown category word, negative count, wrong time order, unknown hall / room /
-  community. Coordinates outside China are checked after conversion
-  (:func:`coords_check_sql`).
+  first failing check in this order: total / note row, key missing, value missing,
+  value not parseable, unknown category word, negative count, wrong time order,
+  unknown hall / room / community. Coordinates outside China are checked after
+  conversion (:func:`coords_check_sql`).
+
+Shapes of real exports handled here
+-----------------------------------
+* Cells are cleaned (:func:`clean_sql`): blanks, tabs, full-width and no-break spaces
+  around the text are removed, a cell of only blanks is empty, and Excel's text-forcing
+  forms ``="0012345"`` and ``'0012345`` become ``0012345``.
+* A *total or note row* — its first non-empty cell among the first three columns starts
+  with ``合计`` ``总计`` ``小计`` ``累计`` ``共计`` ``制表`` ``审核`` ``打印`` ``导出``
+  ``备注`` ``说明`` ``负责人`` ``填报`` or ``Total`` — is rejected with the reason
+  ``summary_row`` (detail: the word), before any other check, so it is neither stored
+  (a ``合计`` row of a communities file would otherwise be a community) nor reported as
+  an error; its values are not copied to ``rejects`` (a ``制表人：`` note names a person).
+* A reference (hall, room, community) given by *name* instead of id is mapped to the id
+  when exactly one hall / room / community has that name (blanks ignored); the lookup
+  tables ``_sc_name_<field>(v, id, n, ids)`` are built by the importer over distinct
+  values. A name shared by several is rejected ``unknown_<ref>`` with the candidates
+  in the detail (``城东营业厅（重名 ambiguous: H01, H03）``).
 
 No value from a file is ever formatted into SQL: columns are referenced by position
 (``c3``), words and hashes live in small temp tables that are joined.
@@ -22,7 +39,7 @@ Reasons (stable codes; their labels are translated in ``dashboard/i18n/data.py``
 ``number_unparseable``, ``boolean_unparseable``, ``open_days_unparseable``,
 ``unknown_category``, ``negative_count``, ``called_before_issued``,
 ``finished_before_started``, ``unknown_hall``, ``unknown_room``, ``unknown_community``,
-``coords_outside_china``.
+``coords_outside_china``, ``summary_row``.
 """
 
 from __future__ import annotations
@@ -34,7 +51,18 @@ from dashboard.ingest.aliases import Field, TableSpec, normalise_header
 from dashboard.ingest.profile import Profile
 from dashboard.settings import CHINA_BBOX
 
-__all__ = ["REASONS", "HeaderMap", "MissingColumns", "coords_check_sql", "map_headers", "stage_sql"]
+__all__ = [
+    "REASONS",
+    "REF_TABLE",
+    "HeaderMap",
+    "MissingColumns",
+    "clean_sql",
+    "coords_check_sql",
+    "map_headers",
+    "name_key_sql",
+    "stage_sql",
+    "summary_sql",
+]
 
 REASONS: tuple[str, ...] = (
     "key_missing",
@@ -52,9 +80,17 @@ REASONS: tuple[str, ...] = (
     "unknown_room",
     "unknown_community",
     "coords_outside_china",
+    "summary_row",
 )
 
-_REF_TABLE = {"hall": ("business_halls", "hall_id"), "room": ("service_rooms", "room_id"), "community": ("communities", "community_id")}
+SUMMARY_WORDS: tuple[str, ...] = (
+    "合计", "总计", "小计", "累计", "共计", "制表", "审核", "打印", "导出", "备注", "说明", "负责人", "填报",
+)
+"""Words that open a total or note row (first non-empty cell; blanks inside ignored)."""
+
+REF_TABLE = {"hall": ("business_halls", "hall_id"), "room": ("service_rooms", "room_id"), "community": ("communities", "community_id")}
+"""Reference kind → (warehouse table, id column); each of these tables has a ``name``."""
+_REF_TABLE = REF_TABLE
 _PARSE_REASON = {
     "time": "time_unparseable",
     "date": "date_unparseable",
@@ -134,17 +170,65 @@ def map_headers(spec: TableSpec, headers: list[str], profile: Profile, file_name
     return HeaderMap(columns, unmapped)
 
 
-def clean_sql(c: str) -> str:
-    """SQL: cell text with surrounding blanks removed, empty → NULL.
+_BLANKS = "chr(32) || chr(9) || chr(12288) || chr(160) || chr(13) || chr(10)"
 
-    ``trim`` runs only on cells that start or end with a blank (much cheaper on
-    millions of clean cells than trimming every one).
+
+def clean_sql(c: str) -> str:
+    """SQL: cell text with surrounding blanks removed, empty → NULL, Excel forms undone.
+
+    Blanks are spaces, tabs, full-width spaces (U+3000), no-break spaces (U+00A0) and
+    line ends; a cell of blanks only is NULL. Excel's text-forcing forms
+    ``="0012345"`` and ``'0012345`` (a leading apostrophe) give ``0012345``.
+    The slow path runs only on cells that start with a character below ``(`` (blanks,
+    ``'``, ``"``, ...), ``=``, a full-width or no-break space, or end with a space, tab or
+    full-width space (byte-wise ``prefix`` / ``suffix`` tests: much cheaper on millions
+    of clean cells than trimming every one). A no-break space only at the end of a cell
+    is not removed (testing for it costs more than it is seen).
     """
+    trimmed = f"trim({c}, {_BLANKS})"
+    unexcel = f"trim(regexp_replace({trimmed}, '^(?:=\"(.*)\"|''(.*))$', '\\1\\2'), {_BLANKS})"
     return (
         f"case when {c} = '' then NULL "
-        f"when ascii({c}) in (32, 9, 12288) or suffix({c}, ' ') or suffix({c}, chr(9)) or suffix({c}, chr(12288)) "
-        f"then nullif(trim({c}, chr(32) || chr(9) || chr(12288) || chr(13) || chr(10)), '') else {c} end"
+        f"when {c} < '(' or prefix({c}, '=') or prefix({c}, chr(12288)) or prefix({c}, chr(160)) "
+        f"or suffix({c}, ' ') or suffix({c}, chr(9)) or suffix({c}, chr(12288)) "
+        f"then nullif({unexcel}, '') else {c} end"
     )
+
+
+def summary_sql(cols: list[str]) -> str:
+    """SQL: the word opening a total / note row (``合计``, ``制表`` ...), else NULL.
+
+    Parameters
+    ----------
+    cols
+        Raw text columns to look at, in file order (the first three are used: the
+        first non-empty one is tested).
+
+    Notes
+    -----
+    The regular expression runs only on cells whose first character is a blank or the
+    first character of one of :data:`SUMMARY_WORDS` (one ``ascii()`` code point test),
+    or that start with ``Total``, keeping million-row files fast.
+    """
+    if not cols:
+        return "cast(NULL as varchar)"
+    first = f"coalesce({', '.join(f'nullif({c}, {chr(39)}{chr(39)})' for c in cols[:3])})"
+    words = "|".join("\\s*".join(w) for w in SUMMARY_WORDS)
+    pattern = f"^[\\s\u3000\u00a0]*({words}|(?i:total)\\b)"
+    starts = sorted({ord(w[0]) for w in SUMMARY_WORDS} | {9, 32, 12288, 160})
+    guard = (
+        f"ascii({first}) in ({', '.join(map(str, starts))}) "
+        f"or prefix({first}, 'Total') or prefix({first}, 'TOTAL') or prefix({first}, 'total')"
+    )
+    return (
+        f"case when {guard} then "
+        f"nullif(regexp_replace(regexp_extract({first}, '{pattern}', 1), '\\s', '', 'g'), '') end"
+    )
+
+
+def name_key_sql(c: str) -> str:
+    """SQL: a name compared without any blanks (ASCII, full-width or no-break)."""
+    return f"regexp_replace({c}, '[\\s\u3000\u00a0]+', '', 'g')"
 
 
 def _typed(f: Field, r: str) -> str:
@@ -182,7 +266,15 @@ def _word_sql(r: str) -> str:
 
 
 def stage_sql(
-    spec: TableSpec, hmap: HeaderMap, types: dict[str, str], raw: str = "_sc_raw", rowid0: int = 0
+    spec: TableSpec,
+    hmap: HeaderMap,
+    types: dict[str, str],
+    raw: str = "_sc_raw",
+    rowid0: int = 0,
+    *,
+    row_sql: str | None = None,
+    n_columns: int = 0,
+    name_maps: frozenset[str] | set[str] = frozenset(),
 ) -> str:
     """The ``create temp table _sc_stage`` statement for one file.
 
@@ -200,6 +292,15 @@ def stage_sql(
     rowid0
         ``min(rowid)`` of the raw table (temporary tables made inside a transaction
         number their rows from a large offset); row ``rowid0`` is data row 1.
+        Ignored when ``row_sql`` is given.
+    row_sql
+        SQL over the raw table giving each row's number in ``rejects`` (the importer
+        gives the file's line numbers, see :mod:`dashboard.ingest.readers`).
+    n_columns
+        Number of raw columns ``c0 ..`` (the first three are searched for a total /
+        note row; 0: no such check).
+    name_maps
+        Reference fields whose name → id lookup table ``_sc_name_<field>`` exists.
 
     Notes
     -----
@@ -208,7 +309,9 @@ def stage_sql(
     """
     mapped = [f for f in spec.fields if f.name in hmap.columns]
     src_cols = ", ".join(f'{clean_sql("c" + str(hmap.columns[f.name]))} as "r_{f.name}"' for f in mapped)
-    src = f"select rowid - {int(rowid0)} + 1 as _row{', ' + src_cols if src_cols else ''} from {raw}"
+    row = row_sql if row_sql is not None else f"rowid - {int(rowid0)} + 1"
+    summary = summary_sql([f"c{i}" for i in range(min(3, n_columns))])
+    src = f"select {row} as _row, {summary} as _summary{', ' + src_cols if src_cols else ''} from {raw}"
 
     joins: list[str] = []
     typed_cols: list[str] = []
@@ -226,7 +329,13 @@ def stage_sql(
         elif f.kind == "address":
             joins.append(f'left join _sc_addr as "a_{f.name}" on "a_{f.name}".v = src.{r}')
             typed_cols.append(f'"a_{f.name}".community_id as "m_{f.name}"')
-        if f.column:
+        if f.ref and f.name in name_maps:
+            n = f'"n_{f.name}"'
+            joins.append(f'left join "_sc_name_{f.name}" as {n} on {n}.v = src.{r}')
+            typed_cols.append(f'{n}.n as "nn_{f.name}", {n}.ids as "ni_{f.name}"')
+            if f.column:
+                typed_cols.append(f'case when {n}.n = 1 then {n}.id else src.{r} end as "v_{f.name}"')
+        elif f.column:
             typed_cols.append(f'{_typed(f, "src." + r)} as "v_{f.name}"')
     typed = f"select src.*{', ' + ', '.join(typed_cols) if typed_cols else ''} from ({src}) as src " + " ".join(joins)
 
@@ -259,7 +368,8 @@ def stage_sql(
     final_cols = ", ".join(f'cast({expr} as {types[col]}) as "{col}"' for col, expr in out.items())
 
     # ---- checks, in order; the first that holds gives the reason
-    checks: list[tuple[str, str, str, str]] = []  # (condition, reason, field, detail sql)
+    checks: list[tuple[str, str, str | None, str]] = []  # (condition, reason, field, detail sql)
+    checks.append(("_summary is not null", "summary_row", None, "_summary"))
     key_fields = {f.name for f in spec.fields if f.column in spec.key}
     for f in mapped:
         if f.not_null and f.name in key_fields:
@@ -303,12 +413,18 @@ def stage_sql(
         if f.ref:
             table, col = _REF_TABLE[f.ref]
             val = out[f.column] if f.name == "community_id" else f'"v_{f.name}"'
+            detail = val
+            if f.name in name_maps:
+                detail = (
+                    f'case when "nn_{f.name}" > 1 then {val} || \'（重名 ambiguous: \' || "ni_{f.name}" || \'）\' '
+                    f"else {val} end"
+                )
             checks.append(
                 (
                     f"{val} is not null and {val} not in (select {col} from {table} where {col} is not null)",
                     f"unknown_{f.ref}",
                     f.name,
-                    val,
+                    detail,
                 )
             )
     if spec.name == "service_rooms" and "served_community_ids" in hmap.columns:
@@ -317,7 +433,8 @@ def stage_sql(
 
     if checks:
         whens = " ".join(
-            f"when {cond} then struct_pack(reason := '{reason}', field := '{field}', detail := cast({detail} as varchar))"
+            f"when {cond} then struct_pack(reason := '{reason}', "
+            f"field := {'cast(NULL as varchar)' if field is None else chr(39) + field + chr(39)}, detail := cast({detail} as varchar))"
             for cond, reason, field, detail in checks
         )
         rej = f"case {whens} end"

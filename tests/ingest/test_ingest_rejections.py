@@ -31,6 +31,7 @@ CASES = [
     ("open_days_unparseable", "rooms", ROOMS_HEAD, "R02,x,C001,,118.78,32.04,2024-03-05,,看情况,1\n", "open_days", "看情况"),
     ("coords_outside_china", "rooms", ROOMS_HEAD, "R02,x,C001,,32.04,118.78,2024-03-05,,周六,1\n", "lon", "32.04,118.78"),
     ("unknown_room", "visits", "台账编号,服务室编号,办理时间\n", "V2,R99,2024-03-05 10:00\n", "room_id", "R99"),
+    ("summary_row", "tickets", TICKET_HEAD, "合计,,,,,,,,,,\n", None, "合计"),
 ]
 
 
@@ -54,8 +55,12 @@ def test_reason(with_room, tmp_path, reason, table, head, bad, field, detail):
     got = rows(with_room, "select file_name, row_number, field, reason, detail, values_json from rejects where file_name = $f", {"f": path.name})
     assert len(got) == 1
     fname, row_no, gfield, greason, gdetail, values = got[0]
-    assert (fname, row_no, gfield, greason, gdetail) == (path.name, 2, field, reason, detail)
-    assert isinstance(json.loads(values), dict)
+    # row numbers are the file's lines as a spreadsheet shows them: header 1, good row 2, bad row 3
+    assert (fname, row_no, gfield, greason, gdetail) == (path.name, 3, field, reason, detail)
+    if reason == "summary_row":
+        assert values is None  # a note row may name a person: its cells are not kept
+    else:
+        assert isinstance(json.loads(values), dict)
 
 
 def test_room_served_ids_unknown_and_always_own_community(with_room, tmp_path):
@@ -77,7 +82,7 @@ def test_row_numbers_across_row_groups(base_db, tmp_path):
     r = import_files("tickets", [write_text(tmp_path / "big.csv", "\n".join(lines) + "\n")], db=base_db).as_dict()
     assert r["rejected"] == 3 and r["stored"] == n - 3
     got = rows(base_db, "select row_number, json_extract_string(values_json, '$.ticket_id') from rejects order by 1")
-    assert got == [(i, f"T{i}") for i in sorted(bad_rows)]
+    assert got == [(i + 1, f"T{i}") for i in sorted(bad_rows)]  # data row i is on line i + 1
 
 
 def test_every_reason_is_translated():
