@@ -21,7 +21,7 @@ create table if not exists rejects (
     import_id      varchar not null,
     table_name     varchar not null,
     file_name      varchar not null,
-    row_number     bigint not null,      -- 1-based data row (header excluded) in the file
+    row_number     bigint not null,      -- the row's line in the file as a spreadsheet shows it (header line 1 -> first data row 2)
     field          varchar,
     reason         varchar not null,
     detail         varchar,
