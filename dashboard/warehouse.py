@@ -84,6 +84,24 @@ def _run_script(con: duckdb.DuckDBPyConnection, text: str) -> None:
     con.execute(text)
 
 
+def define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the shared SQL macros of ``queries/macros/*.sql`` in the warehouse.
+
+    Named queries call them (``ticket_rows(...)``, ``month_in_range(...)``). They are
+    stored in the warehouse file, so every reader, cursor and connection sees them with
+    no set-up. DuckDB binds a table macro's tables when the macro is created, so
+    :func:`writer` runs this after the rollups are refreshed; their text is part of
+    :func:`rollups_hash`, so a warehouse made by an older version gets them on the next
+    write (``servicecircle serve`` makes that write).
+    """
+    for path in _macro_files():
+        _run_script(con, path.read_text(encoding="utf-8"))
+
+
+def _macro_files() -> list[Path]:
+    return sorted((settings.QUERIES_DIR / "macros").glob("*.sql"))
+
+
 def query(
     con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
@@ -179,11 +197,11 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, changed: set[str] | None = N
 
 
 def rollups_hash() -> str:
-    """A fingerprint of the rollup scripts; stored in ``meta`` by every write."""
+    """A fingerprint of the rollup scripts and the macros; stored in ``meta`` by every write."""
     import hashlib
 
     h = hashlib.sha256()
-    for path, _, _ in rollup_plan():
+    for path in [p for p, _, _ in rollup_plan()] + _macro_files():
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -348,6 +366,7 @@ def writer(
                 if _stored_rollups_hash(con) != current:
                     changed = None  # rollup scripts changed since the last write: rebuild all
                 refresh_rollups(con, changed)
+                define_macros(con)
                 con.execute("insert or replace into meta values ('rollups_hash', $v)", {"v": current})
             con.execute(
                 "insert or replace into meta values ('data_version', $v)",

@@ -1,54 +1,15 @@
 -- Counter tickets per business hall over the filters (the waiting page's per-hall table).
 -- Grain: one row per hall; key hall_id (with the first and last day with a ticket).
--- Whole calendar months inside the date range come from
--- agg_ticket_month, the partial months at either end from agg_ticket_day (head and
--- tail read apart, so each touches only its own days), so the result is exact for any
--- range of days.
--- Source: agg_ticket_month, agg_ticket_day, agg_hall.
+-- Rows come from the ticket_rows macro
+-- (queries/macros/ticket_rows.sql: whole months from the month grain, the partial months
+-- at either end from the day grain), so the result is exact for any range of days.
+-- Source: agg_ticket_month, agg_ticket_day, agg_hall, via the macro.
 -- The metric functions read the *_slim variant when no wave filter is set.
 -- Params: as ticket_totals.sql.
 with
 
-rows as (
-    -- whole months
-    select t.hall_id, t.service_type, t.month_on, t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
-        t.n_waited, t.sum_wait_s, t.max_wait_s, t.first_day_on, t.last_day_on, t.wave
-    from agg_ticket_month as t
-    where ($date_from is null or t.month_on >= cast($date_from as date))
-      and ($date_to is null or last_day(t.month_on) <= cast($date_to as date))
-    union all
-    -- the partial month the range starts in ...
-    select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
-        t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
-        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on, t.wave
-    from agg_ticket_day as t
-    where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
-      and t.day_on >= cast($date_from as date)
-      and t.day_on <= least(last_day(cast($date_from as date)),
-                            coalesce(cast($date_to as date), last_day(cast($date_from as date))))
-    union all
-    -- ... and the one it ends in (unless that is the same month)
-    select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
-        t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
-        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on, t.wave
-    from agg_ticket_day as t
-    where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
-      and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
-                               coalesce(cast($date_from as date), date '0001-01-01'))
-      and t.day_on <= cast($date_to as date)
-      and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
-          and date_trunc('month', cast($date_from as date))
-              = date_trunc('month', cast($date_to as date)), false)
-),
-
 filtered as (
-    select r.*
-    from rows as r
-    where ($districts is null
-           or r.hall_id in (select hall_id from agg_hall where list_contains($districts, district)))
-      and ($hall_ids is null or list_contains($hall_ids, r.hall_id))
-      and ($service_types is null or list_contains($service_types, r.service_type))
-      and ($waves is null or list_contains($waves, r.wave))
+    select * from ticket_rows($date_from, $date_to, $districts, $hall_ids, $waves, $service_types)
 ),
 
 final as (

@@ -14,29 +14,19 @@ rows as (
     select t.month_on, t.district, t.wave, t.service_type, t.customer_group, t.mode, t.n_visits,
         t.n_resolved
     from agg_visit_month as t
-    where ($date_from is null or t.month_on >= cast($date_from as date))
-      and ($date_to is null or last_day(t.month_on) <= cast($date_to as date))
+    where month_in_range(t.month_on, $date_from, $date_to)
     union all
     -- the partial month the range starts in ...
     select cast(date_trunc('month', t.day_on) as date) as month_on, t.district, t.wave,
         t.service_type, t.customer_group, t.mode, t.n_visits, t.n_resolved
     from agg_visit_day as t
-    where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
-      and t.day_on >= cast($date_from as date)
-      and t.day_on <= least(last_day(cast($date_from as date)),
-                            coalesce(cast($date_to as date), last_day(cast($date_from as date))))
+    where day_in_head(t.day_on, $date_from, $date_to)
     union all
     -- ... and the one it ends in (unless that is the same month)
     select cast(date_trunc('month', t.day_on) as date) as month_on, t.district, t.wave,
         t.service_type, t.customer_group, t.mode, t.n_visits, t.n_resolved
     from agg_visit_day as t
-    where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
-      and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
-                               coalesce(cast($date_from as date), date '0001-01-01'))
-      and t.day_on <= cast($date_to as date)
-      and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
-          and date_trunc('month', cast($date_from as date))
-              = date_trunc('month', cast($date_to as date)), false)
+    where day_in_tail(t.day_on, $date_from, $date_to)
 ),
 
 final as (

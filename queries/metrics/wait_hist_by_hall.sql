@@ -14,8 +14,7 @@ full_months as (
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_month as t
     left join agg_hall as h using (hall_id)
-    where ($date_from is null or t.month_on >= cast($date_from as date))
-      and ($date_to is null or last_day(t.month_on) <= cast($date_to as date))
+    where month_in_range(t.month_on, $date_from, $date_to)
       and ($districts is null or h.district = any($districts))
       and ($hall_ids is null or t.hall_id = any($hall_ids))
       and ($waves is null or t.wave = any($waves))
@@ -27,10 +26,7 @@ head_days as (
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_day as t
     left join agg_hall as h using (hall_id)
-    where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
-      and t.day_on >= cast($date_from as date)
-      and t.day_on <= least(last_day(cast($date_from as date)),
-                            coalesce(cast($date_to as date), last_day(cast($date_from as date))))
+    where day_in_head(t.day_on, $date_from, $date_to)
       and ($districts is null or h.district = any($districts))
       and ($hall_ids is null or t.hall_id = any($hall_ids))
       and ($waves is null or t.wave = any($waves))
@@ -42,13 +38,7 @@ tail_days as (
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_day as t
     left join agg_hall as h using (hall_id)
-    where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
-      and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
-                               coalesce(cast($date_from as date), date '0001-01-01'))
-      and t.day_on <= cast($date_to as date)
-      and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
-          and date_trunc('month', cast($date_from as date))
-              = date_trunc('month', cast($date_to as date)), false)
+    where day_in_tail(t.day_on, $date_from, $date_to)
       and ($districts is null or h.district = any($districts))
       and ($hall_ids is null or t.hall_id = any($hall_ids))
       and ($waves is null or t.wave = any($waves))

@@ -33,21 +33,12 @@ rows as (
     -- the partial month the range starts in ...
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_hall_day as t
-    where coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date)), false)
-      and t.day_on >= cast($date_from as date)
-      and t.day_on <= least(last_day(cast($date_from as date)),
-                            coalesce(cast($date_to as date), last_day(cast($date_from as date))))
+    where day_in_head(t.day_on, $date_from, $date_to)
     union all
     -- ... and the one it ends in (unless that is the same month)
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_hall_day as t
-    where coalesce(cast($date_to as date) < last_day(cast($date_to as date)), false)
-      and t.day_on >= greatest(date_trunc('month', cast($date_to as date)),
-                               coalesce(cast($date_from as date), date '0001-01-01'))
-      and t.day_on <= cast($date_to as date)
-      and not coalesce(cast($date_from as date) > date_trunc('month', cast($date_from as date))
-          and date_trunc('month', cast($date_from as date))
-              = date_trunc('month', cast($date_to as date)), false)
+    where day_in_tail(t.day_on, $date_from, $date_to)
 ),
 
 final as (
