@@ -238,3 +238,36 @@ def test_delimiters_and_utf16(base_db, tmp_path, name, data):
         ("T1", "H01"), ("T2", "H02"), ("T4", "H01")]
     # T3 is the third data row: its line is header line + 3
     assert [g[0] for g in _rejects(base_db, path.name)] == [r.files[0].header_line + 3]
+
+
+def test_profile_header_found_below_a_title(base_db, tmp_path):
+    """The header search knows the profile's headers too."""
+    text = "叫号明细表,,\n办理网点,流水号,取票时刻\nH01,T1,2024-03-05 09:00\n"
+    prof = {"headers": {"tickets": {"办理网点": "hall_id", "取票时刻": "issued_at"}}}
+    r = import_files("tickets", [write_text(tmp_path / "t.csv", text)], db=base_db, profile=prof)
+    assert (r.files[0].header_line, r.stored) == (2, 1)
+    assert rows(base_db, "select ticket_id, hall_id from counter_tickets") == [("T1", "H01")]
+
+
+@pytest.mark.parametrize("cell, expect", [
+    ("H01", "H01"),
+    ("  H01 ", "H01"),
+    ("\u3000H01\u3000", "H01"),
+    ("\u00a0H01\u00a0", "H01"),
+    ("\tH01", "H01"),
+    ('="0012345"', "0012345"),
+    ("'0012345", "0012345"),
+    (' ="0012" ', "0012"),
+    ("\u3000 \u00a0", None),
+    ("", None),
+    ("a=b", "a=b"),
+    ("It's", "It's"),
+])
+def test_clean_sql_cases(cell, expect):
+    import duckdb
+
+    from dashboard.ingest.validate import clean_sql
+
+    con = duckdb.connect()
+    got = con.execute(f"select {clean_sql('c')} from (select $v as c)", {"v": cell}).fetchone()[0]
+    assert got == expect
