@@ -544,6 +544,7 @@ def _read_vector(path: Path, assume_crs: pyproj.CRS | None = None) -> Lines:
 
     # coordinates to WGS-84 lon/lat
     src = gdf.crs if gdf.crs is not None else assume_crs
+    file_xy = coords
     if src is not None and len(coords) and not pyproj.CRS.from_user_input(src).equals(_LONLAT_CRS):
         tr = pyproj.Transformer.from_crs(src, _LONLAT_CRS, always_xy=True)
         lon, lat = tr.transform(coords[:, 0], coords[:, 1])
@@ -556,8 +557,9 @@ def _read_vector(path: Path, assume_crs: pyproj.CRS | None = None) -> Lines:
             if src is None:
                 raise _refuse("cov.net.no_crs", file=path.name, row=row,
                               x=f"{coords[j, 0]:.1f}", y=f"{coords[j, 1]:.1f}")
-            raise _refuse("cov.net.bad_coords", file=path.name, row=row, crs=pyproj.CRS.from_user_input(src).to_string(),
-                          x=f"{coords[j, 0]:.6g}", y=f"{coords[j, 1]:.6g}")
+            raise _refuse("cov.net.bad_coords", file=path.name, row=row,
+                          crs=pyproj.CRS.from_user_input(src).to_string(),
+                          x=f"{file_xy[j, 0]:.6g}", y=f"{file_xy[j, 1]:.6g}")
     skipped = {"rows_empty": int(empty.sum()), "rows_not_lines": int(other.sum())}
     used = np.zeros(n, dtype=bool)
     used[prow] = True

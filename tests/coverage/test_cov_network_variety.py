@@ -439,3 +439,15 @@ def test_wkb_written_from_coordinates_is_shapelys(town):
     back = shapely.get_coordinates(shapely.from_wkb(t.edges["geometry_wkb"].to_numpy()))
     assert len(back) > 2 * len(t.edges) - 1
     assert N.linestring_wkb(np.empty((0, 2)), np.empty(0, np.int64)).shape == (0,)
+
+
+def test_wrong_declared_crs_is_refused_with_the_row(tmp_path):
+    """Metres in a file that declares WGS-84 (a wrong .prj): refused, naming file and row."""
+    lines, _ = _grid_lines()
+    tr = pyproj.Transformer.from_crs(4326, 4547, always_xy=True)
+    geoms = [LineString(_ll(c)) for c in lines[:3]] + [
+        LineString(np.column_stack(tr.transform(*_ll(lines[3]).T)))]
+    p = tmp_path / "wrong_prj.gpkg"
+    gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4326").to_file(p)
+    with pytest.raises(ImportRefused, match=r"wrong_prj\.gpkg: row 4's coordinates \(\d{6}.*EPSG:4326"):
+        N.read_lines(p)
