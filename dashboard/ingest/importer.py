@@ -57,7 +57,7 @@ from dashboard.ingest.validate import (
     name_key_sql,
     stage_sql,
 )
-from dashboard.ingest.values import mask_sql, parse_open_days
+from dashboard.ingest.values import ids_sql, mask_sql, parse_open_days
 
 __all__ = ["FileResult", "ImportRefused", "ImportResult", "import_files"]
 
@@ -288,21 +288,30 @@ def header_names(spec: TableSpec, profile: Profile) -> set[str]:
 def _name_maps(con, spec: TableSpec, hmap: HeaderMap) -> dict[str, int]:
     """Lookup tables name → id for reference fields holding names instead of ids.
 
-    Over the *distinct* values of the column that are not known ids: each is matched
-    to the hall / room / community names (blanks ignored). Returns, per field with a
+    Over the *distinct* values of the column that are not known ids (for a room's
+    ``served_community_ids``: the distinct list elements): each is matched to the
+    hall / room / community names (blanks ignored). Returns, per field with a
     table ``_sc_name_<field>(v, id, n, ids)``, how many distinct values matched a name
     (``n`` > 1: the name is ambiguous).
     """
     out: dict[str, int] = {}
     for f in spec.fields:
-        if not f.ref or f.name not in hmap.columns:
+        if f.name not in hmap.columns:
             continue
-        table, col = REF_TABLE[f.ref]
+        cell = clean_sql(f"c{hmap.columns[f.name]}")
+        if f.ref:
+            table, col = REF_TABLE[f.ref]
+            values = f"select distinct {cell} as v from {RAW}"
+        elif spec.name == "service_rooms" and f.name == "served_community_ids":
+            table, col = REF_TABLE["community"]
+            values = f"select distinct unnest({ids_sql(cell)}) as v from {RAW}"
+        else:
+            continue
         name = f"_sc_name_{f.name}"
         con.execute(f'drop table if exists "{name}"')
         con.execute(
             f"""create temp table "{name}" as
-            with d as (select distinct {clean_sql(f"c{hmap.columns[f.name]}")} as v from {RAW}),
+            with d as ({values}),
             u as (select v from d where v is not null
                   and v not in (select {col} from {table} where {col} is not null))
             select u.v, min(t.{col}) as id, count(distinct t.{col}) as n,

@@ -28,7 +28,8 @@ Shapes of real exports handled here
   when exactly one hall / room / community has that name (blanks ignored); the lookup
   tables ``_sc_name_<field>(v, id, n, ids)`` are built by the importer over distinct
   values. A name shared by several is rejected ``unknown_<ref>`` with the candidates
-  in the detail (``城东营业厅（重名 ambiguous: H01, H03）``).
+  in the detail (``城东营业厅（重名 ambiguous: H01, H03）``). The community lists of
+  ``served_community_ids`` may hold names too (each unique name becomes its id).
 
 No value from a file is ever formatted into SQL: columns are referenced by position
 (``c3``), words and hashes live in small temp tables that are joined.
@@ -335,6 +336,15 @@ def stage_sql(
             typed_cols.append(f'{n}.n as "nn_{f.name}", {n}.ids as "ni_{f.name}"')
             if f.column:
                 typed_cols.append(f'case when {n}.n = 1 then {n}.id else src.{r} end as "v_{f.name}"')
+        elif f.kind == "ids" and f.name in name_maps:
+            m = f'"nm_{f.name}"'
+            joins.append(
+                f"cross join (select map_from_entries(list(struct_pack(k := v, v := id))) as m "
+                f'from "_sc_name_{f.name}" where n = 1) as {m}'
+            )
+            typed_cols.append(
+                f'list_transform({_typed(f, "src." + r)}, lambda x: coalesce({m}.m[x], x)) as "v_{f.name}"'
+            )
         elif f.column:
             typed_cols.append(f'{_typed(f, "src." + r)} as "v_{f.name}"')
     typed = f"select src.*{', ' + ', '.join(typed_cols) if typed_cols else ''} from ({src}) as src " + " ".join(joins)

@@ -271,3 +271,13 @@ def test_clean_sql_cases(cell, expect):
     con = duckdb.connect()
     got = con.execute(f"select {clean_sql('c')} from (select $v as c)", {"v": cell}).fetchone()[0]
     assert got == expect
+
+
+def test_served_communities_listed_by_name(base_db, tmp_path):
+    text = ("服务室编号,服务室名称,所在社区,服务社区,启用日期\n"
+            "R01,梅园服务室,C001,桃园社区、王庄村;C001,2024-03-05\n"
+            "R02,桃园服务室,C002,杏园社区,2024-03-05\n")  # no such community
+    r = import_files("rooms", [write_text(tmp_path / "r.csv", text)], db=base_db)
+    assert r.stored == 1 and r.reasons == {"unknown_community": 1}
+    assert rows(base_db, "select served_community_ids from service_rooms") == [(["C001", "C002", "V001"],)]
+    assert rows(base_db, "select field, detail from rejects") == [("served_community_ids", "杏园社区")]
