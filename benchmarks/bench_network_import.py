@@ -81,6 +81,20 @@ def old_read_vector(path: Path) -> Lines:
     return Lines.from_list(items, len(gdf), n_dropped)
 
 
+def load_old_module(rev: str):
+    """``dashboard/coverage/network.py`` at git revision ``rev``, as a separate module."""
+    import importlib.util
+    import subprocess
+
+    src = subprocess.run(["git", "show", f"{rev}:dashboard/coverage/network.py"], cwd=ROOT,
+                         check=True, capture_output=True, text=True).stdout
+    spec = importlib.util.spec_from_loader("_old_network", loader=None)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["_old_network"] = mod
+    exec(compile(src, f"{rev}:network.py", "exec"), mod.__dict__)
+    return mod
+
+
 def timed(fn, runs: int) -> tuple[float, list[float], object]:
     times, out = [], None
     for _ in range(runs):
@@ -104,6 +118,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--old-runs", type=int, default=3)
     ap.add_argument("--no-import", action="store_true")
+    ap.add_argument("--baseline-rev", default="42ca054",
+                    help="git revision of the previous network.py (its graph building is timed too)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "network_import.md")
     args = ap.parse_args()
     import geopandas as gpd
@@ -121,8 +137,15 @@ def main() -> None:
     rows.append(("old reader (row loop)", t_old, ts))
     equal = same_lines(old, new)
     c_old = N.build_network(old).counts
-    c_new = N.build_network(new).counts
+    t_build, ts_b, tables = timed(lambda: N.build_network(new), args.runs)
+    c_new = tables.counts
     graph_equal = all(c_old[k] == c_new[k] for k in ("nodes", "edges", "length_km", "islands"))
+    rows.append(("new `build_network` (split, dedupe, project, components, WKB)", t_build, ts_b))
+    prev = load_old_module(args.baseline_rev)
+    prev_lines = prev.Lines(old.coords, old.offsets, old.highway, old.n_read, old.n_dropped)
+    t_pb, ts_pb, prev_tables = timed(lambda: prev.build_network(prev_lines), args.runs)
+    c_prev = prev_tables.counts
+    rows.append((f"previous `build_network` ({args.baseline_rev})", t_pb, ts_pb))
     t_imp = None
     if not args.no_import:
         with tempfile.TemporaryDirectory() as tmp:
@@ -157,6 +180,9 @@ def main() -> None:
         f"Same lines as the old reader (coordinates, offsets, highway, ways read/dropped): **{equal}**; "
         f"same graph (nodes {c_old['nodes']:,} / {c_new['nodes']:,}, edges {c_old['edges']:,} / "
         f"{c_new['edges']:,}, km {c_old['length_km']} / {c_new['length_km']}): **{graph_equal}**.",
+        f"Previous pipeline ({args.baseline_rev}: old reader + old graph building): nodes {c_prev['nodes']:,}, "
+        f"edges {c_prev['edges']:,}, {c_prev['length_km']:,} km; new: {c_new['duplicates_dropped']:,} duplicate "
+        f"edges dropped (the same street drawn twice), {c_new.get('ends_snapped', 0):,} line ends joined.",
         "",
         "Where the time went before: one Python iteration per row, each doing two pandas "
         "`.iloc` look-ups, a dict, `is_walkable`, `shapely.get_parts` and "

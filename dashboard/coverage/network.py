@@ -175,6 +175,10 @@ class Lines:
         Why rows or vertices were not used, by reason: ``rows_empty`` (no geometry),
         ``rows_not_lines`` (points or polygons in a lines file), ``nodes_missing`` (OSM
         ways referring to nodes outside a clipped extract).
+    snap
+        ``(m,)`` whether a line's ends may be joined to other lines passing within
+        :data:`SNAP_M` (line files, which are often not noded), or ``None`` (OSM: only
+        shared vertices connect).
     """
 
     coords: np.ndarray
@@ -183,6 +187,7 @@ class Lines:
     n_read: int = 0
     n_dropped: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    snap: np.ndarray | None = None
 
     @classmethod
     def from_list(cls, items: Sequence[tuple[np.ndarray, str]], n_read: int, n_dropped: int,
@@ -210,8 +215,12 @@ class Lines:
         for p in parts:
             for k, v in p.skipped.items():
                 skipped[k] = skipped.get(k, 0) + int(v)
+        snap = None
+        if any(p.snap is not None for p in parts):
+            snap = np.concatenate([p.snap if p.snap is not None else np.zeros(len(p), dtype=bool)
+                                   for p in parts])
         return Lines(coords, np.concatenate(offsets), highway,
-                     sum(p.n_read for p in parts), sum(p.n_dropped for p in parts), skipped)
+                     sum(p.n_read for p in parts), sum(p.n_dropped for p in parts), skipped, snap)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -563,7 +572,8 @@ def _read_vector(path: Path, assume_crs: pyproj.CRS | None = None) -> Lines:
     skipped = {"rows_empty": int(empty.sum()), "rows_not_lines": int(other.sum())}
     used = np.zeros(n, dtype=bool)
     used[prow] = True
-    return Lines(coords, offsets, hw[prow], n, int(n - used.sum()), skipped)
+    return Lines(coords, offsets, hw[prow], n, int(n - used.sum()), skipped,
+                 np.ones(len(offsets) - 1, dtype=bool))
 
 
 _NAMED_CRS = {"wgs84": "wgs84", "wgs-84": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84",
@@ -769,6 +779,121 @@ def to_lonlat(proj: str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 # ---------------------------------------------------------------- building the graph
+SNAP_M = 0.5
+"""Line files only: a line's end this close to another line joins it (T-junctions
+drawn without a shared vertex, small digitising gaps)."""
+
+
+def _snap_ends(coords: np.ndarray, x: np.ndarray, y: np.ndarray, offsets: np.ndarray,
+               snap: np.ndarray, tol: float = SNAP_M
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Join the ends of the ``snap`` lines to other lines passing within ``tol`` metres.
+
+    GIS centreline layers are often not noded: a side street ends *on* the main street
+    without a vertex there, or a few centimetres short of it. OSM's rule (only shared
+    vertices connect) would leave such streets as islands. Only ends and lines of
+    *different* connected parts are joined (a network already in one piece is left
+    exactly as drawn; crossings of line interiors are never joined: they may be
+    bridges). For each such end of a ``snap`` line, the nearest such line within ``tol``:
+
+    * if that line has a vertex within ``tol`` of the end, the end (and every line
+      sharing it) moves onto that vertex;
+    * otherwise the end's point is inserted into that line as a new vertex.
+
+    Returns
+    -------
+    coords, x, y, offsets, n_snapped
+        The lines with the joins made, and how many ends were joined.
+    """
+    m = len(offsets) - 1
+    cand = np.flatnonzero(snap)
+    if len(cand) == 0 or m < 2:
+        return coords, x, y, offsets, 0
+    starts, ends = offsets[:-1], offsets[1:] - 1
+    line_of = np.repeat(np.arange(m), np.diff(offsets))
+    q = np.round(coords * 1e7).astype(np.int64)
+    # connected parts of the lines as drawn (lines sharing a vertex), before any join
+    _, vkey = np.unique((q[:, 0] << 32) ^ (q[:, 1] & 0xFFFFFFFF), return_inverse=True)
+    vkey = vkey.ravel()
+    inc = sparse.coo_matrix((np.ones(len(vkey)), (line_of, m + vkey)),
+                            shape=(m + int(vkey.max()) + 1,) * 2).tocsr()
+    n_comp, comp = csgraph.connected_components(inc, directed=False)
+    comp = comp[:m]
+    if len(np.unique(comp)) <= 1:
+        return coords, x, y, offsets, 0
+    xy = np.column_stack([x, y])
+    geoms = shapely.linestrings(xy, indices=line_of)
+    ep = np.concatenate([starts[cand], ends[cand]])
+    ep_line = np.concatenate([cand, cand])
+    pts = shapely.points(xy[ep])
+    pi, lj = shapely.STRtree(geoms).query(pts, predicate="dwithin", distance=tol)
+    keep = comp[lj] != comp[ep_line[pi]]
+    pi, lj = pi[keep], lj[keep]
+    if len(pi) == 0:
+        return coords, x, y, offsets, 0
+    # position along the other line: the segment k..k+1 the end projects onto
+    seg = np.zeros(len(x))
+    seg[1:] = np.hypot(np.diff(x), np.diff(y))
+    seg[starts] = 0.0
+    cum = np.cumsum(seg)
+    d = shapely.line_locate_point(geoms[lj], pts[pi])
+    k = np.searchsorted(cum, cum[starts[lj]] + d, side="right") - 1
+    k = np.clip(k, starts[lj], ends[lj] - 1)
+    p = xy[ep[pi]]
+    dk = np.hypot(*(xy[k] - p).T)
+    dk1 = np.hypot(*(xy[k + 1] - p).T)
+    nearv = np.where(dk <= dk1, k, k + 1)
+    dv = np.minimum(dk, dk1)
+    shared = (q[nearv] == q[ep[pi]]).all(axis=1)
+    # ends already sharing a vertex with that line need nothing; of the rest, per end the
+    # nearest line
+    gap = shapely.distance(geoms[lj], pts[pi])
+    pi, lj, k, nearv, dv, d, gap = (a[~shared] for a in (pi, lj, k, nearv, dv, d, gap))
+    if len(pi) == 0:
+        return coords, x, y, offsets, 0
+    order = np.lexsort((gap, pi))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = pi[order][1:] != pi[order][:-1]
+    sel = order[first]
+    pi, lj, k, nearv, dv, d = (a[sel] for a in (pi, lj, k, nearv, dv, d))
+    coords, x, y = coords.copy(), x.copy(), y.copy()
+    n_done = 0
+    # 1. ends near a vertex: every occurrence of the end's point moves onto the vertex
+    to_v = dv <= tol
+    if to_v.any():
+        src_key = q[ep[pi[to_v]]]
+        tgt = nearv[to_v]
+        key = (q[:, 0] << 32) ^ (q[:, 1] & 0xFFFFFFFF)
+        skey = (src_key[:, 0] << 32) ^ (src_key[:, 1] & 0xFFFFFFFF)
+        tkey = key[tgt]
+        # two ends within reach of each other would swap places: only the one with the
+        # smaller key moves
+        ok = ~(np.isin(tkey, skey) & (tkey < skey))
+        tgt, skey = tgt[ok], skey[ok]
+        n_done += int(len(np.unique(skey)))
+        move = pd.Series(tgt, index=skey)
+        move = move[~move.index.duplicated()]
+        hit = np.flatnonzero(np.isin(key, move.index.to_numpy()))
+        t = move.reindex(key[hit]).to_numpy()
+        coords[hit], x[hit], y[hit] = coords[t], x[t], y[t]
+    # 2. ends on a line's interior: the end's point becomes a vertex of that line
+    ins = ~to_v
+    n_ins = int(ins.sum())
+    if n_ins:
+        at = k[ins] + 1                                       # insert before vertex k + 1
+        src = ep[pi[ins]]
+        o = np.lexsort((d[ins], at))
+        at, src = at[o], src[o]
+        coords = np.insert(coords, at, coords[src], axis=0)
+        x = np.insert(x, at, x[src])
+        y = np.insert(y, at, y[src])
+        # a line's offset moves by the insertions into the lines before it
+        line_at = np.searchsorted(offsets, at, side="right") - 1
+        offsets = offsets + np.concatenate([[0], np.cumsum(np.bincount(line_at, minlength=m))])
+        n_done += n_ins
+    return coords, x, y, offsets, n_done
+
+
 @dataclass
 class NetworkTables:
     """What :func:`build_network` produces: the rows to store, plus counts."""
@@ -807,9 +932,12 @@ def build_network(lines: Lines, progress: Progress = None) -> NetworkTables:
         raise NetworkError("street lines are not in longitude/latitude degrees")
     proj = local_proj(lon0, lat0)
     x, y = to_xy(proj, coords[:, 0], coords[:, 1])
+    offsets = lines.offsets
+    n_snapped = 0
+    if lines.snap is not None and lines.snap.any():
+        coords, x, y, offsets, n_snapped = _snap_ends(coords, x, y, offsets, lines.snap)
 
     n_lines = len(lines)
-    offsets = lines.offsets
     line_of = np.repeat(np.arange(n_lines), np.diff(offsets))
     # vertex identity: OSM precision (1e-7 degree, about 1 cm)
     q = np.round(coords * 1e7).astype(np.int64)
@@ -911,6 +1039,7 @@ def build_network(lines: Lines, progress: Progress = None) -> NetworkTables:
         "nodes_dropped": int(n - len(nodes)),
         "edges_dropped": int(m - len(edges)),
         "duplicates_dropped": n_dup,
+        "ends_snapped": n_snapped,
     }
     counts_out.update({k: int(v) for k, v in lines.skipped.items()})
     return NetworkTables(nodes=nodes, edges=edges, proj=proj, counts=counts_out)
@@ -973,7 +1102,7 @@ def _convert_crs(lines: Lines, crs: str) -> Lines:
     fn = {"gcj02": "gcj02_to_wgs84", "bd09": "bd09_to_wgs84"}[kind]
     lon, lat = getattr(conv, fn)(lines.coords[:, 0], lines.coords[:, 1])
     return Lines(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]),
-                 lines.offsets, lines.highway, lines.n_read, lines.n_dropped, lines.skipped)
+                 lines.offsets, lines.highway, lines.n_read, lines.n_dropped, lines.skipped, lines.snap)
 
 
 def _store(con, tables: NetworkTables, files: Sequence[str]) -> None:

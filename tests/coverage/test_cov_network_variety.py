@@ -451,3 +451,50 @@ def test_wrong_declared_crs_is_refused_with_the_row(tmp_path):
     gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4326").to_file(p)
     with pytest.raises(ImportRefused, match=r"wrong_prj\.gpkg: row 4's coordinates \(\d{6}.*EPSG:4326"):
         N.read_lines(p)
+
+
+def test_line_file_t_junctions_and_small_gaps_are_joined(tmp_path):
+    """A GIS centreline layer not noded at junctions: a side street ending on the main
+    street's interior (no vertex there), one stopping 0.3 m short, two ends 0.2 m apart;
+    a street crossing another without a vertex (maybe a bridge) stays unjoined."""
+    rows = [
+        [[0, 0], [200, 0]],                 # main street, no vertex at x = 100 or 150
+        [[100, 0], [100, 100]],             # T on the interior
+        [[150, -0.3], [150, -100]],         # T, 0.3 m short
+        [[200.2, 0], [300, 0]],             # continues main street after a 0.2 m gap
+        [[300, 0.1], [300, 80]],            # 0.1 m from the previous line's end vertex
+        [[50, -50], [50, 50], [50, 200]],   # crosses main street: no join (a bridge?)
+        [[0, 200], [50, 200]],              # keeps the crossing line in the network
+        [[0, 0], [0, 200]],
+    ]
+    p = tmp_path / "unnoded.gpkg"
+    gpd.GeoDataFrame(geometry=[LineString(_ll(r)) for r in rows], crs="EPSG:4326").to_file(p)
+    t = N.build_network(N.read_lines(p))
+    c = t.counts
+    assert c["ends_snapped"] == 4 and c["islands"] == 0
+    # nodes: (0,0) (100,0) (150,0) (200,0) (100,100) (150,-100) (300,0) (300,80)
+    #        (50,-50) (50,200) (0,200)
+    assert c["nodes"] == 11
+    # edges: main 0-100-150-200 (3), two side streets (2), 200-300 (1), 300-380 (1),
+    #        crossing line 2 pieces, 0,200-50,200 (1), 0,0-0,200 (1)
+    assert c["edges"] == 10
+    want = 200 + 100 + 100 + 100 + 80 + 250 + 50 + 200
+    assert c["length_km"] == pytest.approx(want / 1000, abs=0.002)
+    # the crossing at (50, 0) is not a node
+    xy = np.column_stack(N.to_xy(PROJ0, t.nodes["lon"], t.nodes["lat"]))
+    assert np.hypot(*(xy - [50, 0]).T).min() > 40
+    # OSM input keeps OSM's rule: no snapping
+    assert N.read_lines(Path(__file__).parent / "data" / "town.osm").snap is None
+
+
+def test_a_network_in_one_piece_is_left_as_drawn(tmp_path):
+    """A side street touching the main street's interior but already joined to it
+    elsewhere is not joined again (only separate parts are joined)."""
+    rows = [
+        [[0, 0], [200, 0]],
+        [[100, 0], [100, 100], [0, 100], [0, 0]],   # starts on main's interior, ends at its vertex
+    ]
+    p = tmp_path / "one_piece.gpkg"
+    gpd.GeoDataFrame(geometry=[LineString(_ll(r)) for r in rows], crs="EPSG:4326").to_file(p)
+    c = N.build_network(N.read_lines(p)).counts
+    assert c["ends_snapped"] == 0 and c["nodes"] == 3 and c["edges"] == 2
