@@ -15,9 +15,15 @@ city scale is ~20 M: pass ``--tickets 20000000``). Then, in one process, for eac
 Also times diff-diff's multiplier bootstrap (999 draws) on the hotline panel, to
 document why analytic standard errors are used.
 
+``--rollout`` picks the roll-out: ``quarterly`` (default: 2/3 of the communities in 9
+quarterly waves), ``monthly`` (2/3 in 24 monthly cohorts of ~42) or ``monthly-small``
+(24 monthly cohorts of 3-4 communities, the rest never served): more cohorts mean more
+group-time cells for Callaway-Sant'Anna (24 x 36 instead of 9 x 36).
+
 Usage::
 
     .venv/bin/python benchmarks/bench_effects.py [--tickets N] [--runs 5] [--db PATH] [--out FILE]
+        [--rollout quarterly|monthly|monthly-small]
 """
 
 from __future__ import annotations
@@ -50,8 +56,18 @@ BASELINES = {
 }
 
 
-def build(db: Path, n_tickets: int, n_orders: int) -> None:
-    """Write the synthetic city with set-based SQL (seeded)."""
+ROLLOUTS = {
+    # name: (which communities get a room, opening month offset from START)
+    "quarterly": ("i % 3 <> 0", "6 + 3 * (i % 9)"),
+    "monthly": ("i % 3 <> 0", "6 + (i % 24)"),
+    "monthly-small": ("i < 84", "6 + (i % 24)"),
+}
+
+
+def build(db: Path, n_tickets: int, n_orders: int, rollout: str = "quarterly") -> None:
+    """Write the synthetic city with set-based SQL (seeded); ``rollout`` one of
+    :data:`ROLLOUTS` (the two SQL fragments are constants of this script, not input)."""
+    which, month = ROLLOUTS[rollout]
     with warehouse.writer(db) as con:
         con.execute("select setseed(0.42)")
         con.execute(
@@ -62,13 +78,13 @@ def build(db: Path, n_tickets: int, n_orders: int) -> None:
             """,
             {"n": N_COMMUNITIES},
         )
-        # 2/3 of the communities get a room, in 9 quarterly waves from month 6
+        # rooms per ROLLOUTS[rollout] (quarterly: 2/3 of the communities, 9 waves from month 6)
         con.execute(
-            """
+            f"""
             insert into service_rooms (room_id, community_id, served_community_ids, opened_on)
             select printf('R%05d', i), printf('C%05d', i), [printf('C%05d', i)],
-                   cast(cast($start as date) + to_months(6 + 3 * (i % 9)) + to_days(cast(random() * 27 as int)) as date)
-            from range($n) t(i) where i % 3 <> 0
+                   cast(cast($start as date) + to_months({month}) + to_days(cast(random() * 27 as int)) as date)
+            from range($n) t(i) where {which}
             """,
             {"n": N_COMMUNITIES, "start": START},
         )
@@ -170,7 +186,8 @@ def to_markdown(res: dict, args: argparse.Namespace) -> str:
     lines = [
         "# Effect estimation benchmark",
         "",
-        f"`benchmarks/bench_effects.py --tickets {args.tickets} --runs {args.runs}`: synthetic city, "
+        f"`benchmarks/bench_effects.py --tickets {args.tickets} --runs {args.runs} --rollout {args.rollout}`: "
+        "synthetic city, "
         f"{N_COMMUNITIES} communities x {MONTHS} months, {res['n_orders']:,} 95598 orders, "
         f"{res['n_tickets']:,} counter tickets; 2 shared CPU cores, DuckDB threads=2.",
         "Goal: estimation < 2 s per outcome (median of warm runs).",
@@ -204,12 +221,13 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--db", type=Path, default=None, help="Reuse (or build into) this warehouse.")
     ap.add_argument("--out", type=Path, default=None, help="Write the markdown result here.")
+    ap.add_argument("--rollout", choices=sorted(ROLLOUTS), default="quarterly")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "bench_effects.duckdb"
         if not db.exists():
             t0 = time.perf_counter()
-            build(db, args.tickets, args.orders)
+            build(db, args.tickets, args.orders, args.rollout)
             print(f"built {db} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         res = run(db, args.runs)
     md = to_markdown(res, args)

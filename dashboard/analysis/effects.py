@@ -478,7 +478,8 @@ def _count_status(
         lapse = pd.to_datetime(c["unserved_from"])
         first = pd.to_datetime(c["first_opened_on"])
         end = window[1] + pd.offsets.MonthEnd(0)
-        lost = lapse.notna() & (lapse <= end) & first.notna() & (first >= window[0]) & (first <= end)
+        # served inside the window after its first month (the ones the estimate uses)
+        lost = lapse.notna() & (lapse <= end) & (first >= window[0] + pd.DateOffset(months=1)) & (first <= end)
         if int(lost.sum()):
             res.excluded["lost_service"] = int(lost.sum())
 

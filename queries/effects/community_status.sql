@@ -34,19 +34,18 @@ room_served as (
 ),
 
 lapses as (
-    -- a closing after which no room serving the community is open
+    -- a closing after which no room serving the community is open (anti-join)
     select
         a.community_id,
         a.closed_on as lapse_on
     from room_served as a
+    left join room_served as b
+        on b.community_id = a.community_id
+        and b.opened_on <= a.closed_on
+        and (b.closed_on is null or b.closed_on > a.closed_on)
     where a.closed_on is not null
-      and not exists (
-          select 1
-          from room_served as b
-          where b.community_id = a.community_id
-            and b.opened_on <= a.closed_on
-            and (b.closed_on is null or b.closed_on > a.closed_on)
-      )
+    group by all
+    having count(b.room_id) = 0
 ),
 
 first_lapse as (

@@ -279,6 +279,11 @@ def test_closing_overlapping_and_reopening_rooms_first_opening_and_a_note(tmp_pa
     # a date window ending before the closings: nothing to report
     early = estimate(con, OUT, Filters(date_to=_m(8)))
     assert "lost_service" not in early.excluded
+    # a window starting in month 7: the month-7 openers (K12, K15 among them) have no
+    # month before; they are counted as served before the window, not as lost service
+    late = estimate(con, OUT, Filters(date_from=_m(7)))
+    assert late.excluded["served_before_window"] == sum(1 for k in g.values() if k == 7)
+    assert "lost_service" not in late.excluded
     _strict_json(r)
 
 
