@@ -577,14 +577,16 @@ def build_model(net: Network, demand_xy: tuple[np.ndarray, np.ndarray], site_xy:
 def open_mask(rooms: pd.DataFrame, on: dt.date | None) -> np.ndarray:
     """Rooms open on date ``on``: ``opened_on <= on`` and (``closed_on`` null or ``> on``).
 
-    ``on=None`` means every room not closed. A room without ``opened_on`` counts as open.
+    ``on=None`` means every room not closed by today (a closing planned for a later day
+    does not take a room away yet), opened or planned. A room without ``opened_on``
+    counts as open.
     """
     if rooms.empty:
         return np.zeros(0, dtype=bool)
     opened = pd.to_datetime(rooms["opened_on"]).dt.date
     closed = pd.to_datetime(rooms["closed_on"]).dt.date
     if on is None:
-        return closed.isna().to_numpy(dtype=bool).copy()
+        return (closed.isna() | (closed > dt.date.today())).to_numpy(dtype=bool).copy()
     ok_open = opened.isna() | (opened <= on)
     ok_closed = closed.isna() | (closed > on)
     return (ok_open & ok_closed).to_numpy(dtype=bool)

@@ -2,7 +2,8 @@
 
 Settings (minutes, speed) and a date slider that replays the roll-out; the offline map
 (streets, community polygons by coverage, rooms, halls, walking areas); the coverage
-KPIs beside the straight-line answer; the uncovered households by community.
+KPIs beside the straight-line answer; the uncovered households by community; the rooms
+to check (no coordinates, or far from any street).
 """
 
 from __future__ import annotations
@@ -116,4 +117,16 @@ else:
         "district": t("cov.col.district", L), "households": t("cov.col.households", L),
         "households_uncovered": t("cov.col.households_uncovered", L), "walk_m": t("cov.col.walk_m", L),
         "straight_m": t("cov.col.straight_m", L),
+    })
+
+flagged = views.flagged_rooms(data)
+if not flagged.empty:
+    st.subheader(t("cov.check.title", L))
+    st.warning(t("cov.check.warning", L, n=fmt_count(len(flagged), L), m=f"{engine.FAR_ACCESS_M:.0f}"))
+    shown = flagged.assign(
+        status=[t(f"cov.check.status.{s}", L) for s in flagged["status"]],
+        access_m=flagged["access_m"].round(0),
+    )[["room_id", "status", "access_m"]]
+    show_table(shown, "cov_check", L, file_stem="rooms_to_check", columns={
+        "room_id": t("cov.col.room_id", L), "status": t("cov.col.issue", L), "access_m": t("cov.col.access_m", L),
     })

@@ -61,3 +61,24 @@ def test_planner_page(town_db, monkeypatch, lang):
     assert {m.label: m.value for m in at.metric}[whatif] == f"{closed:.1%}"
     # notice board is Chinese whatever the UI language
     assert any("服务公示牌" in c.value for c in at.code)
+
+
+def test_coverage_map_lists_rooms_to_check(town_db, monkeypatch, tmp_path):
+    """A room far outside the streets is listed under "rooms to check" with its access leg."""
+    import shutil
+
+    from dashboard import warehouse
+
+    db = tmp_path / "far.duckdb"
+    shutil.copyfile(town_db, db)
+    with warehouse.writer(db) as con:
+        con.execute("update service_rooms set lon = lon + 0.05 where room_id = 'R1'")  # ~4.7 km east
+    placement = engine.room_placement(engine.load_data(db)).set_index("room_id")
+    assert placement.loc["R1", "status"] == "far_from_street"
+    at = _run("coverage_map.py", db, monkeypatch, "zh")
+    assert not at.exception, at.exception
+    assert any("需核对" in str(w.value) or "服务室" in str(w.value) for w in at.warning)
+    table = at.dataframe[-1].value
+    assert list(table.iloc[:, 0]) == ["R1"]
+    assert table.iloc[0, 1] == "离街道过远"
+    assert abs(float(table.iloc[0, 2]) - round(placement.loc["R1", "access_m"])) < 1
