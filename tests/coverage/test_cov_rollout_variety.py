@@ -113,3 +113,20 @@ def test_room_outside_the_street_network_is_flagged_with_its_access_leg(variety,
     r = E.compute(variety, on=dt.date(2024, 6, 1))
     assert "R8" in set(r.open_rooms["room_id"])
     assert "R8" not in set(r.demand["nearest_room_id"].dropna())
+
+
+def test_open_mask_without_date_keeps_a_room_whose_closing_is_planned():
+    import datetime as _dt
+
+    import pandas as _pd
+
+    from dashboard.coverage.engine import open_mask
+
+    today = _dt.date.today()
+    rooms = _pd.DataFrame({
+        "opened_on": [_dt.date(2023, 1, 1)] * 4,
+        "closed_on": [None, today - _dt.timedelta(days=1), today, today + _dt.timedelta(days=30)],
+    })
+    # closed yesterday or today: gone; closing next month: still open now
+    assert open_mask(rooms, None).tolist() == [True, False, False, True]
+    assert open_mask(rooms, today + _dt.timedelta(days=60)).tolist() == [True, False, False, False]
