@@ -83,12 +83,16 @@ def effects_command(
         typer.echo(json.dumps(_clean(res.as_dict()), ensure_ascii=False))
         if not res.ok and res.reason:
             typer.echo(res.reason[lang], err=True)
+        for c in res.caveats:  # what the estimate leaves out: stderr keeps stdout pure JSON
+            typer.echo(c[lang], err=True)
         return
     if not res.ok:
         typer.echo(res.reason[lang] if res.reason else res.status)
-        return
-    typer.echo(res.summary[lang])
-    typer.echo(res.naive_note[lang])
+    else:
+        typer.echo(res.summary[lang])
+        typer.echo(res.naive_note[lang])
+    for c in res.caveats:
+        typer.echo(c[lang])
 
 
 def register(app: typer.Typer) -> None:

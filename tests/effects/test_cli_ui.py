@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -99,3 +100,21 @@ def test_effect_panel_says_why_when_it_cannot_estimate(tmp_path, monkeypatch):
     assert not at.exception, at.exception
     assert len(at.metric) == 0
     assert at.info and "无法估计效果" in at.info[0].value
+
+
+def test_cli_prints_the_caveats(city_db):
+    """Communities served before the window are left out; the CLI says so (stderr with --json)."""
+    con = warehouse.connect_read(city_db)
+    try:
+        res = estimate(con, "hotline_per_1k_households", Filters(date_from=dt.date(2023, 10, 1)))
+    finally:
+        con.close()
+    assert res.caveats  # 16 communities opened before 2023-10
+    out = _run("--outcome", "hotline_per_1k_households", "--db", str(city_db), "--from", "2023-10-01",
+               "--json", "--lang", "en")
+    assert out.exit_code == 0
+    assert json.loads(out.stdout)["att"] == pytest.approx(res.att)  # stdout stays pure JSON
+    for c in res.caveats:
+        assert c["en"] in out.stderr
+    text = _run("--outcome", "hotline_per_1k_households", "--db", str(city_db), "--from", "2023-10-01")
+    assert all(c["zh"] in text.stdout for c in res.caveats)
