@@ -197,8 +197,10 @@ def _types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
 
 
 def _distinct(con, cols: list[int]) -> pd.Series:
-    parts = " union ".join(f"select {clean_sql(f'c{i}')} as v from {RAW}" for i in cols)
-    return con.execute(f"select distinct v from ({parts}) where v is not null").df()["v"]
+    """Distinct cleaned values of raw columns (distinct raw texts first: cleaning runs
+    on those only)."""
+    parts = " union ".join(f"select distinct c{i} as r from {RAW}" for i in cols)
+    return con.execute(f"select distinct {clean_sql('r')} as v from ({parts}) where v is not null").df()["v"]
 
 
 def hash_unique(values: list[str]) -> list[str]:
@@ -301,7 +303,8 @@ def _name_maps(con, spec: TableSpec, hmap: HeaderMap) -> dict[str, int]:
         cell = clean_sql(f"c{hmap.columns[f.name]}")
         if f.ref:
             table, col = REF_TABLE[f.ref]
-            values = f"select distinct {cell} as v from {RAW}"
+            # distinct raw texts first, then clean only those
+            values = f"select distinct {clean_sql('r')} as v from (select distinct c{hmap.columns[f.name]} as r from {RAW})"
         elif spec.name == "service_rooms" and f.name == "served_community_ids":
             table, col = REF_TABLE["community"]
             values = f"select distinct unnest({ids_sql(cell)}) as v from {RAW}"

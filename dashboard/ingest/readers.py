@@ -247,8 +247,12 @@ def _load_relation(con: duckdb.DuckDBPyConnection, select_from: str, params: dic
 
 _CSV_READ = (
     "read_csv($p, all_varchar = true, header = true, auto_detect = true, "
-    "normalize_names = false, sample_size = 20480)"
+    "normalize_names = false, sample_size = 20480, null_padding = true)"
 )
+"""``null_padding``: a row with fewer cells than the header (a ``合计：120`` or
+``制表人：...`` footer line without delimiters) is padded with NULLs and checked like
+any row, instead of derailing DuckDB's dialect sniffer (which otherwise may take such
+a last line for the header)."""
 
 
 def _bom_encoding(path: Path) -> str | None:
@@ -279,8 +283,8 @@ def _csv_header_search(lines: list[str], names: Collection[str] | None) -> tuple
 
     Each line is split with each usual delimiter; a line counts with the delimiter that
     makes the most of its cells known headers. Excel's ``sep=;`` first line is a
-    preamble line (and names the delimiter). Returns ``(0, None)`` when the header is
-    the first line: DuckDB then sniffs the file exactly as before.
+    preamble line. Returns ``(0, None)`` when the header is the first line (or none
+    is found): DuckDB then sniffs the file exactly as before.
     """
     if not names:
         return 0, None
@@ -325,18 +329,42 @@ def _read_csv(
             _transcode(path, enc, src)
         except (UnicodeDecodeError, LookupError) as exc:
             raise ReadError(f"{path.name}: cannot decode as {enc}: {exc}") from None
-    skip, delim = _csv_header_search(_csv_head(src), header_names)
+    head = _csv_head(src)
+    skip, delim = _csv_header_search(head, header_names)
     try:
-        if skip:
-            headers = _load_relation(
-                con, _CSV_READ[:-1] + ", skip = $skip, delim = $delim)", {"p": str(src), "skip": skip, "delim": delim}
-            )
+        if skip and delim is not None:
+            headers = _load_csv_below_preamble(con, src, head[skip], skip, delim)
         else:
             headers = _load_relation(con, _CSV_READ, {"p": str(src)})
     except duckdb.Error as exc:
-        msg = str(exc).split("\n")[0]
+        lines = str(exc).split("\n")
+        # first line and the column count line; never the "Original Line" (the user's data)
+        msg = "; ".join([lines[0], *(ln for ln in lines[1:6] if ln.startswith("Expected Number"))])
         raise ReadError(f"{path.name}: not a readable CSV file: {msg}") from None
     return headers, enc, skip
+
+
+def _load_csv_below_preamble(con, src: Path, header_line: str, skip: int, delim: str) -> list[str]:
+    """Load a CSV whose header is on line ``skip + 1``, with the dialect settled here.
+
+    DuckDB's dialect sniffer is unreliable with ``skip`` when rows are ragged (a footer
+    note), so the delimiter found on the header line is given, quoting is the CSV
+    standard (``"``), and the columns are declared ``c0 .. cN`` (names made here, never
+    the user's text). Short rows are padded with NULLs; a row with more cells than the
+    header is an error naming its line.
+    """
+    cells = next(csv.reader([header_line], delimiter=delim), [])
+    if not cells:
+        raise ReadError(f"{src.name}: empty header line {skip + 1}")
+    headers = [c.strip() or f"column{i}" for i, c in enumerate(cells)]
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
+    con.execute(f"drop table if exists {RAW}")
+    con.execute(
+        f"""create temp table {RAW} as select * from read_csv($p, auto_detect = false, columns = {columns},
+            header = true, skip = $skip, delim = $delim, quote = '"', escape = '"', null_padding = true)""",
+        {"p": str(src), "skip": skip, "delim": delim},
+    )
+    return headers
 
 
 def _cell_text(v: object) -> str | None:

@@ -281,3 +281,28 @@ def test_served_communities_listed_by_name(base_db, tmp_path):
     assert r.stored == 1 and r.reasons == {"unknown_community": 1}
     assert rows(base_db, "select served_community_ids from service_rooms") == [(["C001", "C002", "V001"],)]
     assert rows(base_db, "select field, detail from rejects") == [("served_community_ids", "杏园社区")]
+
+
+@pytest.mark.parametrize("preamble", ["", "排队叫号明细\n\n导出时间：2024-04-01\n"])
+def test_footer_lines_without_delimiters(base_db, tmp_path, preamble):
+    """Footer notes written by a business system as bare text lines (fewer cells than
+    the header, or trailing empty cells) are padded and rejected as summary rows."""
+    text = preamble + HEAD + BODY + "合计：4笔\n制表人：张三丰,,,,,,,\n"
+    path = write_text(tmp_path / "t.csv", text)
+    r = import_files("tickets", [path], db=base_db)
+    n_pre = preamble.count("\n")
+    assert r.files[0].header_line == n_pre + 1
+    assert r.read == 6 and r.stored == 3 and r.reasons == {"unknown_hall": 1, "summary_row": 2}
+    got = _rejects(base_db, path.name)
+    assert [(g[0], g[2]) for g in got] == [
+        (n_pre + 4, "unknown_hall"), (n_pre + 6, "summary_row"), (n_pre + 7, "summary_row")]
+    assert "张三丰" not in all_text(base_db)
+
+
+def test_row_with_too_many_cells_below_a_title_refused_naming_the_line(base_db, tmp_path):
+    from dashboard.ingest import ImportRefused
+
+    text = "排队叫号明细,,,\n" + HEAD + "T1,H01,2024-03-05 09:00,交费\nT2,H01,2024-03-05 09:00,交费,多出来,的值\n"
+    with pytest.raises(ImportRefused, match=r"t\.csv.*Line: 4"):
+        import_files("tickets", [write_text(tmp_path / "t.csv", text)], db=base_db)
+    assert rows(base_db, "select count(*) from counter_tickets") == [(0,)]
