@@ -17,7 +17,7 @@ Times, as the median of ``--runs`` runs in this one process:
   split, project, components, store).
 
 Checks that the old and the new reader give the same lines (coordinates, offsets,
-highway values, ways read / dropped) and the same graph (nodes, edges, total length).
+highway values, ways read / dropped) and the same graph when both are built by the new `build_network` (nodes, edges, total length).
 Writes ``benchmarks/results/network_import.md``.
 """
 

@@ -15,6 +15,9 @@ Rules (shared/spec/exports.md, "street network"):
 * one-way rules are ignored (people walk both ways);
 * ways are split where they share a vertex with another way (OSM's topology: a bridge
   crossing a street without a shared node is *not* an intersection) and at their ends;
+  line files, often not noded, also join a line's end to a line of another connected
+  part passing within :data:`SNAP_M` (0.5 m: T-junctions drawn without a shared vertex,
+  small digitising gaps; ``ends_snapped``);
 * lengths are metres in a local azimuthal equidistant projection centred on the data
   (distortion well under 0.1 % within 50 km of the centre);
 * only the largest connected component is kept; the others ("islands") are counted and
@@ -1166,7 +1169,8 @@ def import_network(
     -------
     dict
         ``{"table": "network", "files", "ways_read", "ways_dropped", "nodes", "edges",
-        "length_km", "islands", "nodes_dropped", "edges_dropped", "duplicates_dropped"}``
+        "length_km", "islands", "nodes_dropped", "edges_dropped", "duplicates_dropped",
+        "ends_snapped"}``
         plus, when the files had them, ``rows_empty`` (rows without geometry),
         ``rows_not_lines`` (points / polygons in a lines file, skipped) and
         ``nodes_missing`` (OSM node references outside a clipped extract).
