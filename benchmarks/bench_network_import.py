@@ -17,7 +17,8 @@ Times, as the median of ``--runs`` runs in this one process:
   split, project, components, store).
 
 Checks that the old and the new reader give the same lines (coordinates, offsets,
-highway values, ways read / dropped) and the same graph when both are built by the new `build_network` (nodes, edges, total length).
+highway values, ways read / dropped) and the same graph when both are built by the new
+``build_network`` (nodes, edges, total length).
 Writes ``benchmarks/results/network_import.md``.
 """
 
@@ -178,7 +179,7 @@ def main() -> None:
         f"Speed-up of the reader, old / new: **{t_old / t_new:.1f}×**; new reader / plain read_file: "
         f"{t_new / t_rf:.2f}×.",
         f"Same lines as the old reader (coordinates, offsets, highway, ways read/dropped): **{equal}**; "
-        f"same graph (nodes {c_old['nodes']:,} / {c_new['nodes']:,}, edges {c_old['edges']:,} / "
+        f"same graph when both are built by the new `build_network` (nodes {c_old['nodes']:,} / {c_new['nodes']:,}, edges {c_old['edges']:,} / "
         f"{c_new['edges']:,}, km {c_old['length_km']} / {c_new['length_km']}): **{graph_equal}**.",
         f"Previous pipeline ({args.baseline_rev}: old reader + old graph building): nodes {c_prev['nodes']:,}, "
         f"edges {c_prev['edges']:,}, {c_prev['length_km']:,} km; new: {c_new['duplicates_dropped']:,} duplicate "
