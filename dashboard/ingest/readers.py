@@ -48,6 +48,7 @@ import concurrent.futures
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import os
 import tempfile
 from collections.abc import Collection, Sequence
@@ -57,6 +58,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+
+from dashboard.ingest.aliases import normalise_header
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -156,8 +159,6 @@ def find_header_row(
     ...                 {"流水号", "营业厅"})
     3
     """
-    from dashboard.ingest.aliases import normalise_header
-
     if not names:
         return 0
     best, best_i = 0, 0
@@ -296,18 +297,12 @@ def _csv_header_search(lines: list[str], names: Collection[str] | None) -> tuple
             if d not in line:
                 continue
             cells = next(csv.reader([line], delimiter=d), [])
-            score = sum(1 for c in cells if _norm(c) in names)
+            score = sum(1 for c in cells if normalise_header(c) in names)
             if score > best:
                 best, best_i, best_d = score, i, d
     if best_i == 0:
         return 0, None
     return best_i, best_d
-
-
-def _norm(c: str) -> str:
-    from dashboard.ingest.aliases import normalise_header
-
-    return normalise_header(c)
 
 
 def _read_csv(
@@ -446,8 +441,6 @@ def _read_xlsx(
         headers = [str(h).strip() if h is not None else f"column{i}" for i, h in enumerate(header[:width])]
         body = []
         lines = []
-        import itertools
-
         for line, r in enumerate(itertools.chain(top[skip + 1:], rows), start=skip + 2):
             r = tuple(r[:width]) + (None,) * max(0, width - len(r))
             if all(v is None or (isinstance(v, str) and not v.strip(" \t\u3000\xa0")) for v in r):
