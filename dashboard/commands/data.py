@@ -56,6 +56,8 @@ def _print_counts(console: Console, result, lang: str) -> None:
         for r, n in d["reasons"].items():
             rt.add_row(t(f"data.reason.{r}", lang), f"{n:,}")
         console.print(rt)
+    for note in result.notes(lang):
+        console.print(note, markup=False, highlight=False, soft_wrap=True)
     if result.unknown_words:
         console.print(t("data.unknown_words.hint", lang))
         for w in result.unknown_words:

@@ -37,6 +37,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.crs.wgs84": {"zh": "WGS-84（GPS）", "en": "WGS-84 (GPS)"},
     "data.crs.gcj02": {"zh": "GCJ-02（高德、腾讯）", "en": "GCJ-02 (Amap, Tencent)"},
     "data.crs.bd09": {"zh": "BD-09（百度）", "en": "BD-09 (Baidu)"},
+    "data.note.header_below": {
+        "zh": "{file}：表头在第 {line} 行，其上 {n} 行标题或说明已跳过（不计入读取行数）。",
+        "en": "{file}: the header is on line {line}; the {n} title or note rows above it were skipped (not counted as read).",
+    },
+    "data.note.names_mapped": {
+        "zh": "{file}：{n} 个{field}名称已按名称对应到编号。",
+        "en": "{file}: {n} {field} names were matched to their ids.",
+    },
+    "data.note.field.hall_id": {"zh": "营业厅", "en": "business hall"},
+    "data.note.field.room_id": {"zh": "服务室", "en": "service room"},
+    "data.note.field.community_id": {"zh": "社区", "en": "community"},
+    "data.note.field.served_community_ids": {"zh": "服务社区", "en": "served community"},
+    "data.note.unused_columns": {
+        "zh": "{file}：以下列未识别、未导入：{cols}。如其中有需要的字段，请在映射配置的 [headers] 中指定。",
+        "en": "{file}: these columns were not recognised and not imported: {cols}. If one holds a field you need, map it in the profile's [headers].",
+    },
     "data.unknown_words.hint": {
         "zh": "未识别的分类词（在映射配置中加入下列行并填写编码即可识别）：",
         "en": "Unknown category words (add these lines to a profile, filling in the code):",

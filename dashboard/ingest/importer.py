@@ -170,6 +170,26 @@ class ImportResult:
                     agg[k] = dict(w)
         return sorted(agg.values(), key=lambda w: (-w["count"], w["field"], w["word"]))
 
+    def notes(self, lang: str | None = None) -> list[str]:
+        """What the import did beyond the counts, one plain sentence each, in ``lang``:
+        a header found below title rows, names mapped to ids, file columns not used."""
+        from dashboard.i18n import CATALOGUE, t
+
+        out: list[str] = []
+        for f in self.files:
+            if f.skipped_preamble_rows:
+                out.append(t("data.note.header_below", lang, file=f.file, line=f.header_line,
+                             n=f.skipped_preamble_rows))
+            for name, n in sorted(f.names_mapped.items()):
+                if n:
+                    key = f"data.note.field.{name}"
+                    out.append(t("data.note.names_mapped", lang, file=f.file, n=n,
+                                 field=t(key, lang) if key in CATALOGUE else name))
+            if f.unmapped_headers:
+                out.append(t("data.note.unused_columns", lang, file=f.file,
+                             cols=", ".join(map(str, f.unmapped_headers))))
+        return out
+
     def as_dict(self) -> dict:
         """The ``--json`` object: table, files (names), read, stored, updated, duplicates,
         rejected, reasons ({reason: n}); ``read = stored + updated + duplicates + rejected``."""

@@ -165,11 +165,12 @@ def upload_section() -> None:
             st.error(t("data.upload.failed", L, msg=f"{type(exc).__name__}: {exc}"))
             return
     bar.progress(1.0, text=t("data.upload.done", L, table=_table_label(table)))
-    show_result(result.as_dict(), result.unknown_words)
+    show_result(result.as_dict(), result.unknown_words, result.notes(L))
 
 
-def show_result(d: dict, unknown_words: list[dict]) -> None:
-    """The counts of one import as metrics, its reasons, and the unknown words."""
+def show_result(d: dict, unknown_words: list[dict], notes: list[str] | None = None) -> None:
+    """The counts of one import as metrics, its reasons, the notes (header below a title,
+    names mapped, columns not used) and the unknown words."""
     cols = st.columns(5)
     for col, k in zip(cols, ("read", "stored", "updated", "duplicates", "rejected")):
         col.metric(t(f"data.count.{k}", L), fmt_count(d[k], L))
@@ -179,6 +180,8 @@ def show_result(d: dict, unknown_words: list[dict]) -> None:
                           t("data.col.rows", L): list(d["reasons"].values())}),
             hide_index=True, key="data_result_reasons",
         )
+    for note in notes or []:
+        st.caption(note)
     if unknown_words:
         st.caption(t("data.unknown_words.hint", L))
         st.code("\n".join(w["profile_line"] for w in unknown_words), language="toml")

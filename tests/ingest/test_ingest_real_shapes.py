@@ -306,3 +306,26 @@ def test_row_with_too_many_cells_below_a_title_refused_naming_the_line(base_db, 
     with pytest.raises(ImportRefused, match=r"t\.csv.*Line: 4"):
         import_files("tickets", [write_text(tmp_path / "t.csv", text)], db=base_db)
     assert rows(base_db, "select count(*) from counter_tickets") == [(0,)]
+
+
+def test_import_notes_in_cli_and_result(base_db, tmp_path):
+    """The header below a title, names mapped to ids and unused columns are said in words."""
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    text = ("2024年3月排队叫号明细\n"
+            "流水号,营业厅,取号时间,操作员备注\n"
+            "N1,城东营业厅,2024-03-05 09:00,x\n"
+            "N2,H02,2024-03-05 09:05,y\n")
+    path = write_text(tmp_path / "noted.csv", text)
+    out = CliRunner().invoke(app, ["import", "tickets", str(path), "--db", str(base_db), "--lang", "en"])
+    assert out.exit_code == 0, out.output
+    assert "noted.csv: the header is on line 2; the 1 title or note rows above it were skipped" in out.stdout
+    assert "noted.csv: 1 business hall names were matched to their ids." in out.stdout
+    assert "操作员备注" in out.stdout and "not recognised" in out.stdout
+    # the same sentences in Chinese, from the result itself (a re-import: nothing new)
+    r = import_files("tickets", [path], db=base_db)
+    zh = r.notes("zh")
+    assert zh[0].startswith("noted.csv：表头在第 2 行") and len(zh) == 3
+    assert rows(base_db, "select ticket_id, hall_id from counter_tickets order by 1") == [("N1", "H01"), ("N2", "H02")]
