@@ -180,7 +180,7 @@ in a child process.
 The machine is shared with other work (see the load column), so wall times vary from run
 to run; CPU time is the steadier measure. The import covers reading, header mapping, parsing four time columns, category words,
 keyed hashing of 户号 (distinct values only), hall checks, duplicate/update
-classification, insert with the primary-key index, ledger, rollup refresh and the atomic
+classification, insert (keys kept unique by the importer, no index), ledger, rollup refresh and the atomic
 swap of the warehouse file.
 """
         print(text)
