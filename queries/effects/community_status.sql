@@ -15,31 +15,17 @@
 --   unserved_from    first closed_on after which no room serving it was open (NULL: never)
 --   served_again_on  first opening of a room serving it after unserved_from (NULL: none)
 --
+-- Source: room_community, community_treatment (rollups/10_community_treatment.sql), communities.
 -- Params (NULL = all): $districts, $waves (same unit selection as the panels)
 with
-
-room_served as (
-    -- one row per (room, community it serves), rooms that opened
-    select distinct
-        r.room_id,
-        r.opened_on,
-        r.closed_on,
-        trim(s.community_id) as community_id
-    from service_rooms as r,
-        unnest(list_append(coalesce(r.served_community_ids, []::varchar[]), r.community_id))
-            as s(community_id)
-    where r.opened_on is not null
-      and s.community_id is not null
-      and trim(s.community_id) <> ''
-),
 
 lapses as (
     -- a closing after which no room serving the community is open (anti-join)
     select
         a.community_id,
         a.closed_on as lapse_on
-    from room_served as a
-    left join room_served as b
+    from room_community as a
+    left join room_community as b
         on b.community_id = a.community_id
         and b.opened_on <= a.closed_on
         and (b.closed_on is null or b.closed_on > a.closed_on)
@@ -60,7 +46,7 @@ per_community as (
         count(distinct s.room_id) as n_rooms,
         min(f.unserved_from) as unserved_from,
         min(s.opened_on) filter (where s.opened_on > f.unserved_from) as served_again_on
-    from room_served as s
+    from room_community as s
     left join first_lapse as f using (community_id)
     group by all
 ),

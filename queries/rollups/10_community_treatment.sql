@@ -12,34 +12,37 @@
 -- and joins from tickets / orders never drop rows. Ids named by a room but missing
 -- from `communities` are kept as well (they still have a wave).
 --
--- Columns
+-- Columns of community_treatment
 --   community_id     text, key
 --   first_opened_on  date, first opening of a room serving it (NULL: never served)
 --   wave             'YYYYQn' quarter of first_opened_on, or 'none'
 --   room_id          the room that opened first (ties: smallest room_id), NULL if none
+
+-- room_community: one row per (room, community it serves) for rooms with an opened_on;
+-- the room's own community_id counts. Also read by queries/effects/community_status.sql.
+create or replace table room_community as
+select distinct
+    r.room_id,
+    r.opened_on,
+    r.closed_on,
+    trim(s.community_id) as community_id
+from service_rooms as r,
+    unnest(list_append(coalesce(r.served_community_ids, []::varchar[]), r.community_id))
+        as s(community_id)
+where r.opened_on is not null
+  and s.community_id is not null
+  and trim(s.community_id) <> ''
+order by community_id;
+
 create or replace table community_treatment as
 with
-
-room_served as (
-    -- one row per (room, community it serves)
-    select distinct
-        r.room_id,
-        r.opened_on,
-        trim(s.community_id) as community_id
-    from service_rooms as r,
-        unnest(list_append(coalesce(r.served_community_ids, []::varchar[]), r.community_id))
-            as s(community_id)
-    where r.opened_on is not null
-      and s.community_id is not null
-      and trim(s.community_id) <> ''
-),
 
 first_room as (
     select
         community_id,
         min(opened_on) as first_opened_on,
         arg_min(room_id, (opened_on, room_id)) as room_id
-    from room_served
+    from room_community
     group by community_id
 ),
 
