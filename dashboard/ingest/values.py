@@ -9,8 +9,10 @@ NULL" to reject a row with a reason.
 Forms accepted (``shared/spec/exports.md``, Conventions)
 --------------------------------------------------------
 Times: ``2024-03-05 09:12:33``, ``2024/3/5 9:12``, ``2024-03-05T09:12:33``,
-``20240305091233``, ``2024年3月5日 9:12``, fractional seconds, and Excel serial numbers
-(``45356.383``, days since 1899-12-30, as XLSX cells without a date format hold them).
+``20240305091233``, ``2024年3月5日 9:12``, fractional seconds, Excel serial numbers
+(``45356.383``, days since 1899-12-30, as XLSX cells without a date format hold them),
+12-hour times with 上午 / 下午 (``2024/3/5 下午 2:15:00``), and ISO times with a UTC offset
+(``2024-03-05T01:12:33Z`` is 09:12:33 China time).
 Dates: ``2024-03-05``, ``2024/3/5``, ``2024年3月5日``, ``20240305`` (and any time form).
 
 Open days (:func:`parse_open_days`) and booleans are small vocabularies parsed in Python
@@ -24,6 +26,7 @@ import re
 from dashboard.settings import WEEKDAYS
 
 __all__ = [
+    "AMPM_FORMATS",
     "TIME_FORMATS",
     "BOOL_TRUE",
     "BOOL_FALSE",
@@ -68,21 +71,61 @@ BOOL_TRUE: tuple[str, ...] = ("是", "y", "yes", "true", "t", "1", "已办结", 
 BOOL_FALSE: tuple[str, ...] = ("否", "n", "no", "false", "f", "0", "未办结", "未预约", "非预约", "错", "×")
 
 
-def _fmt_list() -> str:
+AMPM_FORMATS: tuple[str, ...] = (
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y/%m/%d %I:%M %p",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M %p",
+    "%Y年%m月%d日 %I:%M:%S %p",
+    "%Y年%m月%d日 %I:%M %p",
+)
+"""Formats for 12-hour times written with 上午 / 下午 (Excel on Chinese Windows:
+``2024/3/5 下午 2:15:00``), after the marker is moved to the end as AM / PM."""
+
+# a time of day followed by a UTC offset (Z, +08:00, +0800, -05:00)
+_OFFSET_TAIL = "[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?(Z|[+-][0-9]{2}:?[0-9]{2})$"
+
+
+def _sql_list(formats: tuple[str, ...]) -> str:
     # formats are constants of this module, not user input
-    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in TIME_FORMATS) + "]"
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in formats) + "]"
 
 
 def time_sql(col: str) -> str:
-    """SQL expression: TIMESTAMP parsed from text column ``col`` (NULL if unparseable).
+    """SQL expression: TIMESTAMP (local China time) parsed from text column ``col``
+    (NULL if unparseable).
 
-    ``col`` must be a trusted identifier or expression. Excel serials between 10000 and
-    99999 days (1927-2173) are accepted.
+    ``col`` must be a trusted identifier or expression. Besides :data:`TIME_FORMATS`:
+    Excel serials between 10000 and 99999 days (1927-2173); 12-hour times with 上午 / 下午
+    (:data:`AMPM_FORMATS`); ISO times with a UTC offset (``Z``, ``+08:00``, ``-0500``),
+    converted to China time (UTC+8) — DuckDB alone would drop the offset. The offset and
+    12-hour paths run only on cells that can hold them (a cheap test on the last
+    characters / a 午 in the cell), so clean cells cost what they did.
     """
-    return (
-        f"coalesce(try_cast({col} as timestamp), try_strptime({col}, {_fmt_list()}), "
+    sign = f"case when regexp_extract({col}, '([+-])[0-9]{{2}}:?[0-9]{{2}}$', 1) = '-' then -1 else 1 end"
+    hh = f"cast(regexp_extract({col}, '([0-9]{{2}}):?([0-9]{{2}})$', 1) as bigint)"
+    mm = f"cast(regexp_extract({col}, '([0-9]{{2}}):?([0-9]{{2}})$', 2) as bigint)"
+    offset_min = f"(case when suffix({col}, 'Z') then 0 else {sign} * ({hh} * 60 + {mm}) end)"
+    with_offset = (
+        f"strlen({col}) >= 20 "  # bytes; '2024-03-05 09:12:33' (19) and shorter skip the rest
+        f"and (suffix({col}, 'Z') or substr({col}, -6, 1) in ('+', '-') or substr({col}, -5, 1) in ('+', '-')) "
+        f"and regexp_matches({col}, '{_OFFSET_TAIL}')"
+    )
+    ampm = (
+        f"regexp_replace(regexp_replace({col}, '\\s*上午\\s*(.*)$', ' \\1 AM'), "
+        f"'\\s*下午\\s*(.*)$', ' \\1 PM')"
+    )
+    plain = (
+        f"coalesce(try_cast({col} as timestamp), try_strptime({col}, {_sql_list(TIME_FORMATS)}), "
         f"case when regexp_full_match({col}, '[0-9]{{5}}(\\.[0-9]+)?') then "
-        f"timestamp '1899-12-30' + to_microseconds(cast(round(cast({col} as double) * 86400.0) * 1000000 as bigint)) end)"
+        f"timestamp '1899-12-30' + to_microseconds(cast(round(cast({col} as double) * 86400.0) * 1000000 as bigint)) end, "
+        f"case when contains({col}, '午') then try_strptime({ampm}, {_sql_list(AMPM_FORMATS)}) end)"
+    )
+    return (
+        f"(case when {with_offset} then "
+        f"try_cast(regexp_replace({col}, ' ?(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$', '') as timestamp) "
+        f"+ to_minutes(480 - {offset_min}) "
+        f"else {plain} end)"
     )
 
 
