@@ -66,11 +66,11 @@ def _print_counts(console: Console, result, lang: str) -> None:
 
 def import_command(
     table: Annotated[str, typer.Argument(help="communities | halls | rooms | tickets | hotline | visits | staff | buildings | network")],
-    files: Annotated[list[Path], typer.Argument(help="Export files (CSV, XLSX, Parquet, GeoJSON, GeoPackage, Shapefile).")],
+    files: Annotated[list[Path], typer.Argument(help="Export files (CSV, XLSX / XLS / ODS, Parquet, GeoJSON, GeoPackage, Shapefile).")],
     db: Annotated[Optional[Path], typer.Option("--db", help="Warehouse file (default data/warehouse.duckdb or $SERVICECIRCLE_DB).")] = None,
     profile: Annotated[Optional[Path], typer.Option("--profile", help="TOML mapping profile for other headers and category words.")] = None,
     crs: Annotated[str, typer.Option("--crs", help="Coordinate system of the files: wgs84, gcj02 (Amap/Tencent) or bd09 (Baidu); for network line files without one, also EPSG:code (e.g. EPSG:4547).")] = "wgs84",
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet name or 0-based index (default the first).")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Workbook sheet name or 0-based index (default the first).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of the printed summary: zh or en.")] = "zh",
 ) -> None:

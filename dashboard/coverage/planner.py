@@ -208,8 +208,11 @@ def read_candidates(source: str | Path | bytes, filename: str | None = None, crs
         df = pd.DataFrame(gdf.drop(columns="geometry"))
         df["lon"] = gdf.geometry.x.to_numpy()
         df["lat"] = gdf.geometry.y.to_numpy()
-    elif low.endswith((".xlsx", ".xls")):
-        df = pd.read_excel(io.BytesIO(raw), dtype=str)
+    elif low.endswith((".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")):
+        try:
+            df = pd.read_excel(io.BytesIO(raw), dtype=str, engine="calamine")
+        except Exception as exc:
+            raise PlanError(f"{name}: not a readable workbook ({exc})") from None
     elif low.endswith((".csv", ".txt")):
         text = None
         for enc in ("utf-8-sig", "gb18030"):

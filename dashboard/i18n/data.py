@@ -24,7 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "data.upload.title": {"zh": "上传导出文件", "en": "Upload exports"},
     "data.upload.table": {"zh": "导入到", "en": "Import into"},
-    "data.upload.files": {"zh": "导出文件（CSV、XLSX、Parquet、GeoJSON、GeoPackage）", "en": "Export files (CSV, XLSX, Parquet, GeoJSON, GeoPackage)"},
+    "data.upload.files": {"zh": "导出文件（CSV、Excel（XLSX/XLS）、Parquet、GeoJSON、GeoPackage）", "en": "Export files (CSV, Excel (XLSX/XLS), Parquet, GeoJSON, GeoPackage)"},
     "data.upload.profile": {"zh": "映射配置（可选，TOML）", "en": "Mapping profile (optional, TOML)"},
     "data.upload.crs": {"zh": "坐标系", "en": "Coordinate system"},
     "data.upload.sheet": {"zh": "工作表（可选）", "en": "Sheet (optional)"},

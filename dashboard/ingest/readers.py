@@ -48,7 +48,6 @@ import concurrent.futures
 import csv
 import datetime as dt
 import hashlib
-import itertools
 import os
 import tempfile
 from collections.abc import Collection, Sequence
@@ -76,7 +75,7 @@ RAW = "_sc_raw"
 """Name of the temporary staging table the readers fill."""
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 GEO_SUFFIXES = {".geojson", ".gpkg", ".shp", ".json"}
 _CHUNK = 16 * 1024 * 1024
@@ -385,9 +384,21 @@ def _cell_text(v: object) -> str | None:
     return s
 
 
+def _column_text(values: np.ndarray) -> np.ndarray:
+    """Cell values → text (object array); text cells pass through untouched, the rest
+    (numbers, dates, booleans) go through :func:`_cell_text`."""
+    is_text = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
+    if is_text.all():
+        return values
+    out = values.copy()
+    other = ~is_text
+    out[other] = [_cell_text(v) for v in values[other]]
+    return out
+
+
 def _frame_to_raw(con, df: pd.DataFrame, lines: Sequence[int] | None = None) -> list[str]:
     headers = [str(c) for c in df.columns]
-    data = {f"c{i}": df.iloc[:, i].map(_cell_text).astype(object) for i in range(df.shape[1])}
+    data = {f"c{i}": _column_text(df.iloc[:, i].to_numpy(dtype=object)) for i in range(df.shape[1])}
     frame = pd.DataFrame(data, index=range(len(df)))
     if lines is not None:
         frame["_line"] = np.asarray(lines, dtype=np.int64)
@@ -406,49 +417,60 @@ def _frame_to_raw(con, df: pd.DataFrame, lines: Sequence[int] | None = None) -> 
 def _read_xlsx(
     con, path: Path, sheet: str | int | None, header_names: Collection[str] | None = None
 ) -> tuple[list[str], list[str], int]:
-    import openpyxl
+    """Load a workbook sheet (``.xlsx``, ``.xlsm``, ``.xlsb``, old ``.xls``, ``.ods``).
+
+    Read with calamine (Rust; ~15x faster than openpyxl: 200,000 rows in ~5 s instead of
+    ~80 s), from cell A1 so row numbers are the sheet's. Date cells arrive as datetimes,
+    other numbers as floats (an Excel serial in a number cell is parsed later, see
+    :func:`dashboard.ingest.values.time_sql`). The header is searched in the first rows
+    (:func:`find_header_row`); empty rows are skipped, their line numbers stay counted.
+    """
+    from python_calamine import CalamineWorkbook
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
-        raise ReadError(f"{path.name}: not a readable XLSX file: {exc}") from None
+        raise ReadError(f"{path.name}: not a readable workbook: {exc}") from None
     try:
-        names = list(wb.sheetnames)
+        names = list(wb.sheet_names)
+        if not names:
+            raise ReadError(f"{path.name}: the workbook has no sheet")
         if sheet is None or sheet == "":
-            ws = wb[names[0]]
+            name = names[0]
         elif isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
             i = int(sheet)
             if not 0 <= i < len(names):
                 raise ReadError(f"{path.name}: no sheet number {i}; sheets: {', '.join(names)}")
-            ws = wb[names[i]]
+            name = names[i]
         elif sheet in names:
-            ws = wb[sheet]
+            name = sheet
         else:
             raise ReadError(f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(names)}")
-        rows = ws.iter_rows(min_row=1, values_only=True)
-        top = []
-        for r in rows:
-            top.append(r)
-            if len(top) >= HEADER_SEARCH_ROWS:
-                break
-        if not top:
-            raise ReadError(f"{path.name}: sheet {ws.title!r} is empty")
-        skip = find_header_row([[c for c in r if c is not None] for r in top], header_names)
-        header = top[skip]
-        width = len(header)
-        while width and (header[width - 1] is None or str(header[width - 1]).strip() == ""):
-            width -= 1
-        headers = [str(h).strip() if h is not None else f"column{i}" for i, h in enumerate(header[:width])]
-        body = []
-        lines = []
-        for line, r in enumerate(itertools.chain(top[skip + 1:], rows), start=skip + 2):
-            r = tuple(r[:width]) + (None,) * max(0, width - len(r))
-            if all(v is None or (isinstance(v, str) and not v.strip(" \t\u3000\xa0")) for v in r):
-                continue  # Excel's empty rows (their line numbers stay counted)
-            body.append(r)
-            lines.append(line)
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise ReadError(f"{path.name}: sheet {name!r} cannot be read: {exc}") from None
     finally:
         wb.close()
+    blank = " \t\u3000\xa0"
+    top = [[c for c in r if not (c is None or (isinstance(c, str) and not c.strip(blank)))]
+           for r in rows[:HEADER_SEARCH_ROWS]]
+    if not any(top):
+        raise ReadError(f"{path.name}: sheet {name!r} is empty")
+    skip = find_header_row(top, header_names)
+    header = rows[skip]
+    width = len(header)
+    while width and (header[width - 1] is None or str(header[width - 1]).strip() == ""):
+        width -= 1
+    headers = [str(h).strip() if h not in (None, "") else f"column{i}" for i, h in enumerate(header[:width])]
+    body = []
+    lines = []
+    for line, r in enumerate(rows[skip + 1:], start=skip + 2):
+        r = list(r[:width]) + [None] * max(0, width - len(r))
+        if all(v is None or (isinstance(v, str) and not v.strip(blank)) for v in r):
+            continue  # empty rows (their line numbers stay counted)
+        body.append(r)
+        lines.append(line)
     df = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(
         {i: pd.Series([], dtype=object) for i in range(width)}
     )
@@ -564,8 +586,6 @@ def read_into(
             info = RawFile(p, _read_parquet(con, p), 0, "parquet")
         elif suffix in GEO_SUFFIXES:
             info = RawFile(p, _read_geo(con, p, crs), 0, "geo", wgs84=True)
-        elif suffix == ".xls":
-            raise ReadError(f"{p.name}: old .xls workbooks are not supported; save it as .xlsx or CSV")
         else:
             raise ReadError(
                 f"{p.name}: unsupported file type {suffix!r}; expected CSV, XLSX, Parquet, "

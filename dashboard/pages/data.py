@@ -130,7 +130,7 @@ def upload_section() -> None:
         sheet = c3.text_input(t("data.upload.sheet", L), key="data_up_sheet")
         files = st.file_uploader(
             t("data.upload.files", L), accept_multiple_files=True, key="data_up_files",
-            type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet", "geojson", "json", "gpkg"],
+            type=["csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods", "parquet", "geojson", "json", "gpkg"],
         )
         profile = st.file_uploader(t("data.upload.profile", L), type=["toml"], key="data_up_profile")
         submitted = st.form_submit_button(t("data.upload.button", L), type="primary")

@@ -175,3 +175,16 @@ def test_exact_check_sees_through_repeated_candidates(town_data, monkeypatch):
     assert len(res.candidates) == 3 * n_distinct > P.EXACT_MAX_CANDIDATES
     assert res.optimality_gap == pytest.approx(base.optimality_gap)
     assert res.share_after == pytest.approx(base.share_after)
+
+
+def test_candidates_from_a_workbook_equal_the_csv(tmp_path):
+    df = pd.DataFrame({"编号": ["S1", "S2"], "名称": ["社区服务中心", "小区物业"],
+                       "经度": [104.061, 104.062], "纬度": [30.661, 30.662]})
+    csv = tmp_path / "c.csv"
+    df.to_csv(csv, index=False, encoding="utf-8")
+    xlsx = tmp_path / "c.xlsx"
+    df.to_excel(xlsx, index=False, engine="openpyxl")  # written by openpyxl, read without it
+    a, b = P.read_candidates(csv), P.read_candidates(xlsx.read_bytes(), filename="候选.xlsx")
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+    with pytest.raises(P.PlanError, match="bad.xlsx: not a readable workbook"):
+        P.read_candidates(b"not a workbook", filename="bad.xlsx")

@@ -8,6 +8,7 @@ plain pandas on the same rows), never copied from the importer's output.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
@@ -329,3 +330,49 @@ def test_import_notes_in_cli_and_result(base_db, tmp_path):
     zh = r.notes("zh")
     assert zh[0].startswith("noted.csv：表头在第 2 行") and len(zh) == 3
     assert rows(base_db, "select ticket_id, hall_id from counter_tickets order by 1") == [("N1", "H01"), ("N2", "H02")]
+
+
+# ---------------------------------------------------------------- workbooks beyond .xlsx
+def test_old_xls_workbook_with_title_and_date_cells(base_db, tmp_path):
+    """Excel 97-2003 .xls (still common from older systems): title row, real date cells,
+    a number-typed id, a bad time; line numbers are the sheet's."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("排队明细")
+    when = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm:ss")
+    ws.write(0, 0, "2024年3月排队叫号明细")                          # line 1: title
+    for j, h in enumerate(["流水号", "营业厅", "取号时间", "叫号时间", "办理结果"]):
+        ws.write(1, j, h)                                            # line 2: header
+    data = [
+        ("X1", "H01", dt.datetime(2024, 3, 5, 9, 0), dt.datetime(2024, 3, 5, 9, 12, 30), "正常"),  # 3
+        (20240305.0, "H02", dt.datetime(2024, 3, 5, 9, 5), "2024/3/5 下午 2:15:00", "过号"),       # 4
+        ("X3", "H01", "yesterday", None, "正常"),                                                   # 5: bad time
+    ]
+    for i, r in enumerate(data, start=2):
+        for j, v in enumerate(r):
+            if v is None:
+                continue
+            ws.write(i, j, v, when) if isinstance(v, dt.datetime) else ws.write(i, j, v)
+    path = tmp_path / "tickets.xls"
+    wb.save(str(path))
+    r = import_files("tickets", [path], db=base_db)
+    assert (r.read, r.stored, r.rejected) == (3, 2, 1) and identity(r.as_dict())
+    assert r.files[0].header_line == 2
+    assert [(g[0], g[1], g[2]) for g in _rejects(base_db, path.name)] == [(5, "issued_at", "time_unparseable")]
+    assert rows(base_db, "select ticket_id, issued_at, called_at, outcome from counter_tickets order by 1") == [
+        ("20240305", dt.datetime(2024, 3, 5, 9, 5), dt.datetime(2024, 3, 5, 14, 15), "no_show"),
+        ("X1", dt.datetime(2024, 3, 5, 9, 0), dt.datetime(2024, 3, 5, 9, 12, 30), "served"),
+    ]
+
+
+def test_xlsx_sheet_starting_below_empty_rows_keeps_sheet_line_numbers(base_db, tmp_path):
+    path = _xlsx(tmp_path / "low.xlsx", [
+        [], [],                                            # 1-2: empty
+        ["流水号", "营业厅", "取号时间"],                    # 3: header
+        ["L1", "H01", "2024-03-05 09:00"],                 # 4
+        ["L2", "H77", "2024-03-05 09:01"],                 # 5: unknown hall
+    ])
+    r = import_files("tickets", [path], db=base_db)
+    assert (r.stored, r.rejected) == (1, 1)
+    assert [g[0] for g in _rejects(base_db, path.name)] == [5]
