@@ -49,6 +49,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.note.field.room_id": {"zh": "服务室", "en": "service room"},
     "data.note.field.community_id": {"zh": "社区", "en": "community"},
     "data.note.field.served_community_ids": {"zh": "服务社区", "en": "served community"},
+    "data.note.crs_hint.inside": {
+        "zh": "{file}：坐标可能是{source}坐标：按 WGS-84 读入时 {n} 个点中只有 {given} 个落在所属社区内，按 {crs} 换算后有 {converted} 个。数据已按原样保存；如坐标取自{source}地图，请加 --crs {crs} 重新导入（导入页选择对应坐标系）。",
+        "en": "{file}: the coordinates look like {source} coordinates: read as WGS-84, {given} of {n} points fall inside their community; converted from {crs}, {converted} do. Stored as given; if they come from {source} maps, import again with --crs {crs} (or pick it on the upload page).",
+    },
+    "data.note.crs_hint.distance": {
+        "zh": "{file}：坐标可能是{source}坐标：按 WGS-84 读入时点到所属社区中心的距离中位数为 {given} 米，按 {crs} 换算后为 {converted} 米。数据已按原样保存；如坐标取自{source}地图，请加 --crs {crs} 重新导入。",
+        "en": "{file}: the coordinates look like {source} coordinates: read as WGS-84 the median distance to the community's centre is {given} m, converted from {crs} {converted} m. Stored as given; if they come from {source} maps, import again with --crs {crs}.",
+    },
+    "data.note.crs_source.gcj02": {"zh": "高德/腾讯（GCJ-02）", "en": "Amap / Tencent (GCJ-02)"},
+    "data.note.crs_source.bd09": {"zh": "百度（BD-09）", "en": "Baidu (BD-09)"},
     "data.note.unused_columns": {
         "zh": "{file}：以下列未识别、未导入：{cols}。如其中有需要的字段，请在映射配置的 [headers] 中指定。",
         "en": "{file}: these columns were not recognised and not imported: {cols}. If one holds a field you need, map it in the profile's [headers].",

@@ -44,6 +44,7 @@ import pandas as pd
 
 from dashboard import privacy, warehouse
 from dashboard.ingest import coords
+from dashboard.ingest.crs_hint import crs_hint
 from dashboard.ingest.aliases import CATEGORY_WORDS, TableSpec, normalise_header, table_spec
 from dashboard.ingest.profile import Profile, ProfileError, load_profile, profile_line
 from dashboard.ingest.readers import RAW, RawFile, ReadError, read_into
@@ -113,6 +114,9 @@ class FileResult:
     """Title / note / blank rows above the header: skipped, not counted in ``read``."""
     names_mapped: dict[str, int] = field(default_factory=dict)
     """Per reference field, distinct names mapped to an id (``{"hall_id": 2}``)."""
+    crs_hint: dict | None = None
+    """Set when the points look like GCJ-02 / BD-09 read as WGS-84
+    (:func:`dashboard.ingest.crs_hint.crs_hint`); the data is stored as given."""
 
 
 @dataclass
@@ -185,6 +189,11 @@ class ImportResult:
                     key = f"data.note.field.{name}"
                     out.append(t("data.note.names_mapped", lang, file=f.file, n=n,
                                  field=t(key, lang) if key in CATALOGUE else name))
+            if f.crs_hint:
+                h = f.crs_hint
+                out.append(t(f"data.note.crs_hint.{h['test']}", lang, file=f.file, n=h["n"], given=h["given"],
+                             converted=h["converted"], crs=h["crs"],
+                             source=t(f"data.note.crs_source.{h['crs']}", lang)))
             if f.unmapped_headers:
                 out.append(t("data.note.unused_columns", lang, file=f.file,
                              cols=", ".join(map(str, f.unmapped_headers))))
@@ -448,6 +457,11 @@ def _import_one(
             _convert_points(con, crs)
         sql, params = coords_check_sql()
         con.execute(sql, params)
+        if crs == "wgs84" and "community_id" in spec.columns and "community_id" in hmap.columns:
+            res.crs_hint = crs_hint(
+                con.execute("select lon, lat, community_id from _sc_stage where _rej is null").df(),
+                con.execute("select community_id, lon, lat, geometry_wkb from communities").df(),
+            )
 
     # ---- classify valid rows against the warehouse and earlier rows of this import
     report("compare", 0.6)
