@@ -28,7 +28,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ __all__ = [
     "init_schema",
     "mark_changed",
     "needs_refresh",
+    "bring_up_to_date",
     "query",
     "rollup_plan",
     "refresh_rollups",
@@ -223,6 +224,28 @@ def needs_refresh(db: str | os.PathLike | None = None) -> bool:
         return _stored_rollups_hash(con) != rollups_hash()
     finally:
         con.close()
+
+
+def bring_up_to_date(db: str | os.PathLike | None = None, *, echo: Callable[[str], None] | None = None) -> bool:
+    """Rebuild the rollups and macros of a warehouse made by an older version (one
+    atomic write; readers keep the old snapshot until it is published).
+
+    Every command that reads the warehouse calls this first, as ``serve`` does, so an
+    upgrade never meets a query that expects a rollup the old file lacks.
+
+    Returns
+    -------
+    bool
+        True when a rebuild was done.
+    """
+    path = settings.db_path(db)
+    if not path.exists() or not needs_refresh(path):
+        return False
+    if echo is not None:
+        echo(f"Rebuilding the summary tables of {path} for this version ...")
+    with writer(path):
+        pass
+    return True
 
 
 _CHANGED: dict[int, set[str]] = {}

@@ -240,3 +240,29 @@ def test_rollups_built_by_other_scripts_are_rebuilt_on_the_next_write(tmp_path):
         warehouse.mark_changed(con, "staff")
     assert not warehouse.needs_refresh(db)  # ... yet every rollup was rebuilt
     assert _count(db, "agg_hall") == 1
+
+
+def test_every_reading_command_brings_an_older_warehouse_up_to_date(tmp_path):
+    """An upgrade meets a warehouse an older version wrote (a rollup and the macros it
+    lacks): each reading command rebuilds it once, says so on stderr, then answers."""
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    db = tmp_path / "w.duckdb"
+    with warehouse.writer(db) as con:
+        con.execute("insert into business_halls values ('H1', 'h', 'd', 118.1, 39.6, 2)")
+    runner = CliRunner()
+    for args in (["metrics", "--json"], ["effects", "--outcome", "hotline_per_1k_households", "--json"],
+                 ["report", "--out", str(tmp_path / "b.html"), "--format", "html"]):
+        with warehouse.writer(db, refresh=False) as con:  # pretend an older version wrote it
+            con.execute("update meta set value = 'older' where key = 'rollups_hash'")
+            con.execute("drop table room_community")
+            con.execute("drop macro table ticket_rows_slim")
+        assert warehouse.needs_refresh(db)
+        out = runner.invoke(app, [*args, "--db", str(db)])
+        assert out.exit_code == 0, (args, out.output)
+        assert "Rebuilding the summary tables" in out.stderr
+        assert not warehouse.needs_refresh(db) and _count(db, "room_community") == 0
+        again = runner.invoke(app, [*args, "--db", str(db)])
+        assert again.exit_code == 0 and "Rebuilding" not in again.stderr

@@ -10,7 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dashboard import settings, warehouse
+from dashboard import settings
+from dashboard.commands import up_to_date
 
 DbOption = Annotated[
     Optional[Path],
@@ -41,11 +42,7 @@ def serve_command(
 ) -> None:
     """Start the dashboard (Streamlit, headless) on the given warehouse."""
     path = settings.db_path(db)
-    if path.exists() and warehouse.needs_refresh(path):
-        # a warehouse built by an older version: rebuild its rollups once, atomically
-        typer.echo(f"Rebuilding the summary tables of {path} for this version ...", err=True)
-        with warehouse.writer(path):
-            pass
+    up_to_date(path)  # a warehouse built by an older version: rebuilt once, atomically
     env = dict(os.environ)
     env["SERVICECIRCLE_DB"] = str(path.resolve())
     cmd = [

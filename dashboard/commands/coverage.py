@@ -16,6 +16,7 @@ import typer
 
 from dashboard import settings, warehouse
 from dashboard.i18n import t
+from dashboard.commands import up_to_date
 
 DbOption = Annotated[
     Optional[Path],
@@ -42,6 +43,7 @@ def _data(db: Path | None, lang: str):
     if not path.exists():
         typer.echo(t("cov.cli.no_db", lang, path=path), err=True)
         raise typer.Exit(2)
+    up_to_date(path)
     try:
         return load_data(path)
     except (warehouse.WarehouseMissing, ValueError) as exc:

@@ -21,6 +21,7 @@ import typer
 from dashboard import warehouse
 from dashboard.analysis.effects import OUTCOMES, estimate
 from dashboard.analysis.filters import Filters
+from dashboard.commands import up_to_date
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -69,6 +70,7 @@ def effects_command(
         hall_ids=tuple(hall or ()),
         service_types=tuple(service_type or ()),
     )
+    up_to_date(db)
     try:
         con = warehouse.connect_read(db)
     except warehouse.WarehouseMissing as exc:

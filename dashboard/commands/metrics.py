@@ -17,6 +17,7 @@ import typer
 
 from dashboard import settings, warehouse
 from dashboard.analysis.filters import Filters
+from dashboard.commands import up_to_date
 
 DbOption = Annotated[
     Optional[Path],
@@ -34,6 +35,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 
 def _open(db: Path | None):
+    up_to_date(db)
     try:
         return warehouse.connect_read(db)
     except warehouse.WarehouseMissing as exc:
@@ -100,6 +102,7 @@ def bench_command(
     if not path.exists():
         typer.echo(f"warehouse {path} does not exist", err=True)
         raise typer.Exit(2)
+    up_to_date(path)
     out = bench(path, runs=runs)
     if as_json:
         typer.echo(json.dumps(out))

@@ -15,6 +15,7 @@ import typer
 from dashboard import warehouse
 from dashboard.analysis.filters import Filters
 from dashboard.i18n import LANGS, t
+from dashboard.commands import up_to_date
 
 FORMATS = ("pptx", "html")
 
@@ -82,6 +83,7 @@ def report_command(
         raise typer.BadParameter(t("rep.cli.bad_format", lang, fmt=fmt))
     filters = Filters(date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
                       districts=tuple(district or ()))
+    up_to_date(db)
     try:
         con = warehouse.connect_read(db)
     except warehouse.WarehouseMissing as exc:
