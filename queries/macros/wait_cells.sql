@@ -1,0 +1,78 @@
+-- Served-ticket wait histogram cells of a range of days under the global filters, one row
+-- per (hall_id, wait_bin) piece: sum n over the rows (the rows are not yet summed, and
+-- for wait_cells_slim an n may be negative, see below). Bins are 10 s wide, closed on the
+-- right (bin k: wait in (10(k-1), 10k] s; bin 0: 0 s; bin 1441: over 240 min), see
+-- rollups/21_tickets.sql. Exact for any range of days.
+--
+-- wait_cells: the full-dimension path (agg_wait_hist_month for whole months,
+-- agg_wait_hist_day for the partial months at either end), for a wave or service-type
+-- filter combined with a hall or district filter. Filters (NULL = all): p_districts (the
+-- hall's district), p_hall_ids, p_waves, p_service_types.
+--
+-- wait_cells_slim: without wave or service-type filters. Whole months are C(hi) - C(lo)
+-- of the cumulative agg_wait_cum_hall (two month slices whatever the range's length: the
+-- lower slice comes with a negative n); the partial months at either end from
+-- agg_wait_hist_hall_day. Filters: p_districts, p_hall_ids.
+
+create or replace macro wait_cells(p_from, p_to, p_districts, p_hall_ids, p_waves, p_service_types) as table
+with
+
+cells as (
+    select t.hall_id, t.wait_bin, t.n, t.wave, t.service_type
+    from agg_wait_hist_month as t
+    where month_in_range(t.month_on, p_from, p_to)
+    union all
+    select t.hall_id, t.wait_bin, t.n, t.wave, t.service_type
+    from agg_wait_hist_day as t
+    where day_in_head(t.day_on, p_from, p_to)
+    union all
+    select t.hall_id, t.wait_bin, t.n, t.wave, t.service_type
+    from agg_wait_hist_day as t
+    where day_in_tail(t.day_on, p_from, p_to)
+)
+
+select c.hall_id, c.wait_bin, c.n
+from cells as c
+left join agg_hall as h using (hall_id)
+where (p_districts is null or h.district = any(p_districts))
+  and (p_hall_ids is null or c.hall_id = any(p_hall_ids))
+  and (p_waves is null or c.wave = any(p_waves))
+  and (p_service_types is null or c.service_type = any(p_service_types));
+
+create or replace macro wait_cells_slim(p_from, p_to, p_districts, p_hall_ids) as table
+with
+
+ends as (
+    select
+        max(month_on) filter (
+            where p_to is null or last_day(month_on) <= cast(p_to as date)) as hi,
+        max(month_on) filter (
+            where p_from is not null and month_on < cast(p_from as date)) as lo
+    from agg_wait_cum_months
+),
+
+slices as (
+    select hi as month_on, 1 as sign from ends where hi > coalesce(lo, date '0001-01-01')
+    union all
+    select lo as month_on, -1 as sign from ends where hi > lo
+),
+
+cells as (
+    select t.hall_id, t.wait_bin, s.sign * t.n_cum as n
+    from agg_wait_cum_hall as t
+    join slices as s using (month_on)
+    union all
+    select t.hall_id, t.wait_bin, t.n
+    from agg_wait_hist_hall_day as t
+    where day_in_head(t.day_on, p_from, p_to)
+    union all
+    select t.hall_id, t.wait_bin, t.n
+    from agg_wait_hist_hall_day as t
+    where day_in_tail(t.day_on, p_from, p_to)
+)
+
+select c.*
+from cells as c
+where (p_districts is null
+       or c.hall_id in (select hall_id from agg_hall where list_contains(p_districts, district)))
+  and (p_hall_ids is null or list_contains(p_hall_ids, c.hall_id));
