@@ -75,7 +75,7 @@ def _pages() -> list[str]:
             targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
             if any(getattr(t, "id", "") == "PAGES" for t in targets):
                 files = [e.elts[0].value for e in node.value.elts]
-                return [f[:-3] for f in files if (ROOT / "dashboard" / "pages" / f).exists()]
+                return [f[:-3] for f in files if (ROOT / "dashboard" / "screens" / f).exists()]
     raise RuntimeError("no PAGES in dashboard/app.py")
 
 

@@ -1,7 +1,8 @@
 """ServiceCircle's Streamlit entry: page config, language switch, navigation.
 
-Run with ``servicecircle serve`` (or ``make run``). Pages live in ``dashboard/pages/``;
-a page file that is not present yet is simply left out of the navigation.
+Run with ``servicecircle serve`` (or ``make run``). The page scripts live in
+``dashboard/screens/`` (not ``pages/``: Streamlit would treat a ``pages/`` folder beside the
+main script as an old-style multipage app).
 """
 
 from __future__ import annotations
@@ -38,14 +39,12 @@ PAGES: list[tuple[str, str, str, str]] = [
 def main() -> None:
     st.set_page_config(page_title=t("app.title", lang()), page_icon="⚡", layout="wide")
     current = language_switch()
-    pages_dir = Path(__file__).parent / "pages"
+    screens = Path(__file__).parent / "screens"
     sections: dict[str, list] = {}
     for fname, key, icon, section in PAGES:
-        path = pages_dir / fname
-        if path.exists():
-            sections.setdefault(t(section, current), []).append(
-                st.Page(str(path), title=t(key, current), icon=icon, url_path=fname[:-3])
-            )
+        sections.setdefault(t(section, current), []).append(
+            st.Page(str(screens / fname), title=t(key, current), icon=icon, url_path=fname[:-3])
+        )
     st.navigation(sections).run()
 
 

@@ -8,8 +8,11 @@ registers its commands from its own module in :mod:`dashboard.commands`.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 import typer
+
+from dashboard import commands
 
 app = typer.Typer(
     name="servicecircle",
@@ -20,20 +23,14 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _main() -> None:
     """ServiceCircle (服务圈): community power-supply service rooms analytics."""
 
 
-for _area in ("app", "data", "demo", "metrics", "effects", "coverage", "report"):
-    try:
-        _mod = importlib.import_module(f"dashboard.commands.{_area}")
-    except ModuleNotFoundError as exc:  # an area not built yet
-        if exc.name != f"dashboard.commands.{_area}":
-            raise
-        continue
-    _mod.register(app)
+# every module of dashboard.commands registers the commands of its area
+for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+    importlib.import_module(f"dashboard.commands.{_info.name}").register(app)
 
 
 if __name__ == "__main__":

@@ -19,22 +19,6 @@ DbOption = Annotated[
 ]
 
 
-# `streamlit run`, with Streamlit's old-style multipage mode switched off first. Streamlit
-# 1.67 treats a `pages/` folder next to the main script as an old-style multipage app
-# until the main script's st.navigation() runs; a first visitor who opens a page URL
-# directly (/overview) would get that page run on its own (no language switch, raw file
-# names in the sidebar), and every later visitor too. dashboard/pages/ sits next to
-# dashboard/app.py, so the flag is set to what st.navigation() itself sets it to.
-_LAUNCH = (
-    "import sys\n"
-    "from streamlit.runtime.pages_manager import PagesManager\n"
-    "PagesManager.uses_pages_directory = False\n"
-    "from streamlit.web.cli import main\n"
-    "sys.argv[0] = 'streamlit'\n"
-    "sys.exit(main())\n"
-)
-
-
 def serve_command(
     db: DbOption = None,
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
@@ -46,7 +30,7 @@ def serve_command(
     env = dict(os.environ)
     env["SERVICECIRCLE_DB"] = str(path.resolve())
     cmd = [
-        sys.executable, "-c", _LAUNCH, "run",
+        sys.executable, "-m", "streamlit", "run",
         str(settings.PROJECT_ROOT / "dashboard" / "app.py"),
         "--server.headless", "true",
         "--server.port", str(port),

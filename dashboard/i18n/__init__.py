@@ -1,7 +1,7 @@
 """Every visible string in Chinese (default) and English, from one catalogue.
 
 The catalogue is split by area so each concern owns its file (``core``, ``data``,
-``effects``, ``coverage``, ``report``); each file defines ``STRINGS = {key: {"zh": ..,
+``effects``, ``coverage``, ``report``, ...: every module of this package); each file defines ``STRINGS = {key: {"zh": ..,
 "en": ..}}`` and keys are unique across files. :func:`t` looks a key up and formats it;
 a missing key raises ``KeyError`` (tests walk every page, so a missing key fails a test
 rather than showing a raw key to a user).
@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import pkgutil
 from typing import Any
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
-_AREAS = ("core", "data", "effects", "coverage", "report", "demo")
+_AREAS: tuple[str, ...] = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__)))
 
 
 def _load() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for area in _AREAS:
-        try:
-            mod = importlib.import_module(f"dashboard.i18n.{area}")
-        except ModuleNotFoundError:
-            continue
+        mod = importlib.import_module(f"dashboard.i18n.{area}")
         for k, v in mod.STRINGS.items():
             if k in merged:
                 raise ValueError(f"i18n key {k!r} defined twice (second in {area})")

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import settings
 from dashboard.coverage import engine
 
-PAGES = settings.PROJECT_ROOT / "dashboard" / "pages"
+PAGES = settings.PROJECT_ROOT / "dashboard" / "screens"
 
 
 def _run(page: str, db, monkeypatch, lang: str) -> AppTest:

@@ -250,7 +250,7 @@ def pages() -> list[tuple[str, str]]:
         if any(getattr(t, "id", "") == "PAGES" for t in targets) and node.value is not None:
             for elt in node.value.elts:
                 fname = elt.elts[0].value
-                if (ROOT / "dashboard" / "pages" / fname).exists():
+                if (ROOT / "dashboard" / "screens" / fname).exists():
                     found.append((fname[:-3], fname))
     return found
 

@@ -1,7 +1,7 @@
 """No visible string reaches a page without going through the catalogue, and no page
 renders HTML built from anything but a constant.
 
-An AST scan of the page files (``dashboard/pages/*.py``), the app entry and the UI
+An AST scan of the page files (``dashboard/screens/*.py``), the app entry and the UI
 helpers: a string literal (or f-string with literal words) passed as the text of a
 Streamlit display call (``st.title``, ``col.metric``, ``st.selectbox`` label, ``help=``,
 ...) is a string that bypasses :func:`dashboard.i18n.t` and fails the test. Strings
@@ -155,7 +155,7 @@ def scan_source(src: str, filename: str = "<src>") -> tuple[list[str], list[str]
 
 
 def _ui_files() -> list[Path]:
-    files = sorted((ROOT / "dashboard" / "pages").glob("*.py"))
+    files = sorted((ROOT / "dashboard" / "screens").glob("*.py"))
     files += [ROOT / "dashboard" / "app.py"]
     files += sorted((ROOT / "dashboard" / "ui").glob("*.py"))
     return [f for f in files if f.exists()]

@@ -196,7 +196,7 @@ def test_briefing_page_apptest(db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("SERVICECIRCLE_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / "briefing.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "screens" / "briefing.py"), default_timeout=60)
     at.query_params["from"] = "2024-04-01"  # inside the data's span (the date widgets' bounds)
     at.query_params["to"] = "2024-05-05"
     at.run()
