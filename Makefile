@@ -37,7 +37,7 @@ test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -m e2e --durations=5
 
 bench: $(BIN)/servicecircle
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/demo

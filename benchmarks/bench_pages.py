@@ -267,7 +267,7 @@ def main() -> None:
         + (f" (synthetic, built with rollups in {build_s:.0f} s)" if build_s else "") + ".",
         f"Runs: cold = first run on a fresh connection; warm = median of {args.runs} runs in one "
         "process (wall ms, and CPU ms of the process: DuckDB's threads included, less sensitive "
-        f"to other jobs); 2 CPU cores shared with teammates: load average {load0[0]:.1f} before, "
+        f"to other jobs); 2 CPU cores shared with other work: load average {load0[0]:.1f} before, "
         f"{load1[0]:.1f} after.",
     ]
     if old is not None:

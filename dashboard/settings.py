@@ -17,7 +17,7 @@ SERVICECIRCLE_KEY_FILE
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 # ---------------------------------------------------------------- paths
@@ -25,7 +25,7 @@ PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
 """The repository root (the folder holding ``pyproject.toml``)."""
 
 QUERIES_DIR: Path = PROJECT_ROOT / "queries"
-"""Named SQL files: ``schema/`` (DDL), ``staging/``, ``rollups/``, ``marts/``."""
+"""Named SQL files: ``schema/`` (DDL), ``rollups/``, ``macros/``, and one folder of queries per area."""
 
 DATA_DIR: Path = PROJECT_ROOT / "data"
 DEMO_DIR: Path = DATA_DIR / "demo"
@@ -134,16 +134,3 @@ LOCAL_TIMEZONE: str = "Asia/Shanghai"
 
 CHINA_BBOX: tuple[float, float, float, float] = (73.0, 3.0, 136.0, 54.0)
 """(min lon, min lat, max lon, max lat) that every stored coordinate must fall in."""
-
-
-@dataclass
-class Settings:
-    """A bundle of the settings a page or command may override at run time."""
-
-    targets: Targets = field(default_factory=Targets)
-    walk_minutes: float = WALK_MINUTES
-    walk_speed_m_s: float = WALK_SPEED_M_S
-
-    @property
-    def walk_limit_m(self) -> float:
-        return walk_limit_m(self.walk_minutes, self.walk_speed_m_s)

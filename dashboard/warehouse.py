@@ -73,7 +73,7 @@ def sql_text(name: str) -> str:
     Parameters
     ----------
     name
-        Path below ``queries/`` without the suffix, e.g. ``"marts/hall_daily"``.
+        Path below ``queries/`` without the suffix, e.g. ``"metrics/ticket_totals"``.
     """
     path = settings.QUERIES_DIR / f"{name}.sql"
     if not path.is_file():
