@@ -2,6 +2,10 @@
 
 Modules
 -------
+inputs
+    The briefing's raw numbers per section (:class:`~dashboard.report.inputs.BriefingInputs`).
+collect
+    Fills the inputs from the warehouse through the shared analysis functions.
 briefing
     :func:`~dashboard.report.briefing.build_briefing` gathers the period's headline
     results from the analysis and coverage functions into plain data

@@ -8,7 +8,7 @@ Every number comes from the function the matching page and CLI call:
 summed from the same named queries the metrics use.
 
 A part that fails (no network imported yet, a module not built, no data in the range)
-is left ``None`` in :class:`~dashboard.report.briefing.BriefingInputs` with the reason
+is left ``None`` in :class:`~dashboard.report.inputs.BriefingInputs` with the reason
 in ``reasons``, so the rest of the briefing still renders and the missing part says so.
 """
 
@@ -25,7 +25,7 @@ import pandas as pd
 
 from dashboard import settings, warehouse
 from dashboard.analysis.filters import Filters
-from dashboard.report.briefing import (
+from dashboard.report.inputs import (
     EFFECT_OUTCOMES, BriefingInputs, CoverageInput, EffectInput, FaultsInput, GroupsStaffInput,
     HotlineInput, OffloadInput, PlanInput, WaitingInput,
 )

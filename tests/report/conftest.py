@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard.report.briefing import (
+from dashboard.report.inputs import (
     BriefingInputs, CoverageInput, EffectInput, FaultsInput, GroupsStaffInput, HotlineInput,
     OffloadInput, PlanInput, WaitingInput,
 )

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from dashboard.report.briefing import SECTIONS, BriefingInputs, assemble, fmt_pct
+from dashboard.report.briefing import SECTIONS, assemble, fmt_pct
+from dashboard.report.inputs import BriefingInputs
 
 
 def test_sections_in_order_and_all_available(inputs):

@@ -9,7 +9,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from dashboard.report.briefing import SECTIONS, BriefingInputs, assemble
+from dashboard.report.briefing import SECTIONS, assemble
+from dashboard.report.inputs import BriefingInputs
 from dashboard.report.pptx import EA_FONT, LATIN_FONT, build_pptx, iter_font_elements
 
 
