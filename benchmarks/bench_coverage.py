@@ -51,7 +51,17 @@ import pandas as pd  # noqa: E402
 from scipy.sparse.csgraph import dijkstra  # noqa: E402
 
 from dashboard import warehouse  # noqa: E402
-from dashboard.coverage import engine, network, planner, views  # noqa: E402
+from dashboard.coverage import (  # noqa: E402
+    areas,
+    engine,
+    graph,
+    inputs,
+    network,
+    planner,
+    projection,
+    street_files,
+    views,
+)
 
 LON0, LAT0 = 117.0, 36.65  # Jinan
 
@@ -108,14 +118,14 @@ def _pair(new, old, runs: int, setup=None) -> tuple[tuple[float, float], tuple[f
     return ((statistics.median(nw), statistics.median(nc)), (statistics.median(ow), statistics.median(oc)))
 
 
-def synth_lines(side: int, block_m: float, rng) -> network.Lines:
-    proj = network.local_proj(LON0, LAT0)
+def synth_lines(side: int, block_m: float, rng) -> street_files.Lines:
+    proj = projection.local_proj(LON0, LAT0)
     ix, iy = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
     x = ix * block_m + rng.normal(0, 4, ix.shape)
     y = iy * block_m + rng.normal(0, 4, iy.shape)
     x -= x.mean()
     y -= y.mean()
-    lon, lat = network.to_lonlat(proj, x.ravel(), y.ravel())
+    lon, lat = projection.to_lonlat(proj, x.ravel(), y.ravel())
     ll = np.column_stack([lon, lat]).reshape(side, side, 2)
     pieces = []
     for a, b in (((slice(None, -1), slice(None)), (slice(1, None), slice(None))),
@@ -128,7 +138,7 @@ def synth_lines(side: int, block_m: float, rng) -> network.Lines:
     coords = seg.reshape(-1, 2)
     offsets = np.arange(0, len(coords) + 1, 2, dtype=np.int64)
     hw = np.where(rng.random(len(seg)) < 0.3, "footway", "residential").astype(object)
-    return network.Lines(coords, offsets, hw, len(seg), 0), x, y
+    return street_files.Lines(coords, offsets, hw, len(seg), 0), x, y
 
 
 def build_city(db: Path, side: int, n_rooms: int) -> dict:
@@ -136,13 +146,13 @@ def build_city(db: Path, side: int, n_rooms: int) -> dict:
     rng = np.random.default_rng(42)
     lines, gx, _ = synth_lines(side, 60.0, rng)
     t0 = time.perf_counter()
-    tables = network.build_network(lines)
+    tables = graph.build_network(lines)
     build_s = time.perf_counter() - t0
     half = gx.max() * 0.95
-    proj = network.local_proj(LON0, LAT0)
+    proj = projection.local_proj(LON0, LAT0)
 
     def pts(n):
-        return network.to_lonlat(proj, rng.uniform(-half, half, n), rng.uniform(-half, half, n))
+        return projection.to_lonlat(proj, rng.uniform(-half, half, n), rng.uniform(-half, half, n))
 
     clon, clat = pts(1500)
     comm = pd.DataFrame({"community_id": [f"C{i:04d}" for i in range(1500)], "name": [f"社区{i}" for i in range(1500)],
@@ -254,8 +264,8 @@ def main() -> None:
 
     be, bp, bn = base if base is not None else (None, None, None)
     measure("load_net", lambda: read(network.read_network), base and (lambda: read(bn.read_network)))
-    measure("load_all", lambda: read(engine.read_data), base and (lambda: read(be.read_data)))
-    data = read(engine.read_data)
+    measure("load_all", lambda: read(inputs.read_data), base and (lambda: read(be.read_data)))
+    data = read(inputs.read_data)
     bdata = read(be.read_data) if base else None
     net = data.network
 
@@ -301,7 +311,7 @@ def main() -> None:
     dates = views.rollout_dates(data.rooms)
     measure("rollout", lambda: views.rollout_series(data, 5.0, 1.0),
             base and (lambda: [be.compute(bdata, on=d) for d in dates]))
-    measure("area", lambda: engine.walking_area(data, engine.compute(data, on=dates[-1])))
+    measure("area", lambda: areas.walking_area(data, engine.compute(data, on=dates[-1])))
 
     def old_streets():  # the previous street layer: WKB parsed by shapely on a fresh network
         from dashboard.figures.maps import street_xy
@@ -317,10 +327,10 @@ def main() -> None:
     measure("streets", new_streets, base and old_streets)
 
     def page_cold():
-        d = read(engine.read_data)
+        d = read(inputs.read_data)
         res = engine.compute(d, on=dates[-1])
         views.rollout_series(d, 5.0, 1.0)
-        engine.walking_area(d, res)
+        areas.walking_area(d, res)
         views.street_lines(d)
         views.map_communities(d, res)
         views.gaps_table(res)

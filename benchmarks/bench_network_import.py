@@ -38,8 +38,11 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
+from dashboard.coverage import graph, street_files
 from dashboard.coverage import network as N  # noqa: E402
-from dashboard.coverage.network import Lines, NetworkError, _tag, is_walkable  # noqa: E402
+from dashboard.coverage.refusals import NetworkError  # noqa: E402
+from dashboard.coverage.street_files import Lines
+from dashboard.coverage.walking import is_walkable, tag
 
 _HIGHWAY_COLUMNS = ("highway", "fclass", "HIGHWAY", "FCLASS", "type", "道路类型", "道路等级")
 _FOOT_COLUMNS = ("foot", "FOOT")
@@ -74,7 +77,7 @@ def old_read_vector(path: Path) -> Lines:
         if not is_walkable(tags):
             n_dropped += 1
             continue
-        highway = _tag(tags, "highway") or "unknown"
+        highway = tag(tags, "highway") or "unknown"
         for part in shapely.get_parts(geom):
             c = shapely.get_coordinates(part)
             if len(c) >= 2:
@@ -132,13 +135,13 @@ def main() -> None:
     rows.append(("plain `geopandas.read_file` (floor)", t_rf, ts))
     n_rows = len(gdf)
     del gdf
-    t_new, ts, new = timed(lambda: N.read_lines(path), args.runs)
+    t_new, ts, new = timed(lambda: street_files.read_lines(path), args.runs)
     rows.append(("new `read_lines` (vectorised)", t_new, ts))
     t_old, ts, old = timed(lambda: old_read_vector(path), args.old_runs)
     rows.append(("old reader (row loop)", t_old, ts))
     equal = same_lines(old, new)
-    c_old = N.build_network(old).counts
-    t_build, ts_b, tables = timed(lambda: N.build_network(new), args.runs)
+    c_old = graph.build_network(old).counts
+    t_build, ts_b, tables = timed(lambda: graph.build_network(new), args.runs)
     c_new = tables.counts
     graph_equal = all(c_old[k] == c_new[k] for k in ("nodes", "edges", "length_km", "islands"))
     rows.append(("new `build_network` (split, dedupe, project, components, WKB)", t_build, ts_b))

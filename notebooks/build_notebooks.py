@@ -89,9 +89,9 @@ fig"""),
 
 Walking coverage on the street network (5 minutes at 1.0 m/s ≈ 300 m): the share of
 households within the walk, checked against `servicecircle coverage --json`."""),
-    new_code_cell("""from dashboard.coverage import engine
+    new_code_cell("""from dashboard.coverage import engine, inputs
 
-data = engine.load_data(DB)          # network + communities + rooms, cached per data version
+data = inputs.load_data(DB)          # network + communities + rooms, cached per data version
 cov = engine.compute(data, minutes=5, speed_m_s=1.0)
 print(f"network: {cov.totals['share']:.1%} of households; straight line: {cov.totals['straight_share']:.1%}")
 

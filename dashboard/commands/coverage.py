@@ -37,7 +37,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _data(db: Path | None, lang: str):
-    from dashboard.coverage.engine import load_data
+    from dashboard.coverage.inputs import load_data
 
     path = settings.db_path(db)
     if not path.exists():

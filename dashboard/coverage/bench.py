@@ -50,14 +50,14 @@ def timings(db: str | os.PathLike | None = None, runs: int = 5, plan_k: int = 20
         ``{"load_ms", "coverage_first_ms", "coverage_ms", "what_if_ms", "plan_ms", "nodes", "rooms"}``.
     """
     from dashboard import warehouse
-    from dashboard.coverage import engine, planner
-    from dashboard.coverage.network import NetworkError
+    from dashboard.coverage import engine, inputs, planner
+    from dashboard.coverage.refusals import NetworkError
 
     path = settings.db_path(db)
     t0 = time.perf_counter()
     con = warehouse.connect_read(path)
     try:
-        data = engine.read_data(con)
+        data = inputs.read_data(con)
     except NetworkError:
         return {"load_ms": None, "coverage_first_ms": None, "coverage_ms": None, "what_if_ms": None,
                 "plan_ms": None, "nodes": 0, "rooms": 0}

@@ -37,8 +37,10 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.spatial import cKDTree
 
 from dashboard import settings
-from dashboard.coverage.engine import CoverageData, CoverageResult, attach_points, compute, reach
-from dashboard.coverage.network import to_lonlat, to_xy
+from dashboard.coverage.engine import CoverageResult, compute
+from dashboard.coverage.inputs import CoverageData
+from dashboard.coverage.projection import to_lonlat, to_xy
+from dashboard.coverage.routing import attach_points, reach
 
 __all__ = [
     "PlanError",

@@ -66,7 +66,7 @@ def room_households(rooms: pd.DataFrame, communities: pd.DataFrame) -> pd.Series
 
 def neighbours(rooms: pd.DataFrame, neighbour_m: float) -> dict[str, list[str]]:
     """Rooms within ``neighbour_m`` metres (straight line) of each room."""
-    from dashboard.coverage.network import local_proj, to_xy
+    from dashboard.coverage.projection import local_proj, to_xy
 
     ok = rooms["lon"].notna() & rooms["lat"].notna()
     r = rooms[ok]
@@ -90,7 +90,7 @@ def infer_managers(rooms: pd.DataFrame, halls: pd.DataFrame | None) -> pd.DataFr
     DataFrame
         ``staff_hash, room_id`` with ``staff_hash`` like ``inferred:<hall>:<n>``.
     """
-    from dashboard.coverage.network import local_proj, to_xy
+    from dashboard.coverage.projection import local_proj, to_xy
 
     rooms = rooms.reset_index(drop=True)
     hall_of = np.array(["-"] * len(rooms), dtype=object)

@@ -8,10 +8,12 @@ tested directly and the pages only cache it.
 from __future__ import annotations
 
 import datetime as dt
+
 import numpy as np
 import pandas as pd
 
-from dashboard.coverage.engine import CoverageData, CoverageResult, compute, room_placement
+from dashboard.coverage.engine import CoverageResult, compute, room_placement
+from dashboard.coverage.inputs import CoverageData
 
 __all__ = ["community_table", "flagged_rooms", "gaps_table", "map_communities", "rollout_dates", "rollout_series",
            "street_lines", "unplaced_rooms"]

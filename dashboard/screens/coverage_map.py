@@ -14,8 +14,8 @@ import shapely
 import streamlit as st
 
 from dashboard import settings, warehouse
-from dashboard.coverage import engine, views
-from dashboard.coverage.network import NetworkError
+from dashboard.coverage import areas, engine, inputs, views
+from dashboard.coverage.refusals import NetworkError
 from dashboard.figures import maps
 from dashboard.i18n import fmt_count, fmt_date, t
 from dashboard.ui.state import db, lang
@@ -23,8 +23,8 @@ from dashboard.ui.tables import show_table
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _data(path: str, version: tuple) -> engine.CoverageData:
-    return engine.load_data(path)
+def _data(path: str, version: tuple) -> inputs.CoverageData:
+    return inputs.load_data(path)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -35,7 +35,7 @@ def _series(path: str, version: tuple, minutes: float, speed: float):
 @st.cache_data(max_entries=32, show_spinner=False)
 def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date) -> bytes | None:
     data = _data(path, version)
-    area = engine.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on))
+    area = areas.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on))
     return None if area is None else shapely.to_wkb(area)
 
 

@@ -14,8 +14,8 @@ import streamlit as st
 
 from dashboard import settings, warehouse
 from dashboard.analysis import definitions
-from dashboard.coverage import engine, planner, schedule
-from dashboard.coverage.network import NetworkError
+from dashboard.coverage import inputs, planner, schedule
+from dashboard.coverage.refusals import NetworkError
 from dashboard.figures import maps
 from dashboard.i18n import t
 from dashboard.report.tables import safe_filename, to_csv_bytes
@@ -24,8 +24,8 @@ from dashboard.ui.tables import show_table
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _data(path: str, version: tuple) -> engine.CoverageData:
-    return engine.load_data(path)
+def _data(path: str, version: tuple) -> inputs.CoverageData:
+    return inputs.load_data(path)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.coverage.network import local_proj, to_lonlat
+from dashboard.coverage.projection import local_proj, to_lonlat
 
 DATA = Path(__file__).parent / "data"
 TOWN_OSM = DATA / "town.osm"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 
 import networkx as nx
@@ -12,6 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from dashboard.coverage import areas, graph, inputs, projection, street_files
 from dashboard.coverage import engine as E
 from dashboard.coverage import network as N
 
@@ -20,13 +20,13 @@ PYROSM_TEST_PBF = Path(__import__("pyrosm").__file__).parent / "data" / "test.os
 
 @pytest.fixture(scope="module")
 def town_net(town):
-    t = N.build_network(N.read_lines(town.osm))
+    t = graph.build_network(street_files.read_lines(town.osm))
     return N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
 
 
 @pytest.fixture(scope="module")
 def town_data(town, town_net):
-    return E.data_from_frames(town_net, town.communities(), town.rooms(), town.buildings(), town.halls())
+    return inputs.data_from_frames(town_net, town.communities(), town.rooms(), town.buildings(), town.halls())
 
 
 def _by_id(frame, key, col):
@@ -39,7 +39,7 @@ def test_tiny_t_junction_hand_worked(town):
     for pts in ([(0, 0), (200, 0), (400, 0)], [(200, 0), (200, 300)]):
         lon, lat = town.ll([p[0] for p in pts], [p[1] for p in pts])
         items.append((np.column_stack([lon, lat]), "residential"))
-    t = N.build_network(N.Lines.from_list(items, 2, 0))
+    t = graph.build_network(street_files.Lines.from_list(items, 2, 0))
     net = N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
     pts = {"P1": (350, -20), "P2": (190, 150), "P3": (60, 5)}
     lon, lat = town.ll([p[0] for p in pts.values()], [p[1] for p in pts.values()])
@@ -49,7 +49,7 @@ def test_tiny_t_junction_hand_worked(town):
     rlon, rlat = town.ll(50, 10)
     rooms = pd.DataFrame({"room_id": ["R"], "name": ["R"], "community_id": ["P3"], "lon": rlon, "lat": rlat,
                           "opened_on": [pd.Timestamp("2024-01-01")], "closed_on": [pd.NaT]})
-    data = E.data_from_frames(net, comm, rooms)
+    data = inputs.data_from_frames(net, comm, rooms)
     # P1: 10 (room access) + 300 along A + 20 access = 330
     # P2: 10 + 150 to the junction + 150 up B + 10 = 320; P3: 10 + 10 + 5 = 25
     r = E.compute(data, minutes=6)  # 360 m
@@ -116,7 +116,7 @@ def test_river_with_one_bridge(town_data):
 
 def test_rooms_open_as_of_a_date(town_data):
     rooms = town_data.rooms
-    open_ids = lambda d: set(rooms.loc[E.open_mask(rooms, d), "room_id"])  # noqa: E731
+    open_ids = lambda d: set(rooms.loc[inputs.open_mask(rooms, d), "room_id"])  # noqa: E731
     assert open_ids(dt.date(2023, 2, 28)) == set()
     assert open_ids(dt.date(2023, 3, 1)) == {"R1"}
     assert open_ids(dt.date(2024, 6, 1)) == {"R1", "R2", "R3", "R4", "R5"}
@@ -185,7 +185,7 @@ def _reference(net: N.Network, dem_xy, room_xy, limit):
 
 @pytest.mark.parametrize("minutes", [5, 15])
 def test_against_networkx_on_real_osm(minutes):
-    t = N.build_network(N.read_lines(PYROSM_TEST_PBF))
+    t = graph.build_network(street_files.read_lines(PYROSM_TEST_PBF))
     net = N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
     rng = np.random.default_rng(7)
     x0, x1 = np.percentile(net.node_x, [10, 90])
@@ -194,13 +194,13 @@ def test_against_networkx_on_real_osm(minutes):
     rooms = np.column_stack([rng.uniform(x0, x1, 6), rng.uniform(y0, y1, 6)])
     # two demand points on the same street as a room, to exercise the shared-edge case
     dem[:2] = rooms[0] + np.array([[3.0, 1.0], [-4.0, 2.0]])
-    dlon, dlat = N.to_lonlat(net.proj, dem[:, 0], dem[:, 1])
-    rlon, rlat = N.to_lonlat(net.proj, rooms[:, 0], rooms[:, 1])
+    dlon, dlat = projection.to_lonlat(net.proj, dem[:, 0], dem[:, 1])
+    rlon, rlat = projection.to_lonlat(net.proj, rooms[:, 0], rooms[:, 1])
     comm = pd.DataFrame({"community_id": [f"C{i:02d}" for i in range(len(dem))], "households": 1,
                          "population": 1, "elderly": 0, "lon": dlon, "lat": dlat})
     rm = pd.DataFrame({"room_id": [f"R{i}" for i in range(len(rooms))], "name": "r", "lon": rlon, "lat": rlat,
                        "opened_on": pd.NaT, "closed_on": pd.NaT})
-    data = E.data_from_frames(net, comm, rm)
+    data = inputs.data_from_frames(net, comm, rm)
     r = E.compute(data, minutes=minutes)
     got = r.demand.sort_values("demand_id")["walk_m"].to_numpy()
     want = _reference(net, dem, rooms, r.limit_m)
@@ -214,12 +214,12 @@ def test_what_if_slot_equals_a_real_room(town, town_net):
     comm, rooms = town.communities(), town.rooms()
     new = (250.0, 160.0)
     lon, lat = town.ll(*new)
-    data = E.data_from_frames(town_net, comm, rooms, town.buildings())
+    data = inputs.data_from_frames(town_net, comm, rooms, town.buildings())
     add = pd.DataFrame({"room_id": ["X"], "name": ["X"], "lon": lon, "lat": lat})
     a = E.compute(data, minutes=10, add=add, close=["R2"])
     real = pd.concat([rooms[rooms["room_id"] != "R2"], add.assign(opened_on=pd.NaT, closed_on=pd.NaT)],
                      ignore_index=True)
-    b = E.compute(E.data_from_frames(town_net, comm, real, town.buildings()), minutes=10)
+    b = E.compute(inputs.data_from_frames(town_net, comm, real, town.buildings()), minutes=10)
     np.testing.assert_allclose(a.demand["walk_m"], b.demand["walk_m"])
     assert list(a.demand["nearest_room_id"]) == list(b.demand["nearest_room_id"])
     assert "X" in set(a.demand["nearest_room_id"].dropna())
@@ -227,20 +227,20 @@ def test_what_if_slot_equals_a_real_room(town, town_net):
 
 def test_walking_area_follows_streets_not_a_hull(town_data):
     r = E.compute(town_data)
-    area = E.walking_area(town_data, r, buffer_m=20)
+    area = areas.walking_area(town_data, r, buffer_m=20)
     assert area is not None
     proj = town_data.network.proj
     # in local metres: the area hugs the streets, so it is much smaller than its convex hull
-    area_xy = shapely.transform(area, lambda c: np.column_stack(N.to_xy(proj, c[:, 0], c[:, 1])))
+    area_xy = shapely.transform(area, lambda c: np.column_stack(projection.to_xy(proj, c[:, 0], c[:, 1])))
     assert area_xy.area < 0.6 * shapely.convex_hull(area_xy).area
     # R1's snap point is inside, the middle of a block near R1 (far from every street) is not
     r1 = town_data.rooms.set_index("room_id").loc["R1"]
-    rx, ry = N.to_xy(proj, np.array([r1["lon"]]), np.array([r1["lat"]]))
+    rx, ry = projection.to_xy(proj, np.array([r1["lon"]]), np.array([r1["lat"]]))
     assert area_xy.contains(shapely.Point(rx[0], ry[0]))
     mid = town_data.communities.set_index("community_id").loc["C01"]  # block middle, 70 m off any street
-    mx, my = N.to_xy(proj, np.array([mid["lon"]]) , np.array([mid["lat"]]))
+    mx, my = projection.to_xy(proj, np.array([mid["lon"]]) , np.array([mid["lat"]]))
     assert not area_xy.contains(shapely.Point(mx[0], my[0]))
-    segs = E.reached_segments(town_data, r)
+    segs = areas.reached_segments(town_data, r)
     total = sum(g.length for g in segs)
     # reached street length is bounded by what 4 rooms can reach within 300 m in all directions
     assert 0 < total <= 4 * 4 * 300 + 1

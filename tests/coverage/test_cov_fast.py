@@ -22,6 +22,15 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.ops import substring
 
 from dashboard import warehouse
+from dashboard.coverage import (
+    areas,
+    graph,
+    inputs,
+    projection,
+    routing,
+    street_files,
+    wkb,
+)
 from dashboard.coverage import engine as E
 from dashboard.coverage import network as N
 from dashboard.coverage import planner as P
@@ -32,7 +41,7 @@ PYROSM_TEST_PBF = Path(__import__("pyrosm").__file__).parent / "data" / "test.os
 
 @pytest.fixture(scope="module")
 def osm_net() -> N.Network:
-    t = N.build_network(N.read_lines(PYROSM_TEST_PBF))
+    t = graph.build_network(street_files.read_lines(PYROSM_TEST_PBF))
     return N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
 
 
@@ -42,8 +51,8 @@ def _frames(net: N.Network, n_dem: int, n_rooms: int, seed: int):
     y0, y1 = np.percentile(net.node_y, [5, 95])
     dem = np.column_stack([rng.uniform(x0, x1, n_dem), rng.uniform(y0, y1, n_dem)])
     rooms = np.column_stack([rng.uniform(x0, x1, n_rooms), rng.uniform(y0, y1, n_rooms)])
-    dlon, dlat = N.to_lonlat(net.proj, dem[:, 0], dem[:, 1])
-    rlon, rlat = N.to_lonlat(net.proj, rooms[:, 0], rooms[:, 1])
+    dlon, dlat = projection.to_lonlat(net.proj, dem[:, 0], dem[:, 1])
+    rlon, rlat = projection.to_lonlat(net.proj, rooms[:, 0], rooms[:, 1])
     comm = pd.DataFrame({"community_id": [f"C{i:03d}" for i in range(n_dem)],
                          "households": rng.integers(1, 50, n_dem), "population": 1,
                          "elderly": rng.integers(0, 10, n_dem), "lon": dlon, "lat": dlat})
@@ -56,7 +65,7 @@ def _frames(net: N.Network, n_dem: int, n_rooms: int, seed: int):
 @pytest.fixture(scope="module")
 def osm_data(osm_net):
     comm, rm, _ = _frames(osm_net, 150, 12, seed=11)
-    return E.data_from_frames(osm_net, comm, rm)
+    return inputs.data_from_frames(osm_net, comm, rm)
 
 
 # ---------------------------------------------------------------- loading
@@ -64,33 +73,33 @@ def test_wkb_parser_equals_shapely():
     rng = np.random.default_rng(0)
     sizes = rng.integers(2, 9, 90)  # 2..8 vertices: the coordinates start at every byte alignment
     geoms = shapely.linestrings(rng.normal(size=(int(sizes.sum()), 2)) * 50, indices=np.repeat(np.arange(90), sizes))
-    data, offsets = N._pack_wkb(shapely.to_wkb(geoms))
-    coords, idx = N.parse_linestring_wkb(data, offsets)
+    data, offsets = wkb.pack_wkb(shapely.to_wkb(geoms))
+    coords, idx = wkb.parse_linestring_wkb(data, offsets)
     want, want_idx = shapely.get_coordinates(geoms, return_index=True)
     np.testing.assert_array_equal(coords, want)
     np.testing.assert_array_equal(idx, want_idx)
     # anything but plain 2-D little-endian LineStrings is left to shapely
     for other in (shapely.to_wkb(geoms, byte_order=0), shapely.to_wkb(shapely.force_3d(geoms, 1.0)),
                   shapely.to_wkb(shapely.points([[1.0, 2.0]]))):
-        assert N.parse_linestring_wkb(*N._pack_wkb(other)) is None
+        assert wkb.parse_linestring_wkb(*wkb.pack_wkb(other)) is None
 
 
 def test_polynomial_projection_within_a_millimetre_of_proj():
-    proj = N.local_proj(117.0, 36.65)
+    proj = projection.local_proj(117.0, 36.65)
     rng = np.random.default_rng(1)
-    x = rng.uniform(-25_000, 25_000, N.FAST_MIN_POINTS + 5000)
+    x = rng.uniform(-25_000, 25_000, projection.FAST_MIN_POINTS + 5000)
     y = rng.uniform(-20_000, 30_000, len(x))
-    fwd, inv = N._transformers(proj)
+    fwd, inv = projection._transformers(proj)
     lon, lat = (np.asarray(a) for a in inv.transform(x, y))
-    fx, fy = N.to_xy(proj, lon, lat)          # the fitted polynomial (long array)
+    fx, fy = projection.to_xy(proj, lon, lat)          # the fitted polynomial (long array)
     px, py = (np.asarray(a) for a in fwd.transform(lon, lat))
     assert np.abs(fx - px).max() < 1e-3 and np.abs(fy - py).max() < 1e-3
-    blon, blat = N.to_lonlat(proj, x, y)
+    blon, blat = projection.to_lonlat(proj, x, y)
     assert np.abs(blon - lon).max() < 1e-8 and np.abs(blat - lat).max() < 1e-8
     # a country-wide extent fails the check and goes through PROJ itself
     wide_lon = rng.uniform(100, 120, len(x))
     wide_lat = rng.uniform(25, 40, len(x))
-    wx, _ = N.to_xy(proj, wide_lon, wide_lat)
+    wx, _ = projection.to_xy(proj, wide_lon, wide_lat)
     np.testing.assert_array_equal(wx, np.asarray(fwd.transform(wide_lon, wide_lat)[0]))
 
 
@@ -120,7 +129,7 @@ def test_parallel_streets_hand_worked(town):
     for pts in ([(0, 0), (200, 0)], [(0, 0), (100, 100), (200, 0)], [(200, 0), (300, 0)], [(-100, 0), (0, 0)]):
         lon, lat = town.ll([p[0] for p in pts], [p[1] for p in pts])
         items.append((np.column_stack([lon, lat]), "residential"))
-    t = N.build_network(N.Lines.from_list(items, 4, 0))
+    t = graph.build_network(street_files.Lines.from_list(items, 4, 0))
     net = N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
     lon, lat = town.ll([100, -100], [110, 5])
     comm = pd.DataFrame({"community_id": ["H", "W"], "households": [5, 7], "population": 1, "elderly": 0,
@@ -128,7 +137,7 @@ def test_parallel_streets_hand_worked(town):
     rlon, rlat = town.ll(220, 0)
     rooms = pd.DataFrame({"room_id": ["R"], "name": "R", "lon": rlon, "lat": rlat, "opened_on": pd.NaT,
                           "closed_on": pd.NaT})
-    data = E.data_from_frames(net, comm, rooms)
+    data = inputs.data_from_frames(net, comm, rooms)
     for method in ("matrix", "dijkstra"):
         w = E.compute(data, minutes=10, method=method).demand.set_index("demand_id")["walk_m"]
         assert w["H"] == pytest.approx(10 + 100 * np.sqrt(2) + 20, abs=0.01)
@@ -163,7 +172,7 @@ def test_matrix_equals_multi_source_dijkstra(osm_data, minutes):
     assert n_covered >= 20  # the comparison is not vacuous
 
 
-def _nx_distances(model: E.Model, sources: list[int], limit: float) -> np.ndarray:
+def _nx_distances(model: routing.Model, sources: list[int], limit: float) -> np.ndarray:
     """Independent reference: networkx Dijkstra on the model's directed graph."""
     coo = model.csr.tocoo()
     g = nx.DiGraph()
@@ -183,8 +192,8 @@ def test_reach_equals_whole_graph_rows_and_networkx(osm_data):
     x0, x1 = np.percentile(m.net.node_x, [5, 95])
     y0, y1 = np.percentile(m.net.node_y, [5, 95])
     px, py = rng.uniform(x0, x1, 30), rng.uniform(y0, y1, 30)
-    a, b, oa, ob, _ = E.attach_points(m, px, py)
-    src, col, dist = E.reach(m, a, b, oa, ob, limit, tile_sources=2)
+    a, b, oa, ob, _ = routing.attach_points(m, px, py)
+    src, col, dist = routing.reach(m, a, b, oa, ob, limit, tile_sources=2)
     got = np.full((30, len(m.demand_node)), np.inf)
     got[src, col] = dist
     rows = dijkstra(m.csr, directed=True, indices=np.unique(np.concatenate([a, b])), limit=limit)
@@ -211,8 +220,8 @@ def test_attach_points_equal_the_slot_leaves(osm_data):
     y0, y1 = np.percentile(m.net.node_y, [5, 95])
     for _ in range(5):
         px, py = rng.uniform(x0, x1, 1), rng.uniform(y0, y1, 1)
-        a, b, oa, ob, _ = E.attach_points(m, px, py)
-        src, col, dist = E.reach(m, a, b, oa, ob, 600.0)
+        a, b, oa, ob, _ = routing.attach_points(m, px, py)
+        src, col, dist = routing.reach(m, a, b, oa, ob, 600.0)
         walk, _, _ = m.nearest(np.empty(0, np.int64), 600.0, (px, py))
         got = np.full(len(m.demand_node), np.inf)
         got[col] = dist
@@ -268,7 +277,7 @@ def test_cut_edges_equal_substring(osm_net):
     length = osm_net.edge_len[e]
     a = rng.uniform(0, 1, 300) * length
     b = a + rng.uniform(0, 1, 300) * (length - a)
-    got = E._cut_edges(osm_net, e, a, b)
+    got = areas._cut_edges(osm_net, e, a, b)
     geoms = osm_net.geoms_xy()
     for i in range(300):
         s = geoms[e[i]].length / length[i]
@@ -280,13 +289,13 @@ def test_cut_edges_equal_substring(osm_net):
 
 def test_raster_area_close_to_the_exact_buffer(osm_data, monkeypatch):
     r = E.compute(osm_data, minutes=5)
-    exact = E.walking_area(osm_data, r)
-    monkeypatch.setattr(E, "EXACT_AREA_MAX_SEGMENTS", 0)
-    raster = E.walking_area(osm_data, r)
+    exact = areas.walking_area(osm_data, r)
+    monkeypatch.setattr(areas, "EXACT_AREA_MAX_SEGMENTS", 0)
+    raster = areas.walking_area(osm_data, r)
     proj = osm_data.network.proj
 
     def xy(g):
-        return shapely.transform(g, lambda c: np.column_stack(N.to_xy(proj, c[:, 0], c[:, 1])))
+        return shapely.transform(g, lambda c: np.column_stack(projection.to_xy(proj, c[:, 0], c[:, 1])))
 
     assert shapely.is_valid(raster)
     ex, ra = xy(exact), xy(raster)
@@ -294,7 +303,7 @@ def test_raster_area_close_to_the_exact_buffer(osm_data, monkeypatch):
     assert abs(ra.area - ex.area) / ex.area < 0.08
     assert shapely.symmetric_difference(ex, ra).area / ex.area < 0.2
     # points on reached streets are inside; points far from every reached street are not
-    segs = E.reached_segments(osm_data, r)
+    segs = areas.reached_segments(osm_data, r)
     mids = shapely.line_interpolate_point(segs, 0.5, normalized=True)
     assert shapely.contains(ra, mids).mean() > 0.95
     far = shapely.points(np.column_stack([np.full(5, np.asarray(ex.bounds)[2] + 500.0), np.arange(5) * 100.0]))
@@ -319,7 +328,7 @@ def test_sessions_sharing_one_model_get_their_own_answers(osm_net):
     from concurrent.futures import ThreadPoolExecutor
 
     comm, rm, rng = _frames(osm_net, 120, 8, seed=4)
-    data = E.data_from_frames(osm_net, comm, rm)
+    data = inputs.data_from_frames(osm_net, comm, rm)
     lon = rng.uniform(*np.percentile(osm_net.node_lon, [10, 90]), 12)
     lat = rng.uniform(*np.percentile(osm_net.node_lat, [10, 90]), 12)
 

@@ -9,24 +9,23 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-import shapely
 from typer.testing import CliRunner
 
 from dashboard.cli import app
-from dashboard.coverage import engine, views
+from dashboard.coverage import areas, engine, inputs, views
 from dashboard.figures import maps
 
 
 @pytest.fixture(scope="module")
 def result(town_db):
-    data = engine.load_data(town_db)
+    data = inputs.load_data(town_db)
     return data, engine.compute(data)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_coverage_map_layers_and_hover(result, lang):
     data, r = result
-    area = engine.walking_area(data, r)
+    area = areas.walking_area(data, r)
     fig = maps.coverage_map(communities=views.map_communities(data, r), rooms=r.open_rooms, lang=lang,
                             streets=views.street_lines(data), halls=data.halls, area=area)
     names = [tr.name for tr in fig.data]
@@ -69,7 +68,7 @@ def test_basemap_is_opt_in(result):
 
 
 def test_growth_and_gap_charts(town_db):
-    data = engine.load_data(town_db)
+    data = inputs.load_data(town_db)
     s = views.rollout_series(data, 5, 1.0)
     assert list(s["rooms_open"]) == [1, 2, 3, 4, 5, 4]  # five openings, then R4 closes
     assert s["share"].iloc[0] <= s["share"].max()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 import pyproj
 import pytest
 import shapely
 
 from dashboard import warehouse
+from dashboard.coverage import graph, projection, refusals, street_files, walking
 from dashboard.coverage import network as N
 
 PYROSM_TEST_PBF = Path(__import__("pyrosm").__file__).parent / "data" / "test.osm.pbf"
@@ -40,7 +40,7 @@ GEOD = pyproj.Geod(ellps="WGS84")
     ],
 )
 def test_walking_rules(tags, ok):
-    assert N.is_walkable(tags) is ok
+    assert walking.is_walkable(tags) is ok
 
 
 def _geod_length(wkb: bytes) -> float:
@@ -50,7 +50,7 @@ def _geod_length(wkb: bytes) -> float:
 
 def test_town_osm_xml_hand_counted(town):
     """The hand-drawn town: counts and total length worked out by hand (see conftest)."""
-    tables = N.build_network(N.read_lines(town.osm))
+    tables = graph.build_network(street_files.read_lines(town.osm))
     c = tables.counts
     assert c["ways_read"] == 20
     assert c["ways_dropped"] == 2          # motorway and foot=no
@@ -83,7 +83,7 @@ def test_flyover_without_shared_node_is_not_an_intersection(tmp_path):
     </osm>"""
     p = tmp_path / "flyover.osm"
     p.write_text(xml)
-    t = N.build_network(N.read_lines(p))
+    t = graph.build_network(street_files.read_lines(p))
     # the street (1-2) and the bridge (3-4) cross at (104.061, 30.66) but share no node:
     # the graph has 4 nodes (1, 2, 3, 4) and is one chain 1-2-5-4-3 without a crossing node
     assert t.counts["nodes"] == 4
@@ -126,8 +126,8 @@ def test_geojson_lines_give_the_same_network_as_osm(town, tmp_path):
                       "geometry": {"type": "LineString", "coordinates": np.column_stack([lon, lat]).tolist()}})
     p = tmp_path / "town.geojson"
     p.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    a = N.build_network(N.read_lines(p)).counts
-    b = N.build_network(N.read_lines(town.osm)).counts
+    a = graph.build_network(street_files.read_lines(p)).counts
+    b = graph.build_network(street_files.read_lines(town.osm)).counts
     for k in ("nodes", "edges", "islands", "length_km"):
         assert a[k] == b[k], k
 
@@ -137,7 +137,7 @@ def test_load_roundtrip_and_cache(town, tmp_path):
     N.import_network(town.osm, db=db)
     net = N.load_network(db)
     assert net is N.load_network(db)   # cached on the data version
-    tables = N.build_network(N.read_lines(town.osm))
+    tables = graph.build_network(street_files.read_lines(town.osm))
     np.testing.assert_allclose(net.edge_len, tables.edges["length_m"])
     assert net.n_nodes == 32
     # a new import (new data version) is picked up
@@ -151,14 +151,14 @@ def test_bad_file_changes_nothing(town, tmp_path):
     before = warehouse.data_version(db)
     bad = tmp_path / "broken.osm"
     bad.write_text("<osm><node id='1' lon='x' lat='1'/></osm>")
-    with pytest.raises(N.NetworkError, match="broken.osm"):
+    with pytest.raises(refusals.NetworkError, match="broken.osm"):
         N.import_network(bad, db=db)
-    with pytest.raises(N.NetworkError, match="unknown network format"):
+    with pytest.raises(refusals.NetworkError, match="unknown network format"):
         N.import_network(tmp_path / "x.txt" if (tmp_path / "x.txt").write_text("a") else None, db=db)
     pts = tmp_path / "points.geojson"
     pts.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [104.0, 30.0]}}]}))
-    with pytest.raises(N.NetworkError, match=r"points.geojson: row 1, field geometry"):
+    with pytest.raises(refusals.NetworkError, match=r"points.geojson: row 1, field geometry"):
         N.import_network(pts, db=db)
     assert warehouse.data_version(db) == before
     assert N.load_network(db).n_nodes == 32
@@ -176,16 +176,16 @@ def test_gcj02_input_lands_on_the_wgs84_streets(town, tmp_path):
             "type": "LineString", "coordinates": np.column_stack([glon, glat]).tolist()}})
     p = tmp_path / "town_gcj.geojson"
     p.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    truth = N.build_network(N.read_lines(town.osm)).nodes
-    shifted = N.build_network(N.read_lines(p)).nodes  # read as if WGS-84: hundreds of metres off
+    truth = graph.build_network(street_files.read_lines(town.osm)).nodes
+    shifted = graph.build_network(street_files.read_lines(p)).nodes  # read as if WGS-84: hundreds of metres off
     db = tmp_path / "w.duckdb"
     N.import_network(p, db=db, crs="gcj02")
     net = N.load_network(db)
 
     def offsets(lon, lat):
         tree = __import__("scipy.spatial", fromlist=["cKDTree"]).cKDTree(np.column_stack(
-            N.to_xy(N.local_proj(104.06, 30.66), truth["lon"], truth["lat"])))
-        d, _ = tree.query(np.column_stack(N.to_xy(N.local_proj(104.06, 30.66), lon, lat)))
+            projection.to_xy(projection.local_proj(104.06, 30.66), truth["lon"], truth["lat"])))
+        d, _ = tree.query(np.column_stack(projection.to_xy(projection.local_proj(104.06, 30.66), lon, lat)))
         return d
 
     assert offsets(net.node_lon, net.node_lat).max() < 0.5        # within half a metre

@@ -15,19 +15,20 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
 from dashboard import warehouse
+from dashboard.coverage import graph, projection, refusals, street_files, walking, wkb
 from dashboard.coverage import network as N
 from dashboard.ingest import ImportRefused
 
 GEOD = pyproj.Geod(ellps="WGS84")
 # a spot in Tangshan (UTM 50N, CGCS2000 3-degree zone 39 / CM 117E) for the projected files
 LON0, LAT0 = 118.18, 39.63
-PROJ0 = N.local_proj(LON0, LAT0)
+PROJ0 = projection.local_proj(LON0, LAT0)
 
 
 def _ll(pts) -> np.ndarray:
     """Local metres around (LON0, LAT0) to an (n, 2) lon/lat array."""
     a = np.asarray(pts, float).reshape(-1, 2)
-    lon, lat = N._transformers(PROJ0)[1].transform(a[:, 0], a[:, 1])
+    lon, lat = projection._transformers(PROJ0)[1].transform(a[:, 0], a[:, 1])
     return np.column_stack([lon, lat])
 
 
@@ -53,7 +54,7 @@ def _row_loop_reference(gdf: gpd.GeoDataFrame) -> tuple[list[np.ndarray], list[s
         if geom is None or geom.is_empty or geom.geom_type not in ("LineString", "MultiLineString"):
             continue
         tags = {k: v for k, v in row.items() if isinstance(v, str)}
-        if not N.is_walkable(tags):
+        if not walking.is_walkable(tags):
             continue
         parts = [geom] if geom.geom_type == "LineString" else list(geom.geoms)
         for part in parts:
@@ -95,7 +96,7 @@ def test_vectorised_reader_gives_the_row_loop_lines(town, tmp_path):
     p = tmp_path / "mixed.gpkg"
     gdf.to_file(p, driver="GPKG")
     ref, ref_hw = _row_loop_reference(gpd.read_file(p))
-    got = N.read_lines(p)
+    got = street_files.read_lines(p)
     assert len(got) == len(ref) > 30
     for i, c in enumerate(ref):
         np.testing.assert_array_equal(got.coords[got.offsets[i]:got.offsets[i + 1]], c)
@@ -123,7 +124,7 @@ def test_projected_file_is_read_in_its_own_crs(tmp_path, epsg):
     p = tmp_path / f"grid_{epsg}.gpkg"
     gpd.GeoDataFrame({"highway": ["residential"] * 6}, geometry=[LineString(c) for c in proj],
                      crs=f"EPSG:{epsg}").to_file(p)
-    t = N.build_network(N.read_lines(p))
+    t = graph.build_network(street_files.read_lines(p))
     assert t.counts["nodes"] == 9
     assert t.counts["edges"] == 12
     assert t.counts["length_km"] == pytest.approx(total / 1000, abs=0.002)
@@ -167,11 +168,11 @@ def test_gcj02_line_file_is_shifted_back(tmp_path):
     N.import_network(p, db=db, crs="gcj02")
     net = N.load_network(db)
     want = np.vstack(ll)
-    x, y = N.to_xy(PROJ0, net.node_lon, net.node_lat)
-    wx, wy = N.to_xy(PROJ0, want[:, 0], want[:, 1])
+    x, y = projection.to_xy(PROJ0, net.node_lon, net.node_lat)
+    wx, wy = projection.to_xy(PROJ0, want[:, 0], want[:, 1])
     d = np.hypot(np.subtract.outer(x, wx), np.subtract.outer(y, wy)).min(axis=1)
     assert d.max() < 0.5
-    gx, gy = N.to_xy(PROJ0, g[0][:, 0], g[0][:, 1])
+    gx, gy = projection.to_xy(PROJ0, g[0][:, 0], g[0][:, 1])
     assert np.hypot(gx - wx[:3], gy - wy[:3]).min() > 100
 
 
@@ -212,7 +213,7 @@ def test_two_halves_of_a_ring_are_not_duplicates(tmp_path):
     ring_s = _ll([[0, 0], [100, 0], [100, 100]])
     p = tmp_path / "ring.geojson"
     gpd.GeoDataFrame(geometry=[LineString(ring_n), LineString(ring_s)], crs="EPSG:4326").to_file(p)
-    c = N.build_network(N.read_lines(p)).counts
+    c = graph.build_network(street_files.read_lines(p)).counts
     assert c["edges"] == 2 and c["duplicates_dropped"] == 0
 
 
@@ -250,7 +251,7 @@ def _gbk_shapefile(tmp_path: Path, epsg: int = 4547, encoding: str = "GBK") -> t
 def test_gbk_shapefile_with_chinese_road_classes(tmp_path, encoding):
     """Without a .cpg GDAL reads the .dbf as ISO-8859-1: GBK and UTF-8 are detected."""
     p, lens = _gbk_shapefile(tmp_path, encoding=encoding)
-    t = N.build_network(N.read_lines(p))
+    t = graph.build_network(street_files.read_lines(p))
     assert t.counts["ways_read"] == 6 and t.counts["ways_dropped"] == 2     # 高速公路, 快速路
     assert set(t.edges["highway"]) == {"primary", "secondary", "residential", "footway"}
     want = sum(v for k, v in lens.items() if k not in ("高速公路", "快速路"))
@@ -265,7 +266,7 @@ def test_gbk_shapefile_with_chinese_road_classes(tmp_path, encoding):
     ("步行街", True), ("在建", False),
 ])
 def test_chinese_road_class_words(word, walk):
-    assert N.is_walkable({"highway": N._road_class(word)}) is walk
+    assert walking.is_walkable({"highway": street_files._road_class(word)}) is walk
 
 
 # ---------------------------------------------------------------- 4. OSM variety
@@ -312,7 +313,7 @@ def test_osm_variety_hand_counted(tmp_path):
     net = N.load_network(db)
     assert set(net.edge_highway) == {"residential", "steps", "service", "footway"}
     # no edge joins node 4 (400, 150) to node 12 (100, 100)
-    xy = np.column_stack(N.to_xy(PROJ0, net.node_lon, net.node_lat))
+    xy = np.column_stack(projection.to_xy(PROJ0, net.node_lon, net.node_lat))
     near = lambda p: int(np.argmin(np.hypot(*(xy - np.asarray(p, float)).T)))  # noqa: E731
     n4, n12 = near(OSM_NODES[4]), near(OSM_NODES[12])
     assert {n4, n12} not in [{int(u), int(v)} for u, v in zip(net.edge_u, net.edge_v, strict=True)]
@@ -351,7 +352,7 @@ def test_refusals_name_the_file_and_write_nothing(town, tmp_path):
     for path, pattern in cases:
         with pytest.raises(ImportRefused, match=pattern) as exc:
             N.import_network(path, db=db)
-        assert isinstance(exc.value, N.NetworkError)
+        assert isinstance(exc.value, refusals.NetworkError)
         assert path.name in exc.value.localized("zh")
     assert warehouse.data_version(db) == before
     assert _stored(db) == 32
@@ -387,7 +388,7 @@ def test_geopackage_with_a_points_layer_first_reads_the_lines_layer(tmp_path):
     import pyogrio
 
     assert [str(n) for n, _ in pyogrio.list_layers(p)][0] == "poi"
-    c = N.build_network(N.read_lines(p)).counts
+    c = graph.build_network(street_files.read_lines(p)).counts
     assert c["edges"] == 12 and c["length_km"] == pytest.approx(total / 1000, abs=0.002)
 
 
@@ -418,7 +419,7 @@ def test_pbf_rules_see_tags_pyrosm_leaves_in_json(monkeypatch, tmp_path):
     monkeypatch.setattr(pyrosm, "OSM", FakeOSM)
     p = tmp_path / "fake.osm.pbf"
     p.write_bytes(b"")
-    got = N.read_lines(p)
+    got = street_files.read_lines(p)
     want = [i for i, r in enumerate(rows) if r[3]]
     assert len(got) == len(want) and got.n_dropped == len(rows) - len(want)
     for k, i in enumerate(want):
@@ -432,13 +433,13 @@ def test_wkb_written_from_coordinates_is_shapelys(town):
     rng = np.random.default_rng(3)
     npts = rng.integers(2, 12, 500)
     c = rng.normal(size=(int(npts.sum()), 2)) * 1000 + [104.0, 30.0]
-    got = N.linestring_wkb(c, npts)
+    got = wkb.linestring_wkb(c, npts)
     want = shapely.to_wkb(shapely.linestrings(c, indices=np.repeat(np.arange(500), npts)))
     assert [bytes(g) for g in got] == [bytes(w) for w in want]
-    t = N.build_network(N.read_lines(town.osm))
+    t = graph.build_network(street_files.read_lines(town.osm))
     back = shapely.get_coordinates(shapely.from_wkb(t.edges["geometry_wkb"].to_numpy()))
     assert len(back) > 2 * len(t.edges) - 1
-    assert N.linestring_wkb(np.empty((0, 2)), np.empty(0, np.int64)).shape == (0,)
+    assert wkb.linestring_wkb(np.empty((0, 2)), np.empty(0, np.int64)).shape == (0,)
 
 
 def test_wrong_declared_crs_is_refused_with_the_row(tmp_path):
@@ -450,7 +451,7 @@ def test_wrong_declared_crs_is_refused_with_the_row(tmp_path):
     p = tmp_path / "wrong_prj.gpkg"
     gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4326").to_file(p)
     with pytest.raises(ImportRefused, match=r"wrong_prj\.gpkg: row 4's coordinates \(\d{6}.*EPSG:4326"):
-        N.read_lines(p)
+        street_files.read_lines(p)
 
 
 def test_line_file_t_junctions_and_small_gaps_are_joined(tmp_path):
@@ -469,7 +470,7 @@ def test_line_file_t_junctions_and_small_gaps_are_joined(tmp_path):
     ]
     p = tmp_path / "unnoded.gpkg"
     gpd.GeoDataFrame(geometry=[LineString(_ll(r)) for r in rows], crs="EPSG:4326").to_file(p)
-    t = N.build_network(N.read_lines(p))
+    t = graph.build_network(street_files.read_lines(p))
     c = t.counts
     assert c["ends_snapped"] == 4 and c["islands"] == 0
     # nodes: (0,0) (100,0) (150,0) (200,0) (100,100) (150,-100) (300,0) (300,80)
@@ -481,10 +482,10 @@ def test_line_file_t_junctions_and_small_gaps_are_joined(tmp_path):
     want = 200 + 100 + 100 + 100 + 80 + 250 + 50 + 200
     assert c["length_km"] == pytest.approx(want / 1000, abs=0.002)
     # the crossing at (50, 0) is not a node
-    xy = np.column_stack(N.to_xy(PROJ0, t.nodes["lon"], t.nodes["lat"]))
+    xy = np.column_stack(projection.to_xy(PROJ0, t.nodes["lon"], t.nodes["lat"]))
     assert np.hypot(*(xy - [50, 0]).T).min() > 40
     # OSM input keeps OSM's rule: no snapping
-    assert N.read_lines(Path(__file__).parent / "data" / "town.osm").snap is None
+    assert street_files.read_lines(Path(__file__).parent / "data" / "town.osm").snap is None
 
 
 def test_a_network_in_one_piece_is_left_as_drawn(tmp_path):
@@ -496,5 +497,5 @@ def test_a_network_in_one_piece_is_left_as_drawn(tmp_path):
     ]
     p = tmp_path / "one_piece.gpkg"
     gpd.GeoDataFrame(geometry=[LineString(_ll(r)) for r in rows], crs="EPSG:4326").to_file(p)
-    c = N.build_network(N.read_lines(p)).counts
+    c = graph.build_network(street_files.read_lines(p)).counts
     assert c["ends_snapped"] == 0 and c["nodes"] == 3 and c["edges"] == 2

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import settings
-from dashboard.coverage import engine
+from dashboard.coverage import engine, inputs
 
 PAGES = settings.PROJECT_ROOT / "dashboard" / "screens"
 
@@ -24,7 +24,7 @@ def _run(page: str, db, monkeypatch, lang: str) -> AppTest:
 def test_coverage_map_page(town_db, monkeypatch, lang):
     at = _run("coverage_map.py", town_db, monkeypatch, lang)
     assert not at.exception, at.exception
-    want = engine.compute(engine.load_data(town_db))
+    want = engine.compute(inputs.load_data(town_db))
     metrics = {m.label: m.value for m in at.metric}
     label = "步行覆盖率（户）" if lang == "zh" else "Households within the walk"
     assert metrics[label] == f"{want.totals['share']:.1%}"
@@ -33,7 +33,7 @@ def test_coverage_map_page(town_db, monkeypatch, lang):
     # replay the roll-out: on the first opening day only R1 is open
     at.select_slider(key="cov_on").set_value(dt.date(2023, 3, 1)).run()
     assert not at.exception
-    first = engine.compute(engine.load_data(town_db), on=dt.date(2023, 3, 1)).totals
+    first = engine.compute(inputs.load_data(town_db), on=dt.date(2023, 3, 1)).totals
     rooms_label = "开放服务室" if lang == "zh" else "Open rooms"
     assert {m.label: m.value for m in at.metric}[rooms_label] == "1"
     assert {m.label: m.value for m in at.metric}[label] == f"{first['share']:.1%}"
@@ -50,14 +50,14 @@ def test_planner_page(town_db, monkeypatch, lang):
     metrics = {m.label: m.value for m in at.metric}
     before = "规划前覆盖率" if lang == "zh" else "Share before"
     whatif = "试算覆盖率" if lang == "zh" else "What-if share"
-    want = engine.compute(engine.load_data(town_db)).totals["share"]
+    want = engine.compute(inputs.load_data(town_db)).totals["share"]
     assert metrics[before] == f"{want:.1%}"
     # what-if: close R1 and drop the suggested rooms -> the what-if share falls below before
     at.checkbox(key="wi_add").uncheck().run()
     assert {m.label: m.value for m in at.metric}[whatif] == f"{want:.1%}"
     at.multiselect(key="wi_close").set_value(["R1"]).run()
     assert not at.exception
-    closed = engine.compute(engine.load_data(town_db), close=["R1"]).totals["share"]
+    closed = engine.compute(inputs.load_data(town_db), close=["R1"]).totals["share"]
     assert {m.label: m.value for m in at.metric}[whatif] == f"{closed:.1%}"
     # notice board is Chinese whatever the UI language
     assert any("服务公示牌" in c.value for c in at.code)
@@ -73,7 +73,7 @@ def test_coverage_map_lists_rooms_to_check(town_db, monkeypatch, tmp_path):
     shutil.copyfile(town_db, db)
     with warehouse.writer(db) as con:
         con.execute("update service_rooms set lon = lon + 0.05 where room_id = 'R1'")  # ~4.7 km east
-    placement = engine.room_placement(engine.load_data(db)).set_index("room_id")
+    placement = engine.room_placement(inputs.load_data(db)).set_index("room_id")
     assert placement.loc["R1", "status"] == "far_from_street"
     at = _run("coverage_map.py", db, monkeypatch, "zh")
     assert not at.exception, at.exception

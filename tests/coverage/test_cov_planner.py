@@ -11,6 +11,7 @@ import pytest
 from scipy import sparse
 
 from dashboard.coverage import engine as E
+from dashboard.coverage import graph, inputs, street_files
 from dashboard.coverage import network as N
 from dashboard.coverage import planner as P
 
@@ -68,9 +69,9 @@ def test_greedy_and_milp_against_brute_force(seed):
 
 @pytest.fixture(scope="module")
 def town_data(town):
-    t = N.build_network(N.read_lines(town.osm))
+    t = graph.build_network(street_files.read_lines(town.osm))
     net = N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
-    return E.data_from_frames(net, town.communities(), town.rooms(), town.buildings(), town.halls())
+    return inputs.data_from_frames(net, town.communities(), town.rooms(), town.buildings(), town.halls())
 
 
 def test_plan_on_the_town(town_data):

@@ -14,13 +14,13 @@ import pytest
 import shapely
 
 from dashboard.coverage import engine as E
+from dashboard.coverage import graph, inputs, projection, street_files, views
 from dashboard.coverage import network as N
-from dashboard.coverage import views
 
 
 @pytest.fixture(scope="module")
 def town_net(town):
-    t = N.build_network(N.read_lines(town.osm))
+    t = graph.build_network(street_files.read_lines(town.osm))
     return N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
 
 
@@ -46,7 +46,7 @@ def variety(town, town_net):
          "opened_on": pd.Timestamp("2024-02-01"), "closed_on": pd.NaT},
     ])
     rooms = pd.concat([rooms, extra], ignore_index=True)
-    return E.data_from_frames(town_net, town.communities(), rooms, town.buildings(), town.halls())
+    return inputs.data_from_frames(town_net, town.communities(), rooms, town.buildings(), town.halls())
 
 
 def _open_placed(rooms: pd.DataFrame, d: dt.date) -> set[str]:
@@ -98,9 +98,9 @@ def test_room_outside_the_street_network_is_flagged_with_its_access_leg(variety,
     p = E.room_placement(variety).set_index("room_id")
     # independent: straight distance from the room to the nearest street line (shapely)
     coords, idx = town_net.coords_lonlat()
-    x, y = N.to_xy(town_net.proj, coords[:, 0], coords[:, 1])
+    x, y = projection.to_xy(town_net.proj, coords[:, 0], coords[:, 1])
     lines = shapely.linestrings(np.column_stack([x, y]), indices=idx)
-    fx, fy = N.to_xy(town_net.proj, *town.ll(*FAR_XY))
+    fx, fy = projection.to_xy(town_net.proj, *town.ll(*FAR_XY))
     want = float(shapely.distance(lines, shapely.points(fx[0], fy[0])).min())
     assert want > 2000
     assert p.loc["R8", "status"] == "far_from_street"
@@ -120,7 +120,7 @@ def test_open_mask_without_date_keeps_a_room_whose_closing_is_planned():
 
     import pandas as _pd
 
-    from dashboard.coverage.engine import open_mask
+    from dashboard.coverage.inputs import open_mask
 
     today = _dt.date.today()
     rooms = _pd.DataFrame({
