@@ -17,6 +17,7 @@ if str(_ROOT) not in sys.path:  # `streamlit run dashboard/app.py` without an in
 import streamlit as st  # noqa: E402
 
 from dashboard.i18n import t  # noqa: E402
+from dashboard.ui.demo_banner import demo_banner  # noqa: E402
 from dashboard.ui.state import language_switch, lang  # noqa: E402
 
 # (file, i18n key of the title, icon, section key)
@@ -45,6 +46,7 @@ def main() -> None:
         sections.setdefault(t(section, current), []).append(
             st.Page(str(screens / fname), title=t(key, current), icon=icon, url_path=fname[:-3])
         )
+    demo_banner(current)  # one banner above every page
     st.navigation(sections).run()
 
 

@@ -75,11 +75,8 @@ def demo_command(
         tab.add_row(table, f"{report['generated'][table]:,}", f"{res['stored'] + res['updated']:,}",
                     f"{res['duplicates']:,}", f"{res['rejected']:,}")
     outc.print(tab)
-    net = report.get("network")
-    if net:
-        outc.print(t("demo.cli.network", lang, nodes=f"{net.get('nodes', 0):,}", edges=f"{net.get('edges', 0):,}"), markup=False)
-    else:
-        outc.print(t("demo.cli.no_network", lang, path=report["network_file"]), markup=False)
+    net = report["network"]
+    outc.print(t("demo.cli.network", lang, nodes=f"{net['nodes']:,}", edges=f"{net['edges']:,}"), markup=False)
     for m in report["mismatches"]:
         outc.print(t("demo.cli.mismatch", lang, table=m["table"], expected=m["expected"], loaded=m["loaded"]), markup=False)
     outc.print(t("demo.cli.truth", lang, path=str(Path(report["out_dir"]) / "truth.json")), markup=False)

@@ -8,7 +8,8 @@ hotline orders, room visits) from one seed; every part gets its own child genera
 into ``data/demo/network.gpkg``, loads them all through the importer
 (:func:`dashboard.ingest.import_files`) and the network import inside ONE
 :func:`dashboard.warehouse.writer` block (one atomic swap: a failed build leaves the
-warehouse as it was), then writes ``data/demo/truth.json`` (the true effects, see
+warehouse as it was), marks the warehouse as demo data in the same write
+(:func:`dashboard.demo_flag.mark`), then writes ``data/demo/truth.json`` (the true effects, see
 :mod:`dashboard.demo.truth`) and ``data/demo/manifest.json`` (files, generated and
 planted counts, import results, timings).
 """
@@ -26,7 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import settings, warehouse
+from dashboard import demo_flag, settings, warehouse
+from dashboard.coverage.network import import_network
 from dashboard.demo.config import DemoConfig, get_config
 from dashboard.demo.exports import LOAD_ORDER, Written, write_exports, write_manifest, write_network
 from dashboard.demo.geography import Geography, build_geography
@@ -132,15 +134,6 @@ def _has_data(db: Path) -> bool:
         con.close()
 
 
-def _import_network(path: Path, con, progress: Progress) -> dict | None:
-    try:
-        from dashboard.coverage.network import import_network
-    except ImportError as exc:  # the coverage part is not there yet
-        log.info("street network not imported (%s)", exc)
-        return None
-    return import_network([path], con=con, progress=progress)
-
-
 def build_demo(
     scale: str = "small",
     *,
@@ -220,7 +213,6 @@ def build_demo(
     from dashboard.ingest import import_files
 
     imports: dict[str, dict] = {}
-    network: dict | None = None
     t, c = time.perf_counter(), time.process_time()
     files_total = sum(len(written.files[k]) for k in LOAD_ORDER)
     done = 0
@@ -241,8 +233,9 @@ def build_demo(
         lap("import_tables", t, c)
         t2, c2 = time.perf_counter(), time.process_time()
         say("import network", 0.95)
-        network = _import_network(net_path, con, None)
+        network = import_network([net_path], con=con)
         lap("import_network", t2, c2)
+        demo_flag.mark(con, scale=scale_name, seed=seed)
         say("publish", 0.98)
         t2, c2 = time.perf_counter(), time.process_time()
     lap("publish", t2, c2)  # rollups, checkpoint, atomic swap

@@ -19,7 +19,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "demo.col.duplicates": {"zh": "重复", "en": "Duplicates"},
     "demo.col.rejected": {"zh": "拒收", "en": "Rejected"},
     "demo.cli.network": {"zh": "路网：{nodes} 个节点，{edges} 条边", "en": "Street network: {nodes} nodes, {edges} edges"},
-    "demo.cli.no_network": {"zh": "路网文件已写出，但路网导入模块尚不可用：{path}", "en": "Street network written but not imported (no network importer yet): {path}"},
     "demo.cli.mismatch": {
         "zh": "注意：{table} 导入数与生成数不一致（期望 {expected}，实际 {loaded}）",
         "en": "Warning: {table} loaded counts differ from generated (expected {expected}, got {loaded})",

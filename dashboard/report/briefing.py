@@ -125,6 +125,8 @@ class Briefing:
     map_png: bytes | None = None
     map_title: str = ""
     map_legend: str = ""
+    demo_note: str | None = None
+    """"Demo data" mark for every slide and the HTML report (``None``: real data)."""
 
     def section(self, key: str) -> Section:
         """The section with ``key`` (``KeyError`` if absent)."""
@@ -460,6 +462,7 @@ def assemble(inputs: BriefingInputs, lang: str = "zh", *, top_gaps: int = 3) -> 
         map_png=inputs.map_png,
         map_title=t("rep.map.title", lang),
         map_legend=t("rep.map.legend", lang),
+        demo_note=t("flag.stamp", lang) if inputs.demo else None,
     )
 
 

@@ -23,11 +23,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard import settings, warehouse
+from dashboard import demo_flag, settings, warehouse
 from dashboard.analysis.filters import Filters
 from dashboard.report.inputs import (
-    EFFECT_OUTCOMES, BriefingInputs, CoverageInput, EffectInput, FaultsInput, GroupsStaffInput,
-    HotlineInput, OffloadInput, PlanInput, WaitingInput,
+    EFFECT_OUTCOMES,
+    BriefingInputs,
+    CoverageInput,
+    EffectInput,
+    FaultsInput,
+    GroupsStaffInput,
+    HotlineInput,
+    OffloadInput,
+    PlanInput,
+    WaitingInput,
 )
 
 __all__ = ["collect_inputs", "coverage_input", "effect_input", "map_png", "page_inputs"]
@@ -226,7 +234,8 @@ def collect_inputs(
     BriefingInputs
     """
     f = filters or Filters()
-    out = BriefingInputs(date_from=f.date_from, date_to=f.date_to, districts=tuple(f.districts))
+    out = BriefingInputs(date_from=f.date_from, date_to=f.date_to, districts=tuple(f.districts),
+                         demo=demo_flag.read(con))
     if f.date_from is None or f.date_to is None:
         try:
             from dashboard.analysis.metrics import data_span
@@ -269,9 +278,9 @@ def collect_inputs(
             out.reasons[f"effect.{key}"] = f"{type(exc).__name__}: {exc}"
         tick(f"effect {key}")
     try:
-        from dashboard.coverage import engine
+        from dashboard.coverage import engine, inputs
 
-        data = coverage_data if coverage_data is not None else engine.read_data(con)
+        data = coverage_data if coverage_data is not None else inputs.read_data(con)
         result = engine.compute(data, on=f.date_to)
         out.coverage = coverage_input(result, tuple(f.districts))
         if with_map:
@@ -296,13 +305,13 @@ def page_inputs(con: Any, filters: Filters | None = None, plan_k: int = 5) -> Br
 
     For the briefing page (through :func:`dashboard.ui.loaders.cached_call`): the street
     network and coverage model are loaded once per warehouse version
-    (:func:`dashboard.coverage.engine.load_data`), not on every call.
+    (:func:`dashboard.coverage.inputs.load_data`), not on every call.
     """
     data = None
     try:
-        from dashboard.coverage import engine
+        from dashboard.coverage import inputs
 
-        data = engine.load_data(settings.db_path(None))
+        data = inputs.load_data(settings.db_path(None))
     except Exception as exc:  # noqa: BLE001 - collect_inputs records why coverage is missing
         log.info("coverage data not loaded: %s", exc)
     return collect_inputs(con, filters, plan_k=plan_k, coverage_data=data)

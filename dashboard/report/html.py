@@ -3,7 +3,8 @@
 plotly.js is embedded once in the page head (no CDN, no network at all), the coverage
 map is an inline ``data:`` PNG, and the styles are inline. Every text from the briefing
 is HTML-escaped (community names are user data); tables go through
-``DataFrame.to_html(escape=True)``. ``@media print`` rules keep each section on its own
+``DataFrame.to_html(escape=True)``. A report made from a demo warehouse says so at the
+top (``#demo-flag``) and in the footer. ``@media print`` rules keep each section on its own
 page, drop shadows and fix the chart widths so the browser's "Print → PDF" looks right.
 """
 
@@ -45,6 +46,9 @@ table.dataframe { border-collapse: collapse; font-size: 15px; margin-top: 8px; }
 table.dataframe th, table.dataframe td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; }
 table.dataframe th { background: #eef2f7; }
 table.dataframe td:first-child { text-align: left; }
+.demo-flag { color: #c0392b; font-weight: 700; }
+header .demo-flag { display: inline-block; background: #fff; padding: 4px 12px; border-radius: 4px;
+                    margin-bottom: 10px; font-size: 18px; }
 footer { color: var(--grey); font-size: 13px; text-align: center; padding: 16px; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
@@ -116,6 +120,10 @@ def build_html(briefing: Briefing) -> bytes:
     lang_attr = "zh-CN" if briefing.lang == "zh" else "en"
     chart_ids: list[int] = []
     body = "\n".join(_section_html(s, briefing, chart_ids) for s in briefing.sections)
+    demo = demo_foot = ""
+    if briefing.demo_note:
+        demo = f'<div class="demo-flag" id="demo-flag">{_esc(briefing.demo_note)}</div>'
+        demo_foot = f' · <span class="demo-flag">{_esc(briefing.demo_note)}</span>'
     doc = f"""<!DOCTYPE html>
 <html lang="{lang_attr}">
 <head>
@@ -126,11 +134,11 @@ def build_html(briefing: Briefing) -> bytes:
 <script type="text/javascript">{get_plotlyjs()}</script>
 </head>
 <body>
-<header><h1>{_esc(briefing.title)}</h1><p>{_esc(briefing.subtitle)}</p></header>
+<header>{demo}<h1>{_esc(briefing.title)}</h1><p>{_esc(briefing.subtitle)}</p></header>
 <main>
 {body}
 </main>
-<footer>{_esc(briefing.generated)} · {_esc(t("rep.source", briefing.lang))}</footer>
+<footer>{_esc(briefing.generated)} · {_esc(t("rep.source", briefing.lang))}{demo_foot}</footer>
 </body>
 </html>
 """

@@ -168,3 +168,5 @@ class BriefingInputs:
     map_png: bytes | None = None
     reasons: dict[str, str] = field(default_factory=dict)
     generated_on: dt.date = field(default_factory=dt.date.today)
+    demo: Mapping[str, object] | None = None
+    """The warehouse's demo-data flag (:func:`dashboard.demo_flag.read`); ``None`` for real data."""

@@ -3,7 +3,8 @@
 One title slide, then one slide per area (:data:`~dashboard.report.briefing.SECTIONS`):
 the headline numbers in large type, a native chart (python-pptx chart objects with
 their data embedded, so PowerPoint and WPS can edit them; never a picture), and the
-plain-language finding with the causal estimate's sentence. The coverage slide also
+plain-language finding with the causal estimate's sentence. A deck made from a demo
+warehouse carries the "demo data" mark on every slide (:attr:`Briefing.demo_note`). The coverage slide also
 carries the coverage map as a picture (:mod:`dashboard.report.mapimage`). Each slide's
 finding is repeated in the speaker notes.
 
@@ -40,6 +41,7 @@ substitute a CJK sans elsewhere."""
 _DARK = RGBColor(0x1F, 0x3A, 0x5F)
 _GREY = RGBColor(0x59, 0x59, 0x59)
 _ACCENT = RGBColor(0x1F, 0x5F, 0xA8)
+_DEMO_RED = RGBColor(0xC0, 0x39, 0x2B)
 _PALETTE = [RGBColor(0x1F, 0x5F, 0xA8), RGBColor(0xE0, 0x8A, 0x1E), RGBColor(0x2E, 0x9D, 0x5B),
             RGBColor(0xC0, 0x39, 0x2B)]
 
@@ -216,6 +218,13 @@ def _finding_box(slide, section: Section, x, y, w, h, lang: str) -> None:
     _text(slide, x, y + Inches(0.45), w, h - Inches(0.45), text, 16, color=_DARK)
 
 
+def _demo_stamp(slide, briefing: Briefing) -> None:
+    """The "demo data" mark in the top right corner (slides of a demo warehouse only)."""
+    if briefing.demo_note:
+        _text(slide, Inches(8.3), Inches(0.18), Inches(4.8), Inches(0.45), briefing.demo_note, 16,
+              bold=True, color=_DEMO_RED, align=PP_ALIGN.RIGHT)
+
+
 def _section_slide(prs, section: Section, briefing: Briefing) -> None:
     lang = briefing.lang
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
@@ -241,6 +250,7 @@ def _section_slide(prs, section: Section, briefing: Briefing) -> None:
     slide.notes_slide.notes_text_frame.text = notes
     _text(slide, Inches(0.5), Inches(7.05), Inches(12.3), Inches(0.35),
           f"{briefing.subtitle} · {t('rep.source', lang)}", 10, color=_GREY)
+    _demo_stamp(slide, briefing)
 
 
 def build_pptx(briefing: Briefing) -> bytes:
@@ -270,6 +280,7 @@ def build_pptx(briefing: Briefing) -> bytes:
     _text(slide, Inches(0.8), Inches(5.3), Inches(11.7), Inches(0.5), briefing.generated, 14, color=_GREY)
     _text(slide, Inches(0.8), Inches(5.8), Inches(11.7), Inches(0.5), t("rep.source", briefing.lang), 14, color=_GREY)
     slide.notes_slide.notes_text_frame.text = briefing.subtitle
+    _demo_stamp(slide, briefing)
     for section in briefing.sections:
         _section_slide(prs, section, briefing)
     _apply_fonts(prs)

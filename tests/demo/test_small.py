@@ -32,6 +32,6 @@ def test_small_demo_builds_and_loads_everything(tmp_path):
     assert roles["meter_reader"] > sum(roles.values()) / 2  # mostly former meter readers
     truth = json.loads((tmp_path / "demo" / "truth.json").read_text(encoding="utf-8"))
     assert truth["outcomes"]["counter_visits_per_1k_households"]["att"] < 0
-    if report["network"] is not None:
-        assert report["network"]["ways_dropped"] > 0  # the motorway
-        assert report["network"]["islands"] == 0
+    assert report["network"]["edges"] > 0
+    assert report["network"]["ways_dropped"] > 0  # the motorway
+    assert report["network"]["islands"] == 0
