@@ -60,6 +60,21 @@ def key_file() -> Path:
     return Path.home() / ".config" / "servicecircle" / "hash.key"
 
 
+def config_file(db: str | os.PathLike | None = None) -> Path:
+    """The config file (e-mail settings of scheduled reports, :mod:`dashboard.report.mail`).
+
+    ``$SERVICECIRCLE_CONFIG`` if set, else ``servicecircle.toml`` beside the warehouse if
+    that exists, else ``~/.config/servicecircle/config.toml``.
+    """
+    env = os.environ.get("SERVICECIRCLE_CONFIG")
+    if env:
+        return Path(env)
+    beside = db_path(db).with_name("servicecircle.toml")
+    if beside.is_file():
+        return beside
+    return Path.home() / ".config" / "servicecircle" / "config.toml"
+
+
 # ---------------------------------------------------------------- targets
 @dataclass(frozen=True)
 class Targets:

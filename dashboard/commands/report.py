@@ -2,17 +2,22 @@
 
 Same content as the briefing page (both call
 :func:`dashboard.report.briefing.build_briefing`), for a director to take upwards.
+Scheduled use: ``--period last-month`` / ``last-quarter`` (the last complete one before
+``--today``) names the file by the period when ``--out`` is a folder or omitted
+(``briefing_2026-11.pptx``), and ``--email`` sends it with the config file's SMTP settings
+(:mod:`dashboard.report.mail`); see ``docs/operations.md`` for a systemd timer and cron.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from dashboard import warehouse
+from dashboard import settings, warehouse
 from dashboard.analysis.filters import Filters
 from dashboard.i18n import LANGS, t
 from dashboard.commands import up_to_date
@@ -64,8 +69,18 @@ def render(fmt: str, con, filters: Filters, lang: str, **kwargs) -> bytes:
     return build_html(briefing)
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
 def report_command(
-    out: Annotated[Path, typer.Option("--out", help="File to write (.pptx or .html).")],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="File to write, or a folder (then named briefing_<period>.<format>; default: this folder).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="pptx or html.")] = "pptx",
     db: Annotated[
         Optional[Path],
@@ -73,32 +88,87 @@ def report_command(
     ] = None,
     date_from: Annotated[Optional[str], typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
     date_to: Annotated[Optional[str], typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", help="last-month or last-quarter: the last complete one before --today (instead of --from/--to).")] = None,
+    today: Annotated[Optional[str], typer.Option(
+        "--today", help="The day --period counts back from (YYYY-MM-DD; default: today).")] = None,
     district: Annotated[Optional[list[str]], typer.Option("--district", help="District (repeatable).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the report: zh or en.")] = "zh",
+    email: Annotated[bool, typer.Option(
+        "--email", help="Also send the file to the recipients in the email table of the config file.")] = False,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", help="Config file with the email settings (default $SERVICECIRCLE_CONFIG, "
+                         "servicecircle.toml beside the warehouse, ~/.config/servicecircle/config.toml).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was written (and sent) as JSON.")] = False,
 ) -> None:
-    """Write the briefing (offload, waiting, hotline, faults, groups and staff, coverage, plan)."""
+    """Write the briefing (offload, waiting, hotline, faults, groups and staff, coverage, plan).
+
+    Runs unattended (for a timer or cron): no prompts; exit 0 written (and sent), 2 bad
+    options, missing warehouse or unusable e-mail settings (nothing written), 4 written
+    but the e-mail failed, 1 the report could not be built.
+    """
+    from dashboard.report.mail import MailError, load_mail_settings, send_file
+    from dashboard.report.period import PERIODS, output_path, period_range
+
     if lang not in LANGS:
         raise typer.BadParameter(f"--lang expects zh or en, got {lang!r}")
     if fmt not in FORMATS:
         raise typer.BadParameter(t("rep.cli.bad_format", lang, fmt=fmt))
-    filters = Filters(date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
-                      districts=tuple(district or ()))
+    label = ""
+    if period is not None:
+        if period not in PERIODS:
+            raise typer.BadParameter(f"--period expects {' or '.join(PERIODS)}, got {period!r}")
+        if date_from or date_to:
+            raise typer.BadParameter("--period and --from/--to exclude each other")
+        p = period_range(period, _date(today, "--today") or dt.date.today())
+        filters = Filters(date_from=p.date_from, date_to=p.date_to, districts=tuple(district or ()))
+        label = p.label
+    else:
+        if today is not None:
+            raise typer.BadParameter("--today only goes with --period")
+        filters = Filters(date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
+                          districts=tuple(district or ()))
+        if filters.date_from or filters.date_to:
+            label = f"{filters.date_from or 'start'}_{filters.date_to or 'end'}"
+    mail = None
+    if email:  # check the settings before any work: a timer learns at once
+        try:
+            mail = load_mail_settings(config or settings.config_file(db))
+            mail.password()
+        except MailError as exc:
+            raise _fail(str(exc), 2) from None
+    target = output_path(out, label, fmt)
     up_to_date(db)
     try:
         con = warehouse.connect_read(db)
     except warehouse.WarehouseMissing as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+        raise _fail(str(exc), 2) from None
     try:
         data = render(fmt, con, filters, lang)
+    except Exception as exc:  # one clear line for the timer's log, never a traceback
+        raise _fail(t("sched.failed", lang, msg=f"{type(exc).__name__}: {exc}"), 1) from None
     finally:
         con.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
     tmp.write_bytes(data)
-    tmp.replace(out)
-    size = f"{len(data) / 1e6:.1f} MB" if len(data) >= 1e6 else f"{len(data) / 1e3:.0f} KB"
-    typer.echo(t("rep.cli.written", lang, path=str(out), size=size))
+    tmp.replace(target)
+    result = {"path": str(target), "bytes": len(data), "period": label or None,
+              "from": str(filters.date_from) if filters.date_from else None,
+              "to": str(filters.date_to) if filters.date_to else None, "emailed_to": []}
+    if not as_json:
+        typer.echo(t("rep.cli.written", lang, path=str(target), size=_size(len(data))))
+    if mail is not None:
+        subject = t("sched.mail.subject", lang, title=t("rep.title", lang), period=label or t("rep.period_all", lang))
+        try:
+            send_file(mail, target, subject=subject, body=t("sched.mail.body", lang, file=target.name))
+        except MailError as exc:
+            raise _fail(str(exc), 4) from None
+        result["emailed_to"] = list(mail.to)
+        if not as_json:
+            typer.echo(t("sched.mail.sent", lang, to=", ".join(mail.to)))
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
 
 
 def register(app: typer.Typer) -> None:
