@@ -139,11 +139,11 @@ def run(db: Path, runs: int) -> dict:
     n_orders = con.execute("select count(*) from hotline_orders").fetchone()[0]
     out: dict = {"n_tickets": n_tickets, "n_orders": n_orders, "outcomes": {},
                  "load_before": round(os.getloadavg()[0], 1)}
-    params = Filters().params()
-    for name, spec in effects.OUTCOMES.items():
+    filters = Filters()
+    for name in BASELINES:  # the outcomes with a plain-SQL baseline
         cold, res = _ms(lambda: effects.estimate(con, name, Filters()))
         warm = [_ms(lambda: effects.estimate(con, name, Filters()))[0] for _ in range(runs)]
-        panel_ms, panel = zip(*[_ms(lambda: warehouse.query(con, spec.query, params)) for _ in range(runs)])
+        panel_ms, panel = zip(*[_ms(lambda: effects.load_panel(con, name, filters)[0]) for _ in range(runs)])
         fit_ms = [_ms(lambda: effects.estimate_panel(panel[0], name))[0] for _ in range(runs)]
         base = [_ms(lambda: con.execute(BASELINES[name]).fetchall())[0] for _ in range(runs)]
         med = statistics.median(warm)
@@ -161,7 +161,7 @@ def run(db: Path, runs: int) -> dict:
     # bootstrap cost (why analytic SEs)
     from diff_diff import CallawaySantAnna
 
-    data, _ = effects._prepare(warehouse.query(con, "effects/hotline_per_1k_households", params))
+    data, _ = effects._prepare(effects.load_panel(con, "hotline_per_1k_households", filters)[0])
     times = {}
     for nb in (0, 999):
         est = CallawaySantAnna(control_group="not_yet_treated", estimation_method="dr",

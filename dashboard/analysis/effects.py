@@ -87,10 +87,12 @@ __all__ = [
     "MIN_CONTROL",
     "MIN_MONTHS",
     "MIN_TREATED",
+    "CATEGORY_OUTCOMES",
     "OUTCOMES",
     "OutcomeSpec",
     "estimate",
     "estimate_panel",
+    "load_panel",
     "fmt_num",
     "fmt_pct",
 ]
@@ -118,20 +120,28 @@ class OutcomeSpec:
     Attributes
     ----------
     name
-        Outcome code, also the SQL file ``queries/effects/<name>.sql``.
+        Outcome code, also the SQL file ``queries/effects/<name>.sql`` unless
+        ``panel_query`` names another one.
     balanced
         ``True`` for counts (a month without events is 0), ``False`` for means.
     lower_is_better
-        Direction of improvement (all four outcomes: lower is better).
+        Direction of improvement (satisfaction: higher is better).
+    panel_query
+        Another outcome's SQL file read with ``fixed`` parameters (complaints per
+        10,000 households are the hotline panel restricted to complaints).
+    fixed
+        Parameters bound on top of the filters, as ``((name, value), ...)``.
     """
 
     name: str
     balanced: bool
     lower_is_better: bool = True
+    panel_query: str | None = None
+    fixed: tuple[tuple[str, Any], ...] = ()
 
     @property
     def query(self) -> str:
-        return f"effects/{self.name}"
+        return f"effects/{self.panel_query or self.name}"
 
 
 OUTCOMES: dict[str, OutcomeSpec] = {
@@ -139,13 +149,24 @@ OUTCOMES: dict[str, OutcomeSpec] = {
     "counter_visits_per_1k_households": OutcomeSpec("counter_visits_per_1k_households", balanced=True),
     "hall_wait_mean_min": OutcomeSpec("hall_wait_mean_min", balanced=False),
     "restoration_hours": OutcomeSpec("restoration_hours", balanced=False),
+    "arrival_minutes": OutcomeSpec("arrival_minutes", balanced=False),
+    "satisfaction_rate": OutcomeSpec("satisfaction_rate", balanced=False, lower_is_better=False),
+    "complaints_per_10k_households": OutcomeSpec(
+        "complaints_per_10k_households", balanced=True, panel_query="hotline_per_1k_households",
+        fixed=(("categories", ["complaint"]), ("per_households", 10000)),
+    ),
 }
 """The outcomes of ``servicecircle effects --outcome``."""
+
+CATEGORY_OUTCOMES = frozenset({"hotline_per_1k_households"})
+"""Outcomes whose panel can be restricted to hotline categories (``categories=``)."""
 
 STATUS_QUERY = "effects/community_status"
 """Named query with one row per selected community (households, closures) for the
 caveats; see ``queries/effects/community_status.sql``."""
-PER_HOUSEHOLD = frozenset({"hotline_per_1k_households", "counter_visits_per_1k_households"})
+PER_HOUSEHOLD = frozenset(
+    {"hotline_per_1k_households", "counter_visits_per_1k_households", "complaints_per_10k_households"}
+)
 """Outcomes that are rates per 1,000 households (need ``households > 0``)."""
 
 
@@ -251,7 +272,10 @@ class EffectResult:
 
 # ---------------------------------------------------------------- entry points
 def estimate(
-    con: duckdb.DuckDBPyConnection, outcome: str, filters: Filters | None = None
+    con: duckdb.DuckDBPyConnection,
+    outcome: str,
+    filters: Filters | None = None,
+    categories: tuple[str, ...] = (),
 ) -> EffectResult:
     """Estimate the rooms' effect on ``outcome`` from the warehouse.
 
@@ -265,6 +289,9 @@ def estimate(
         Global filters; date range (widened to whole months), districts, waves (which
         served communities enter; never-served ones always stay as controls), halls and
         service types (counter outcomes only).
+    categories
+        Hotline categories (``hotline_orders.category`` codes) the outcome counts, for
+        the outcomes of :data:`CATEGORY_OUTCOMES`; empty = all.
 
     Returns
     -------
@@ -274,13 +301,33 @@ def estimate(
     Raises
     ------
     ValueError
-        If ``outcome`` is not one of :data:`OUTCOMES`.
+        If ``outcome`` is not one of :data:`OUTCOMES`, or ``categories`` are given for an
+        outcome without categories.
     """
-    spec = _spec(outcome)
-    params = (filters or Filters()).params()
-    panel = warehouse.query(con, spec.query, params)
-    status = warehouse.query(con, STATUS_QUERY, params)
+    panel, status = load_panel(con, outcome, filters, categories)
     return estimate_panel(panel, outcome, communities=status)
+
+
+def load_panel(
+    con: duckdb.DuckDBPyConnection,
+    outcome: str,
+    filters: Filters | None = None,
+    categories: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The outcome's community-month panel and the selected communities' status rows
+    (``queries/effects/community_status.sql``), with the parameters of
+    :func:`estimate`."""
+    spec = _spec(outcome)
+    if categories and outcome not in CATEGORY_OUTCOMES:
+        raise ValueError(f"outcome {outcome!r} has no categories; categories apply to: "
+                         f"{', '.join(sorted(CATEGORY_OUTCOMES))}")
+    params = (filters or Filters()).params()
+    panel_params = {**params, "categories": None, "per_households": None, **dict(spec.fixed)}
+    if categories:
+        panel_params["categories"] = list(categories)
+    panel = warehouse.query(con, spec.query, panel_params)
+    status = warehouse.query(con, STATUS_QUERY, params)
+    return panel, status
 
 
 def estimate_panel(

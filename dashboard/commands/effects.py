@@ -6,6 +6,12 @@ the JSON and the page show the same numbers. ``--json`` prints exactly
 "n_control", "event_study": [{"event_time", "att", "ci_low", "ci_high"}],
 "naive_before_after"}``; when the data cannot support an estimate the numbers are
 ``null`` and the plain reason goes to stderr.
+
+``--category CODE`` (repeatable) restricts the hotline outcome to those categories of
+``hotline_orders.category`` (the JSON adds ``"categories"``). ``--by urban_rural`` or
+``--by distance_band`` estimates within each subgroup of communities
+(:mod:`dashboard.analysis.breakdown`) and prints ``{"outcome", "by", "method", "groups":
+[{"group", "status", ...the keys above..., "n_communities"}]}``.
 """
 
 from __future__ import annotations
@@ -18,10 +24,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dashboard import warehouse
-from dashboard.analysis.effects import OUTCOMES, estimate
+from dashboard import settings, warehouse
+from dashboard.analysis.breakdown import GroupEffect, estimate_by
+from dashboard.analysis.community_groups import BY
+from dashboard.analysis.effects import CATEGORY_OUTCOMES, METHOD, OUTCOMES, estimate
 from dashboard.analysis.filters import Filters
 from dashboard.commands import up_to_date
+from dashboard.coverage.refusals import NetworkError
+from dashboard.i18n import label
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -58,10 +68,22 @@ def effects_command(
     service_type: Annotated[Optional[list[str]], typer.Option("--type", help="Service type (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of the sentences: zh or en.")] = "zh",
+    category: Annotated[
+        Optional[list[str]],
+        typer.Option("--category", help="Hotline category code (hotline_orders.category; repeatable), "
+                     f"for: {', '.join(sorted(CATEGORY_OUTCOMES))}."),
+    ] = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option("--by", help=f"Estimate within each subgroup: {' | '.join(BY)}."),
+    ] = None,
 ) -> None:
     """Estimate the rooms' effect on OUTCOME (Callaway–Sant'Anna staggered DiD)."""
     if outcome not in OUTCOMES:
         raise typer.BadParameter(f"{outcome!r}; choose one of: {', '.join(OUTCOMES)}", param_hint="--outcome")
+    categories = _categories(outcome, category)
+    if by is not None and by not in BY:
+        raise typer.BadParameter(f"{by!r}; choose one of: {', '.join(BY)}", param_hint="--by")
     filters = Filters(
         date_from=_date(date_from, "--from"),
         date_to=_date(date_to, "--to"),
@@ -76,13 +98,24 @@ def effects_command(
     except warehouse.WarehouseMissing as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+    lang = lang if lang in ("zh", "en") else "zh"
+    if by is not None:
+        try:
+            groups = estimate_by(con, outcome, by, filters, categories)
+        except NetworkError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+        finally:
+            con.close()
+        _print_groups(outcome, by, categories, groups, as_json, lang)
+        return
     try:
-        res = estimate(con, outcome, filters)
+        res = estimate(con, outcome, filters, categories)
     finally:
         con.close()
-    lang = lang if lang in ("zh", "en") else "zh"
     if as_json:
-        typer.echo(json.dumps(_clean(res.as_dict()), ensure_ascii=False))
+        out = res.as_dict() if not categories else {**res.as_dict(), "categories": list(categories)}
+        typer.echo(json.dumps(_clean(out), ensure_ascii=False))
         if not res.ok and res.reason:
             typer.echo(res.reason[lang], err=True)
         for c in res.caveats:  # what the estimate leaves out: stderr keeps stdout pure JSON
@@ -95,6 +128,41 @@ def effects_command(
         typer.echo(res.naive_note[lang])
     for c in res.caveats:
         typer.echo(c[lang])
+
+
+def _categories(outcome: str, category: list[str] | None) -> tuple[str, ...]:
+    """The ``--category`` codes, checked against the hotline taxonomy."""
+    if not category:
+        return ()
+    if outcome not in CATEGORY_OUTCOMES:
+        raise typer.BadParameter(
+            f"--category applies to {', '.join(sorted(CATEGORY_OUTCOMES))}, not {outcome!r}", param_hint="--category"
+        )
+    known = (*settings.HOTLINE_CATEGORIES, "other")
+    bad = [c for c in category if c not in known]
+    if bad:
+        raise typer.BadParameter(f"{', '.join(map(repr, bad))}; choose from: {', '.join(known)}",
+                                 param_hint="--category")
+    return tuple(dict.fromkeys(category))
+
+
+def _print_groups(outcome: str, by: str, categories: tuple[str, ...], groups: list[GroupEffect],
+                  as_json: bool, lang: str) -> None:
+    """``--by``: one estimate per subgroup; JSON ``{"outcome", "by", "method", "groups":
+    [{"group", "status", <the keys of one estimate>, "n_communities"}]}``."""
+    if as_json:
+        out: dict[str, Any] = {"outcome": outcome, "by": by, "method": METHOD,
+                               "groups": [g.as_dict() for g in groups]}
+        if categories:
+            out["categories"] = list(categories)
+        typer.echo(json.dumps(_clean(out), ensure_ascii=False))
+        for g in groups:
+            if not g.result.ok and g.result.reason:
+                typer.echo(f"{label(by, g.group, lang)}: {g.result.reason[lang]}", err=True)
+        return
+    for g in groups:
+        text = g.result.summary[lang] if g.result.ok else (g.result.reason or {}).get(lang, g.result.status)
+        typer.echo(f"{label(by, g.group, lang)}: {text}")
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,8 @@
 -- count 0). Input to dashboard.analysis.effects (staggered DiD).
 --
 -- Reads the rollup eff_hotline_cell (queries/rollups/11_effect_cells.sql).
--- Outcome y = orders with that community_id received in the month * 1000 / households.
+-- Outcome y = orders with that community_id received in the month * 1000 / households
+-- ($per_households in place of 1000 when given: complaints per 10,000 households).
 -- Communities without a household count (NULL or 0) are left out (no rate).
 --
 -- Params (NULL = all / open end)
@@ -15,6 +16,9 @@
 --   $waves                list of roll-out waves; the wave filter picks which SERVED
 --                         communities enter; never-served ones (wave 'none') always
 --                         stay as controls
+--   $categories           count only orders of these categories (hotline_orders.category;
+--                         an order without one counts as 'other')
+--   $per_households       households the rate is per (NULL = 1000)
 with
 
 bounds as (
@@ -46,9 +50,11 @@ units as (
 ),
 
 counts as (
-    select community_id, month_on, n_orders
+    select community_id, month_on, cast(sum(n_orders) as bigint) as n_orders
     from eff_hotline_cell
     where month_on between (select first_month_on from bounds) and (select last_month_on from bounds)
+      and ($categories is null or category = any($categories))
+    group by all
 ),
 
 final as (
@@ -59,7 +65,7 @@ final as (
         u.first_opened_on,
         -- numerics
         coalesce(k.n_orders, 0) as n_obs,
-        coalesce(k.n_orders, 0) * 1000.0 / u.households as y
+        coalesce(k.n_orders, 0) * coalesce(cast($per_households as double), 1000.0) / u.households as y
     from units as u
     cross join months as m
     left join counts as k

@@ -6,10 +6,15 @@
 --   n_tickets      tickets of any outcome (a trip to the hall)
 --   n_waited       served tickets with called_at >= issued_at
 --   sum_wait_min   sum of their waits (called_at - issued_at; called_at = last call), min
--- eff_hotline_cell: grain (community_id, month_on); key both.
---   n_orders       95598 orders of any category
---   n_restored     fault_repair orders with restored_at >= received_at
---   sum_restore_h  sum of their restoration times (restored_at - received_at), hours
+-- eff_hotline_cell: grain (community_id, month_on, category); key all three (category
+-- 'other' when the order has none).
+--   n_orders         95598 orders of the category
+--   n_restored       fault_repair orders with restored_at >= received_at
+--   sum_restore_h    sum of their restoration times (restored_at - received_at), hours
+--   n_arrived        fault_repair orders with arrived_at >= received_at
+--   sum_arrival_min  sum of their arrival times (arrived_at - received_at), minutes
+--   n_callback       orders with a callback (satisfaction other than 'no_callback')
+--   n_satisfied      of those, 'satisfied' or 'basically_satisfied'
 -- Rows without community_id cannot be placed in a community and are left out.
 create or replace table eff_ticket_cell as
 select
@@ -36,6 +41,7 @@ select
     -- ids
     community_id,
     cast(date_trunc('month', received_at) as date) as month_on,
+    coalesce(category, 'other') as category,
     -- numerics
     count(*) as n_orders,
     count(*) filter (where category = 'fault_repair' and restored_at >= received_at) as n_restored,
@@ -44,7 +50,16 @@ select
             filter (where category = 'fault_repair' and restored_at >= received_at),
         0
     ) as sum_restore_h,
-    count(*) filter (where category = 'fault_repair') as n_fault
+    count(*) filter (where category = 'fault_repair') as n_fault,
+    count(*) filter (where category = 'fault_repair' and arrived_at >= received_at) as n_arrived,
+    coalesce(
+        sum(epoch(arrived_at - received_at) / 60.0)
+            filter (where category = 'fault_repair' and arrived_at >= received_at),
+        0
+    ) as sum_arrival_min,
+    count(*) filter (where satisfaction in ('satisfied', 'basically_satisfied', 'dissatisfied'))
+        as n_callback,
+    count(*) filter (where satisfaction in ('satisfied', 'basically_satisfied')) as n_satisfied
 from hotline_orders
 where community_id is not null
 group by all

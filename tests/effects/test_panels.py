@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import warehouse
+from dashboard.analysis.effects import load_panel
 from dashboard.analysis.filters import Filters
 
 # ---------------------------------------------------------------- pandas reference
@@ -128,7 +129,7 @@ def test_community_treatment_matches_pandas(tiny_db):
 def test_panel_matches_pandas(tiny_db, outcome, fi):
     f = FILTERS[fi]
     con = warehouse.connect_read(tiny_db.db)
-    got = _norm(warehouse.query(con, f"effects/{outcome}", f.params()))
+    got = _norm(load_panel(con, outcome, f)[0])
     exp = _norm(ref_panel(tiny_db, outcome, f))
     assert len(exp) > 0 or fi > 0  # the unfiltered reference is never empty
     pd.testing.assert_frame_equal(got, exp, check_exact=False, rtol=1e-12)
@@ -146,7 +147,7 @@ def _cell(df: pd.DataFrame, cid: str, month: str) -> float:
 
 def test_hand_worked_cells(tiny_db):
     con = warehouse.connect_read(tiny_db.db)
-    q = lambda name, f=Filters(): warehouse.query(con, f"effects/{name}", f.params())  # noqa: E731
+    q = lambda name, f=Filters(): load_panel(con, name, f)[0]  # noqa: E731
     hot = q("hotline_per_1k_households")
     assert _cell(hot, "C1", "2024-01-01") == pytest.approx(2.0)  # 2 orders / 1000 households
     assert _cell(hot, "C1", "2024-02-01") == 0.0  # zero-filled month
@@ -171,7 +172,7 @@ def test_hand_worked_cells(tiny_db):
 def test_panel_binds_params_not_strings(tiny_db):
     con = warehouse.connect_read(tiny_db.db)
     evil = Filters(districts=("east' or 1=1 --",))
-    assert warehouse.query(con, "effects/hotline_per_1k_households", evil.params()).empty
+    assert load_panel(con, "hotline_per_1k_households", evil)[0].empty
 
 def test_panel_on_generated_city_matches_pandas(city_db):
     """A larger check: every outcome on the generated city equals the pandas panel."""
@@ -187,7 +188,7 @@ def test_panel_on_generated_city_matches_pandas(city_db):
     rows["service_rooms"]["served_community_ids"] = [list(x) for x in rows["service_rooms"]["served_community_ids"]]
     r = Rows(db=city_db, **rows)
     for outcome in OUTCOMES:
-        got = _norm(warehouse.query(con, f"effects/{outcome}", Filters().params()))
+        got = _norm(load_panel(con, outcome, Filters())[0])
         exp = _norm(ref_panel(r, outcome, Filters()))
         pd.testing.assert_frame_equal(got, exp, check_exact=False, rtol=1e-9)
     assert make_city  # imported for documentation of the generator

@@ -1,0 +1,17 @@
+-- Community-month panel: callback satisfaction rate of 95598 orders (回访满意率), a share
+-- between 0 and 1.
+--
+-- Grain: one row per (community, month) with at least one callback; key (community_id,
+-- month_on). NOT balanced: months without a callback have no row.
+--
+-- Outcome y = orders rated 满意 or 基本满意 / orders with a callback (satisfaction
+-- 'satisfied', 'basically_satisfied' or 'dissatisfied'; 'no_callback' and empty are not
+-- callbacks), over orders of every category with this community_id received in the
+-- month: the definition of the Faults page's satisfaction rate. Built by the macro
+-- eff_hotline_mean (queries/macros/eff_hotline_mean.sql).
+--
+-- Params (NULL = all / open end)
+--   $date_from, $date_to  dates; widened to whole calendar months
+--   $districts            communities.district
+--   $waves                served communities of these waves; never-served always kept
+select * from eff_hotline_mean($date_from, $date_to, $districts, $waves, 'satisfied_share')
