@@ -1,6 +1,7 @@
 """Faults and satisfaction page: arrival and restoration times against the urban / rural
 commitments (settings.TARGETS), shares late, callback satisfaction, complaints per
-10,000 households; the causal estimate of restoration time."""
+10,000 households; the causal estimates of restoration time, arrival time, callback
+satisfaction and complaints (one tab each)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dashboard.analysis import definitions, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import t
 from dashboard.ui import loaders
+from dashboard.ui.effect_panel import render_effect
 from dashboard.ui.filters import sidebar
 from dashboard.ui.state import lang
 
@@ -33,9 +35,8 @@ if f is not None:
     right.plotly_chart(figs.faults_figure(d["monthly"], d["by_area"], opens, L, "restore"), key="fl_res")
     st.plotly_chart(figs.satisfaction_figure(d["satisfaction_monthly"], d["complaints_monthly"], opens, L),
                     key="fl_sat")
-    try:
-        from dashboard.ui.effect_panel import render_effect
-    except ImportError:
-        st.info(t("met.page.effect_missing", L))
-    else:
-        render_effect("restoration_hours", f, L)
+    st.header(t("out.page.faults.effects", L))
+    effect_outcomes = ("restoration_hours", "arrival_minutes", "satisfaction_rate", "complaints_per_10k_households")
+    for tab, outcome in zip(st.tabs([t(f"out.outcome.{o}", L) for o in effect_outcomes]), effect_outcomes):
+        with tab:
+            render_effect(outcome, f, L)

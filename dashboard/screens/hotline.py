@@ -1,16 +1,21 @@
 """Hotline page: 95598 orders per 1,000 households per month by category, served vs
-not-yet-served communities; a map of each community's change; the causal estimate."""
+not-yet-served communities; a map of each community's change; subcategories; complaint
+timeliness against the 1-working-day contact and 7-working-day reply standards; the
+causal estimate, in total and per category."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis import definitions, metrics
+from dashboard.analysis import definitions, goal_metrics, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import label, t
 from dashboard.ui import loaders
+from dashboard.ui.breakdown_panel import render_by_category
+from dashboard.ui.effect_panel import render_effect
 from dashboard.ui.filters import sidebar
 from dashboard.ui.state import lang
+from dashboard.ui.tables import show_table
 
 L = lang()
 st.title(t("nav.hotline", L))
@@ -34,9 +39,27 @@ if f is not None:
     st.plotly_chart(figs.per_1k_figure(m, "n_orders", opens, L, "met.fig.hotline_title"), key="hl_1k")
     st.plotly_chart(figs.community_map_figure(d["community_change"], L), key="hl_map")
     st.caption(t("met.page.hotline.map_note", L))
-    try:
-        from dashboard.ui.effect_panel import render_effect
-    except ImportError:
-        st.info(t("met.page.effect_missing", L))
-    else:
-        render_effect("hotline_per_1k_households", f, L)
+
+    st.subheader(t("out.page.complaints.title", L))
+    ct = loaders.cached_call(goal_metrics.complaint_timeliness, f)
+    cols = st.columns(3)
+    cols[0].metric(t("out.kpi.complaints", L), definitions.fmt_value(ct["n_complaints"], "tickets", L),
+                   help=t("out.kpi.complaints_open", L, n=ct["n_open"]))
+    cols[1].metric(t("out.kpi.contact_in_time", L, days=ct["contact_days"]),
+                   definitions.fmt_value(ct["share_contact_in_time"], "share", L),
+                   help=t("out.kpi.contact_in_time.help", L))
+    cols[2].metric(t("out.kpi.reply_in_time", L, days=ct["reply_days"]),
+                   definitions.fmt_value(ct["share_reply_in_time"], "share", L),
+                   help=t("out.kpi.reply_in_time.help", L))
+    st.caption(t("out.page.complaints.workdays", L))
+
+    st.subheader(t("out.page.subcategory.title", L))
+    sub = loaders.cached_call(goal_metrics.hotline_subcategories, f)
+    sub = sub.assign(category=[label("category", c, L) for c in sub["category"]])
+    show_table(sub, "hl_subcategory", L, file_stem="hotline_subcategories", columns={
+        "category": t("met.fig.category", L), "subcategory": t("out.col.subcategory", L),
+        "n_orders": t("met.series.n_hotline", L), "share_of_category": t("out.col.share_of_category", L)},
+        column_config={t("out.col.share_of_category", L): st.column_config.NumberColumn(format="percent")})
+
+    render_effect("hotline_per_1k_households", f, L)
+    render_by_category(f, L)

@@ -1,17 +1,21 @@
 """Counter offload page: monthly counter transactions by hall and type against room visits
 of the same types, the offload share, hall visits per 1,000 households served vs
-not-yet-served, and the causal estimate (teammate's effect panel)."""
+not-yet-served, and counter handling time and the share of tickets taken by appointment; the causal estimate,
+and the effect by walking distance to the room (or urban / rural) for a chosen outcome."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis import definitions, metrics
+from dashboard.analysis import definitions, goal_metrics, metrics
 from dashboard.figures import metrics as figs
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from dashboard.ui import loaders
+from dashboard.ui.breakdown_panel import render_by_subgroup
+from dashboard.ui.effect_panel import render_effect
 from dashboard.ui.filters import sidebar
 from dashboard.ui.state import lang
+from dashboard.ui.tables import show_table
 
 L = lang()
 st.title(t("nav.offload", L))
@@ -31,9 +35,19 @@ if f is not None:
     st.plotly_chart(figs.counter_by_hall_figure(d["counter_by_hall_type"], halls, opens, L), key="off_hall")
     st.plotly_chart(figs.by_type_figure(d["counter_by_hall_type"], d["room_by_type"], L), key="off_type")
     st.plotly_chart(figs.per_1k_figure(d["per_1k"], "n_tickets", opens, L), key="off_1k")
-    try:
-        from dashboard.ui.effect_panel import render_effect
-    except ImportError:
-        st.info(t("met.page.effect_missing", L))
-    else:
-        render_effect("counter_visits_per_1k_households", f, L)
+    h = loaders.cached_call(goal_metrics.counter_handling, f)
+    c1, c2 = st.columns(2)
+    c1.metric(t("out.kpi.handle_mean_min", L), definitions.fmt_value(h["handle_mean_min"], "minutes", L),
+              help=t("out.kpi.handle_mean_min.help", L))
+    c2.metric(t("out.kpi.appointment_share", L), definitions.fmt_value(h["appointment_share"], "share", L),
+              help=t("out.kpi.appointment_share.help", L))
+    with st.expander(t("out.page.offload.by_type", L)):
+        show_table(h["by_type"].assign(service_type=[label("service_type", x, L) for x in h["by_type"]["service_type"]]),
+                   "off_handling", L, file_stem="counter_handling", columns={
+                       "service_type": t("out.col.service_type", L), "n_tickets": t("out.col.n_tickets", L),
+                       "n_handled": t("out.col.n_handled", L), "handle_mean_min": t("out.kpi.handle_mean_min", L),
+                       "appointment_share": t("out.kpi.appointment_share", L)},
+                   column_config={t("out.kpi.appointment_share", L): st.column_config.NumberColumn(format="percent"),
+                                  t("out.kpi.handle_mean_min", L): st.column_config.NumberColumn(format="%.1f")})
+    render_effect("counter_visits_per_1k_households", f, L)
+    render_by_subgroup(f, L, "counter_visits_per_1k_households")

@@ -32,6 +32,7 @@ select
     k.outcome = 'served' as is_served,
     k.outcome = 'no_show' as is_no_show,
     k.outcome = 'cancelled' as is_cancelled,
+    coalesce(k.is_appointment, false) as is_appointment,
     -- numerics
     case
         when k.outcome = 'served' and k.called_at >= k.issued_at
@@ -43,7 +44,8 @@ select
 from counter_tickets as k
 left join agg_community as c using (community_id);
 
--- agg_ticket_day: grain (hall_id, day_on, service_type, wave); counts and wait sums.
+-- agg_ticket_day: grain (hall_id, day_on, service_type, wave); counts and wait sums;
+-- n_appointment: tickets taken by appointment (is_appointment; NULL counts as not).
 create or replace table agg_ticket_day as
 select
     hall_id,
@@ -58,7 +60,8 @@ select
     coalesce(sum(wait_s), 0) as sum_wait_s,
     max(wait_s) as max_wait_s,
     count(handle_s) as n_handled,
-    coalesce(sum(handle_s), 0) as sum_handle_s
+    coalesce(sum(handle_s), 0) as sum_handle_s,
+    count(*) filter (where is_appointment) as n_appointment
 from stg_ticket
 group by all
 order by day_on, hall_id;
