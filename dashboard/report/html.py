@@ -4,7 +4,8 @@ plotly.js is embedded once in the page head (no CDN, no network at all), the cov
 map is an inline ``data:`` PNG, and the styles are inline. Every text from the briefing
 is HTML-escaped (community names are user data); tables go through
 ``DataFrame.to_html(escape=True)``. A report made from a demo warehouse says so at the
-top (``#demo-flag``) and in the footer. ``@media print`` rules keep each section on its own
+top (``#demo-flag``) and in the footer. Each headline number has its own element,
+``id="<section>-kpi-<n>"`` (``coverage-kpi-0``: the coverage share). ``@media print`` rules keep each section on its own
 page, drop shadows and fix the chart widths so the browser's "Print → PDF" looks right.
 """
 
@@ -74,8 +75,8 @@ def _section_html(section: Section, briefing: Briefing, chart_ids: list[int]) ->
         parts.append(f'<p class="unavailable">{_esc(section.finding)}</p></section>')
         return "\n".join(parts)
     parts.append('<div class="kpis">')
-    for h in section.headlines:
-        parts.append(f'<div class="kpi"><div class="label">{_esc(h.label)}</div>'
+    for i, h in enumerate(section.headlines):
+        parts.append(f'<div class="kpi" id="{_esc(section.key)}-kpi-{i}"><div class="label">{_esc(h.label)}</div>'
                      f'<div class="value">{_esc(h.value)}</div></div>')
     parts.append("</div>")
     parts.append(f'<p class="finding">{_esc(section.finding)}</p>')

@@ -14,10 +14,38 @@ import pytest
 
 from dashboard import warehouse
 from dashboard.analysis.filters import Filters
+from dashboard.i18n import t
 
 TS = pd.Timestamp
 PERIOD = Filters(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 6, 30))
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _element_text(html: str, element_id: str) -> str:
+    """The text inside the element with ``id`` (its children's text joined)."""
+    from html.parser import HTMLParser
+
+    class Grab(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = 0
+            self.parts: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if self.depth or dict(attrs).get("id") == element_id:
+                self.depth += 1
+
+        def handle_endtag(self, tag):
+            if self.depth:
+                self.depth -= 1
+
+        def handle_data(self, data):
+            if self.depth:
+                self.parts.append(data)
+
+    g = Grab()
+    g.feed(html)
+    return "".join(g.parts).strip()
 
 
 def _insert(con, name: str, df: pd.DataFrame) -> None:
@@ -187,7 +215,11 @@ def test_cli_writes_both_formats(db, tmp_path):
     html = tmp_path / "brief.html"
     r = runner.invoke(app, ["report", "--format", "html", "--db", str(db), "--district", "D1", "--out", str(html)])
     assert r.exit_code == 0, r.output
-    assert "66.7%" in html.read_text(encoding="utf-8")  # coverage share of D1: 1000/1500
+    text = html.read_text(encoding="utf-8")
+    # the coverage share of D1 (1000/1500) in its own element: 66.7% is also the share
+    # of waits within target here, so a bare substring test would pass without it
+    assert _element_text(text, "coverage-kpi-0") == t("rep.kpi.coverage_share", "zh") + "66.7%"
+    assert 'id="demo-flag"' not in text  # a hand-made warehouse is not demo data
     r = runner.invoke(app, ["report", "--format", "pdf", "--db", str(db), "--out", str(tmp_path / "x.pdf")])
     assert r.exit_code != 0 and not (tmp_path / "x.pdf").exists()
 
