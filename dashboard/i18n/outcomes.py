@@ -122,4 +122,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "out.col.service_type": {"zh": "业务类型", "en": "Service type"},
     "out.col.n_tickets": {"zh": "排队号", "en": "Tickets"},
     "out.col.n_handled": {"zh": "有办理时长的排队号", "en": "Tickets with a handling time"},
+    # ---- import: fault durations instead of times (dashboard/ingest/validate.py)
+    "data.reason.negative_duration": {"zh": "时长为负", "en": "Negative duration"},
+    "data.reason.duration_too_long": {"zh": "时长超过7天（单位可能有误）", "en": "Duration over 7 days (wrong unit?)"},
+    "data.reason.repair_without_arrival": {
+        "zh": "有故障修复时长但没有到达现场时间或时长",
+        "en": "Repair duration without an arrival time or duration",
+    },
 }

@@ -21,6 +21,8 @@ Field kinds
 ``wkb``       polygon geometry from a geometry file
 ``address``   a street address: used to match a community, then dropped
 ``drop``      personal data that is recognised only to be dropped (names, phones, ID numbers)
+``minutes``   a duration in minutes (到达现场时长(分钟) ...), not stored itself: the importer
+              turns it into the timestamp it measures (see ``validate.stage_sql``)
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class Field:
     @property
     def column(self) -> str | None:
         """The warehouse column this field is stored in (``None``: not stored)."""
-        if self.kind in ("drop", "address"):
+        if self.kind in ("drop", "address", "minutes"):
             return None
         return self.target or self.name
 
@@ -246,6 +248,10 @@ TABLES: dict[str, TableSpec] = {
             Field("arrived_at", "time", ("到达现场时间", "arrived_at")),
             Field("restored_at", "time", ("修复时间", "恢复送电时间", "restored_at")),
             Field("closed_at", "time", ("归档时间", "办结时间", "closed_at")),
+            # city fault dashboards export durations instead of times (spec, field notes)
+            Field("dispatch_min", "minutes", ("派工用时(分钟)", "派工用时", "dispatch_minutes")),
+            Field("arrival_min", "minutes", ("到达现场时长(分钟)", "到达现场时长", "arrival_minutes")),
+            Field("repair_min", "minutes", ("故障修复时长(分钟)", "故障修复时长", "repair_minutes")),
             Field("satisfaction", "category", ("回访满意度", "satisfaction"), category="satisfaction"),
             Field("customer_no", "hash", ("户号", "用户编号", "customer_no"), target="customer_hash"),
         ) + _personal(address_kind="address"),

@@ -40,7 +40,22 @@ Reasons (stable codes; their labels are translated in ``dashboard/i18n/data.py``
 ``number_unparseable``, ``boolean_unparseable``, ``open_days_unparseable``,
 ``unknown_category``, ``negative_count``, ``called_before_issued``,
 ``finished_before_started``, ``unknown_hall``, ``unknown_room``, ``unknown_community``,
-``coords_outside_china``, ``summary_row``.
+``coords_outside_china``, ``summary_row``, ``negative_duration``, ``duration_too_long``,
+``repair_without_arrival``.
+
+Durations instead of times (95598 fault orders)
+-----------------------------------------------
+City fault dashboards export 派工用时 / 到达现场时长 / 故障修复时长 in minutes rather than
+times. They are turned into the times the warehouse keeps, so every metric has one
+definition whichever form the file had: ``dispatched_at = received_at + 派工用时``,
+``arrived_at = received_at + 到达现场时长`` (the arrival commitment is counted from the
+report), ``restored_at = arrived_at + 故障修复时长`` (the repair stage starts when the crew
+arrives: the restoration commitment of State Grid's 十项承诺 is counted from arrival on
+site). A time given in the file wins over a duration. A duration below 0 is rejected
+(``negative_duration``), one above :data:`MAX_DURATION_MIN` (``duration_too_long``: a
+unit mix-up, seconds or hours read as minutes, far more often than a real week-long
+repair), and a repair duration without any arrival (``repair_without_arrival``: it
+cannot be placed in time).
 """
 
 from __future__ import annotations
@@ -82,7 +97,15 @@ REASONS: tuple[str, ...] = (
     "unknown_community",
     "coords_outside_china",
     "summary_row",
+    "negative_duration",
+    "duration_too_long",
+    "repair_without_arrival",
 )
+
+MAX_DURATION_MIN: float = 7 * 24 * 60.0
+"""Longest duration in minutes accepted for 派工用时 / 到达现场时长 / 故障修复时长 (a week)."""
+_DURATION_OF = {"dispatch_min": "dispatched_at", "arrival_min": "arrived_at", "repair_min": "restored_at"}
+"""Duration field → the time it gives (see the module docstring)."""
 
 SUMMARY_WORDS: tuple[str, ...] = (
     "合计", "总计", "小计", "累计", "共计", "制表", "审核", "打印", "导出", "备注", "说明", "负责人", "填报",
@@ -100,6 +123,7 @@ _PARSE_REASON = {
     "lat": "number_unparseable",
     "bool": "boolean_unparseable",
     "days": "open_days_unparseable",
+    "minutes": "number_unparseable",
 }
 
 
@@ -241,7 +265,7 @@ def _typed(f: Field, r: str) -> str:
         return V.mask_sql(r)
     if k == "int":
         return V.int_sql(r)
-    if k in ("lon", "lat"):
+    if k in ("lon", "lat", "minutes"):
         return V.float_sql(r)
     if k == "time":
         return V.time_sql(r)
@@ -345,7 +369,7 @@ def stage_sql(
             typed_cols.append(
                 f'list_transform({_typed(f, "src." + r)}, lambda x: coalesce({m}.m[x], x)) as "v_{f.name}"'
             )
-        elif f.column:
+        elif f.column or f.kind == "minutes":
             typed_cols.append(f'{_typed(f, "src." + r)} as "v_{f.name}"')
     typed = f"select src.*{', ' + ', '.join(typed_cols) if typed_cols else ''} from ({src}) as src " + " ".join(joins)
 
@@ -375,6 +399,8 @@ def stage_sql(
         )
     if spec.name == "hotline_orders" and "address" in hmap.columns:
         out["community_id"] = f'coalesce({v("community_id")}, "m_address")'
+    if spec.name == "hotline_orders":
+        _durations_to_times(out, hmap, v)
     final_cols = ", ".join(f'cast({expr} as {types[col]}) as "{col}"' for col, expr in out.items())
 
     # ---- checks, in order; the first that holds gives the reason
@@ -398,6 +424,13 @@ def stage_sql(
     for f in mapped:
         if f.kind == "int":
             checks.append((f'"v_{f.name}" < 0', "negative_count", f.name, f'"r_{f.name}"'))
+    for f in mapped:
+        if f.kind == "minutes":
+            checks.append((f'"v_{f.name}" < 0', "negative_duration", f.name, f'"r_{f.name}"'))
+            checks.append((f'"v_{f.name}" > {MAX_DURATION_MIN}', "duration_too_long", f.name, f'"r_{f.name}"'))
+    if spec.name == "hotline_orders" and "repair_min" in hmap.columns:
+        checks.append((f'"v_repair_min" is not null and ({out["arrived_at"]}) is null',
+                       "repair_without_arrival", "repair_min", '"r_repair_min"'))
 
     def order(later: str, earlier: str, reason: str) -> None:
         if later in hmap.columns and earlier in hmap.columns:
@@ -457,6 +490,19 @@ def stage_sql(
         f"create temp table _sc_stage as select _row, {final_cols}, {rej} as _rej "
         f"from ({typed}) as t{kc}"
     )
+
+
+def _durations_to_times(out: dict[str, str], hmap: HeaderMap, v) -> None:
+    """Fill the fault times of ``out`` from the duration columns of the file (rule in the
+    module docstring); a time column of the file wins over its duration."""
+    def plus(start: str, minutes: str) -> str:
+        return f"({start} + to_microseconds(cast(round({minutes} * 60000000.0) as bigint)))"
+
+    for dur, col in _DURATION_OF.items():
+        if dur not in hmap.columns:
+            continue
+        start = out["arrived_at"] if dur == "repair_min" else v("received_at")
+        out[col] = f"coalesce({v(col)}, {plus(start, v(dur))})"
 
 
 def coords_check_sql() -> tuple[str, dict]:

@@ -13,6 +13,8 @@ ROOMS_HEAD = "服务室编号,服务室名称,所在社区,服务社区,经度,�
 ROOM_OK = "R01,梅园服务室,C001,C002,118.781,32.041,2024-03-05,,周六,2\n"
 TICKET_HEAD = "流水号,营业厅,排队号,业务类型,取号时间,叫号时间,开始办理时间,结束办理时间,办理结果,是否预约,所属社区\n"
 TICKET_OK = "T1,H01,A1,交费,2024-03-05 09:00,2024-03-05 09:05,2024-03-05 09:06,2024-03-05 09:10,正常,否,C001\n"
+FAULT_HEAD = "工单编号,受理时间,业务类型,所属社区,到达现场时长(分钟),故障修复时长(分钟)\n"
+FAULT_OK = "O1,2024-03-05 09:00,故障报修,C001,30,90\n"
 
 # (reason, table, header, bad row, expected field, expected detail)
 CASES = [
@@ -32,6 +34,9 @@ CASES = [
     ("coords_outside_china", "rooms", ROOMS_HEAD, "R02,x,C001,,32.04,118.78,2024-03-05,,周六,1\n", "lon", "32.04,118.78"),
     ("unknown_room", "visits", "台账编号,服务室编号,办理时间\n", "V2,R99,2024-03-05 10:00\n", "room_id", "R99"),
     ("summary_row", "tickets", TICKET_HEAD, "合计,,,,,,,,,,\n", None, "合计"),
+    ("negative_duration", "hotline", FAULT_HEAD, "O2,2024-03-05 10:00,故障报修,C001,-5,90\n", "arrival_min", "-5"),
+    ("duration_too_long", "hotline", FAULT_HEAD, "O2,2024-03-05 10:00,故障报修,C001,30,14400\n", "repair_min", "14400"),
+    ("repair_without_arrival", "hotline", FAULT_HEAD, "O2,2024-03-05 10:00,故障报修,C001,,90\n", "repair_min", "90"),
 ]
 
 
@@ -47,7 +52,7 @@ def test_every_reason_has_a_case():
 
 @pytest.mark.parametrize("reason, table, head, bad, field, detail", CASES, ids=[c[0] for c in CASES])
 def test_reason(with_room, tmp_path, reason, table, head, bad, field, detail):
-    ok = {"tickets": TICKET_OK, "rooms": ROOM_OK, "visits": "V1,R01,2024-03-05 10:00\n"}[table]
+    ok = {"tickets": TICKET_OK, "rooms": ROOM_OK, "visits": "V1,R01,2024-03-05 10:00\n", "hotline": FAULT_OK}[table]
     path = write_text(tmp_path / f"{reason}.csv", head + ok + bad)
     r = import_files(table, [path], db=with_room).as_dict()
     assert r["rejected"] == 1 and r["reasons"] == {reason: 1}
