@@ -67,7 +67,7 @@ def test_macros_reach_a_cursor_of_a_read_snapshot(tmp_path):
         cur = con.cursor()
         cur.execute("USE wh")
         got = cur.execute(
-            "select count(*) from ticket_rows_slim($f, $t, NULL, NULL, NULL)",
+            "select count(*) from ticket_rows_hall($f, $t, NULL, NULL, NULL)",
             {"f": dt.date(2024, 1, 5), "t": None},
         ).fetchone()
         assert got == (0,)

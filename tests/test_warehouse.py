@@ -258,7 +258,7 @@ def test_every_reading_command_brings_an_older_warehouse_up_to_date(tmp_path):
         with warehouse.writer(db, refresh=False) as con:  # pretend an older version wrote it
             con.execute("update meta set value = 'older' where key = 'rollups_hash'")
             con.execute("drop table room_community")
-            con.execute("drop macro table ticket_rows_slim")
+            con.execute("drop macro table ticket_rows_hall")
         assert warehouse.needs_refresh(db)
         out = runner.invoke(app, [*args, "--db", str(db)])
         assert out.exit_code == 0, (args, out.output)

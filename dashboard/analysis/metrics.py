@@ -21,10 +21,10 @@ Definitions (see :mod:`dashboard.analysis.definitions` for the full registry):
   (tickets, orders, visits, waits) cut the range at exact days.
 
 The rollup tables these read are rebuilt inside every import (``queries/rollups``), so
-no page scans the 20-million-row ticket table. Where a filter allows it, a function reads
-a smaller rollup with the same answer (the ``*_slim`` / ``*_wt`` / ``*_hist`` queries):
-see :func:`_hist` and the query headers; ``tests/metrics`` checks each path against
-pandas.
+no page scans the 20-million-row ticket table. Where a filter allows it, a query reads a
+smaller rollup with the same answer: the macros of ``queries/macros`` and the query
+headers say which (``faults_monthly_hist`` is chosen here, see :func:`_fault_query`);
+``tests/metrics`` checks each path against pandas.
 """
 
 from __future__ import annotations
@@ -82,36 +82,6 @@ def _ratio(num: float | None, den: float | None) -> float | None:
 
 def _num(x: Any) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
-
-
-def _hist(filters: Filters, name: str) -> str:
-    """The wait-histogram query to use for ``filters``.
-
-    * no wave or service-type filter: ``<name>_slim`` (hall-level cumulative histogram);
-    * a wave or service-type filter but no hall or district filter: ``<name>_wt`` (a
-      cumulative histogram keyed by wave and service type) where that query exists;
-    * otherwise the full-dimension ``<name>``.
-    """
-    if not (filters.waves or filters.service_types):
-        return f"{name}_slim"
-    if not (filters.districts or filters.hall_ids) and name != "wait_hist_by_hall":
-        return f"{name}_wt"
-    return name
-
-
-def _tq(filters: Filters, name: str) -> str:
-    """The ticket query to use: ``<name>_slim`` (no wave column, ~10x fewer rows) unless a
-    wave filter is set."""
-    return name if filters.waves else f"{name}_slim"
-
-
-def _heatmap_query(filters: Filters) -> str:
-    """The weekday x hour query: city-wide, hall-level (``_slim``) or with service types."""
-    if filters.service_types:
-        return "ticket_weekday_hour"
-    if filters.districts or filters.hall_ids:
-        return "ticket_weekday_hour_slim"
-    return "ticket_weekday_hour_city"
 
 
 def _fault_query(filters: Filters, tg: settings.Targets) -> str:
@@ -292,8 +262,8 @@ def ticket_summary(
         ``target_min``, ``first_day_on``, ``last_day_on``.
     """
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
-    row = _totals_row(_q(con, _tq(filters, "ticket_totals"), filters))
-    hist = _q(con, _hist(filters, "wait_hist"), filters)
+    row = _totals_row(_q(con, "ticket_totals", filters))
+    hist = _q(con, "wait_hist", filters)
     return _summary(row, hist["wait_bin"].to_numpy(), hist["n"].to_numpy(), target)
 
 
@@ -347,15 +317,15 @@ def waiting(
     target = settings.TARGETS.wait_target_min if target_min is None else float(target_min)
     # the per-hall rows and histograms also give the summary (sums over halls): two
     # queries instead of four
-    halls = _q(con, _tq(filters, "ticket_by_hall"), filters)
-    hh = _q(con, _hist(filters, "wait_hist_by_hall"), filters)
+    halls = _q(con, "ticket_by_hall", filters)
+    hh = _q(con, "wait_hist_by_hall", filters)
     b_all = hh["wait_bin"].to_numpy().astype(np.int64)
     n_all = hh["n"].to_numpy().astype(np.int64)
     total_n = np.bincount(b_all, weights=n_all, minlength=OVERFLOW_BIN + 1) if len(b_all) else np.zeros(0)
     total_row = _totals_row(halls)
     summary = _summary(total_row, np.arange(len(total_n)), total_n, target)
 
-    hm = _q(con, _heatmap_query(filters), filters)
+    hm = _q(con, "ticket_weekday_hour", filters)
     hm["arrivals_per_month"] = hm["n_tickets"] / hm["n_months"].where(hm["n_months"] > 0)
     hm["wait_mean_min"] = hm["sum_wait_s"] / hm["n_waited"].where(hm["n_waited"] > 0) / 60.0
     heatmap = hm[["weekday", "hour_of_day", "n_tickets", "arrivals_per_month", "wait_mean_min"]]
@@ -363,7 +333,7 @@ def waiting(
     first = _first_opening(con, filters)
     cutoff = None if first is None else first.replace(day=1)
     if cutoff is not None:
-        ba = _q(con, _hist(filters, "wait_hist_before_after"), filters, cutoff=cutoff)
+        ba = _q(con, "wait_hist_before_after", filters, cutoff=cutoff)
         ba["minute"] = np.minimum(np.ceil(ba["wait_bin"] * BIN_S / 60.0), 60).astype(int)
         ba = ba.groupby(["period", "minute"], as_index=False)["n"].sum()
         ba["share"] = ba["n"] / ba.groupby("period")["n"].transform("sum")
@@ -422,7 +392,7 @@ def offload(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
         per_1k) — counter tickets per 1,000 households, served vs not-yet-served.
     """
     types = set(settings.OFFLOADABLE_TYPES)
-    tm = _q(con, _tq(filters, "ticket_monthly"), filters)
+    tm = _q(con, "ticket_monthly", filters)
     vis = _q(con, "visits", filters)
     counter = tm.groupby(["month_on", "hall_id", "service_type"], as_index=False)["n_served"].sum()
     room = vis.groupby(["month_on", "service_type"], as_index=False)["n_visits"].sum()
@@ -434,8 +404,7 @@ def offload(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
     tot = monthly["counter"] + monthly["room"]
     monthly["share"] = monthly["room"] / tot.where(tot > 0)
     c_tot, r_tot = float(c_m.sum()), float(r_m.sum())
-    p1k = _q(con, "counter_per_1k_month" if (filters.hall_ids or filters.service_types)
-             else "counter_per_1k_month_slim", filters)
+    p1k = _q(con, "counter_per_1k_month", filters)
     p1k["per_1k"] = _per_1k(p1k, "n_tickets")
     return {
         "share": _ratio(r_tot, c_tot + r_tot),
@@ -656,8 +625,8 @@ def _first_opening(con: duckdb.DuckDBPyConnection, filters: Filters) -> dt.date 
 
 def _kpi_values(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float | None]:
     """The Overview KPIs over one window (the lean query set: no chart data)."""
-    tt = _q(con, _tq(f, "ticket_totals"), f)  # per service type: all and offloadable
-    hist = _q(con, _hist(f, "wait_hist"), f)
+    tt = _q(con, "ticket_totals", f)  # per service type: all and offloadable
+    hist = _q(con, "wait_hist", f)
     ts = _summary(_totals_row(tt), hist["wait_bin"].to_numpy(), hist["n"].to_numpy(),
                   settings.TARGETS.wait_target_min)
     days = _period_days(f, ts["first_day_on"], ts["last_day_on"])

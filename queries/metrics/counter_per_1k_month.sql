@@ -5,8 +5,10 @@
 -- served tickets (counter transactions); denominator: households of the communities in
 -- that status that month (communities with households > 0 in scope).
 -- Monthly metric: whole calendar months overlapping the date range.
--- Source: agg_community_ticket_month, agg_community; the
--- metric functions read counter_per_1k_month_slim.sql when no hall or type filter is set.
+-- Source: without a hall or service-type filter agg_community_ticket_cell (the panel
+-- already summed by month, district, wave, status); else agg_community_ticket_month and
+-- agg_community. The parameters are constants when DuckDB plans the query, so only the
+-- branch whose condition holds is read (tests/test_macros.py checks the plans).
 -- Params: $date_from, $date_to, $districts, $waves (community), $hall_ids,
 -- $service_types (tickets).
 with
@@ -50,7 +52,7 @@ panel as (
     left join counts as k on k.community_id = u.community_id and k.month_on = m.month_on
 ),
 
-final as (
+from_panel as (
     select
         month_on,
         status,
@@ -60,6 +62,30 @@ final as (
         sum(n_served) as n_served
     from panel
     group by all
+),
+
+from_cells as (
+    select
+        month_on,
+        status,
+        sum(n_communities) as n_communities,
+        sum(households) as households,
+        sum(n_tickets) as n_tickets,
+        sum(n_served) as n_served
+    from agg_community_ticket_cell as t
+    where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
+      and ($date_to is null or t.month_on <= cast($date_to as date))
+      and ($districts is null or t.district = any($districts))
+      and ($waves is null or t.wave = any($waves))
+    group by all
+),
+
+final as (
+    select * from from_cells
+    where $hall_ids is null and $service_types is null
+    union all
+    select * from from_panel
+    where $hall_ids is not null or $service_types is not null
 )
 
 select * from final

@@ -3,8 +3,8 @@
 -- Rows come from the ticket_rows macro
 -- (queries/macros/ticket_rows.sql: whole months from the month grain, the partial months
 -- at either end from the day grain), so the result is exact for any range of days.
--- Source: agg_ticket_month, agg_ticket_day, agg_hall, via the macro.
--- The metric functions read the *_slim variant when no wave filter is set.
+-- Source: agg_ticket_ht_month / agg_ticket_ht_day, or with a wave
+-- filter agg_ticket_month / agg_ticket_day, and agg_hall, via the macro.
 -- Params: as ticket_totals.sql.
 with
 

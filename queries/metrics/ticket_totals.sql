@@ -4,8 +4,8 @@
 -- offloadable types' transactions from the same rows). Rows come from the ticket_rows macro
 -- (queries/macros/ticket_rows.sql: whole months from the month grain, the partial months
 -- at either end from the day grain), so the result is exact for any range of days.
--- Source: agg_ticket_month, agg_ticket_day (rollups/21_tickets.sql), agg_hall, via the macro.
--- The metric functions read the *_slim variant when no wave filter is set.
+-- Source: agg_ticket_ht_month / agg_ticket_ht_day, or with a wave filter agg_ticket_month /
+-- agg_ticket_day (rollups/21_tickets.sql), and agg_hall, via the macro.
 -- Params: $date_from, $date_to (inclusive days), $districts (hall district), $hall_ids,
 -- $waves (ticket's community wave), $service_types; NULL = all.
 with

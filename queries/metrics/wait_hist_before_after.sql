@@ -1,29 +1,17 @@
 -- Histogram of counter waits before / after a cut-off month (the first room opening in
--- scope): one row per (period 'before'|'after', wait_bin). Whole months only (the
--- comparison is between periods, not for an exact range). Source: agg_wait_hist_month.
--- Params: $cutoff (date, first month of 'after'), $date_from, $date_to (months
--- overlapping the range), $districts, $hall_ids, $waves, $service_types.
+-- scope): one row per (period 'before'|'after', wait_bin). Whole months overlapping the
+-- range only (the comparison is between periods, not for an exact range). Cells from the
+-- wait_period_cells macro (queries/macros/wait_period_cells.sql), which reads the smallest
+-- rollup that answers the view.
+-- Params: $cutoff (date, first month of 'after'), $date_from, $date_to, $districts,
+-- $hall_ids, $waves, $service_types.
 with
 
-filtered as (
-    select t.*
-    from agg_wait_hist_month as t
-    left join agg_hall as h using (hall_id)
-    where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or t.month_on <= cast($date_to as date))
-      and ($districts is null or h.district = any($districts))
-      and ($hall_ids is null or t.hall_id = any($hall_ids))
-      and ($waves is null or t.wave = any($waves))
-      and ($service_types is null or t.service_type = any($service_types))
-),
-
 final as (
-    select
-        case when month_on < cast($cutoff as date) then 'before' else 'after' end as period,
-        wait_bin,
-        sum(n) as n
-    from filtered
+    select period, wait_bin, sum(n) as n
+    from wait_period_cells($cutoff, $date_from, $date_to, $districts, $hall_ids, $waves, $service_types)
     group by all
+    having sum(n) <> 0
 )
 
 select * from final

@@ -11,6 +11,7 @@ the frames that were written, never a rollup.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -110,31 +111,17 @@ def _as_dict(df: pd.DataFrame, keys: list[str]) -> dict:
 def test_wait_histograms_exact_on_every_path(con, small, f):
     s = _bins(_tickets(small, f))
     exp = s.groupby("wait_bin").size()
-    got = warehouse.query(con, "metrics/" + M._hist(f, "wait_hist"), f.params())
+    got = warehouse.query(con, "metrics/wait_hist", f.params())
     assert _as_dict(got, ["wait_bin"]) == {int(k): int(v) for k, v in exp.items()}
     exp_h = s.groupby(["hall_id", "wait_bin"]).size()
-    got_h = warehouse.query(con, "metrics/" + M._hist(f, "wait_hist_by_hall"), f.params())
+    got_h = warehouse.query(con, "metrics/wait_hist_by_hall", f.params())
     assert _as_dict(got_h, ["hall_id", "wait_bin"]) == {(h, int(b)): int(v) for (h, b), v in exp_h.items()}
 
 
-def test_hist_routing():
-    assert M._hist(Filters(), "wait_hist") == "wait_hist_slim"
-    assert M._hist(Filters(districts=("D1",)), "wait_hist") == "wait_hist_slim"
-    assert M._hist(Filters(waves=("2024Q1",)), "wait_hist") == "wait_hist_wt"
-    assert M._hist(Filters(service_types=("payment",)), "wait_hist_before_after") == "wait_hist_before_after_wt"
-    assert M._hist(Filters(waves=("2024Q1",)), "wait_hist_by_hall") == "wait_hist_by_hall"
-    assert M._hist(Filters(hall_ids=("H1",), waves=("none",)), "wait_hist") == "wait_hist"
-
-
-@pytest.mark.parametrize("slim", [False, True], ids=["full", "slim"])
 @pytest.mark.parametrize("f", CASES, ids=_id)
-def test_ticket_totals_exact(con, small, f, slim):
-    if slim and f.waves:
-        pytest.skip("the slim path has no wave column")
-    sfx = "_slim" if slim else ""
-    assert M._tq(f, "ticket_totals") == ("ticket_totals" if f.waves else "ticket_totals_slim")
+def test_ticket_totals_exact(con, small, f):
     t = _tickets(small, f)
-    per_type = warehouse.query(con, "metrics/ticket_totals" + sfx, f.params())
+    per_type = warehouse.query(con, "metrics/ticket_totals", f.params())
     assert per_type.set_index("service_type")["n_tickets"].to_dict() == t.groupby("service_type").size().to_dict()
     row = M._totals_row(per_type)
     s = _bins(t)
@@ -150,12 +137,12 @@ def test_ticket_totals_exact(con, small, f, slim):
         assert float(row["max_wait_s"]) == pytest.approx(float(w.max()))
     else:
         assert row["first_day_on"] is None and row["max_wait_s"] is None
-    by_hall = warehouse.query(con, "metrics/ticket_by_hall" + sfx, f.params()).set_index("hall_id")
+    by_hall = warehouse.query(con, "metrics/ticket_by_hall", f.params()).set_index("hall_id")
     assert by_hall["n_tickets"].to_dict() == t.groupby("hall_id").size().to_dict()
     if len(t):
         last = t.groupby("hall_id")["issued_at"].max().dt.date
         assert {h: pd.Timestamp(d).date() for h, d in by_hall["last_day_on"].items()} == last.to_dict()
-    tm = warehouse.query(con, "metrics/ticket_monthly" + sfx, f.params())
+    tm = warehouse.query(con, "metrics/ticket_monthly", f.params())
     exp = t.assign(m=t["issued_at"].dt.to_period("M").dt.to_timestamp()).groupby(
         ["m", "hall_id", "service_type"]).size()
     got = {(pd.Timestamp(r.month_on), r.hall_id, r.service_type): int(r.n_tickets)
@@ -186,7 +173,7 @@ def test_before_after_histograms_exact(con, small, f, cutoff):
     s["period"] = np.where(s["issued_at"].dt.to_period("M").dt.to_timestamp() < pd.Timestamp(cutoff),
                            "before", "after")
     exp = {(p, int(b)): int(v) for (p, b), v in s.groupby(["period", "wait_bin"]).size().items()}
-    got = warehouse.query(con, "metrics/" + M._hist(f, "wait_hist_before_after"),
+    got = warehouse.query(con, "metrics/wait_hist_before_after",
                           {**f.params(), "cutoff": cutoff})
     assert _as_dict(got, ["period", "wait_bin"]) == exp
 
@@ -360,3 +347,52 @@ def test_community_monthly_matches_pandas(con, small):
         assert got["n_faults"][got["n_faults"] > 0].to_dict() == per_month(
             o[o["category"] == "fault_repair"], "received_at").to_dict()
         assert got["n_visits"][got["n_visits"] > 0].to_dict() == per_month(small["visits"], "visited_at").to_dict()
+
+
+# --------------------------------------------------------------- which rollup a view reads
+# A named query that can be answered from a smaller rollup has one branch per rollup, each
+# guarded by a condition on the parameters (``where $waves is null``...). DuckDB plans with
+# the parameters' values, so the branches whose condition is false become empty results
+# and their tables are never scanned. tests/metrics checks each branch's numbers against
+# pandas (above); this checks that the choice is made at plan time (else every view would scan the
+# big rollups too).
+W, T, H, DI = {"waves": ["2024Q1"]}, {"service_types": ["payment"]}, {"hall_ids": ["H1"]}, {"districts": ["D1"]}
+# (an empty table is planned away too, so this runs on the small warehouse, which has rows)
+ROUTES = [
+    # query, filters, tables read, tables not read
+    ("ticket_totals", {}, {"agg_ticket_ht_month", "agg_ticket_ht_day"}, {"agg_ticket_month", "agg_ticket_day"}),
+    ("ticket_totals", W, {"agg_ticket_month", "agg_ticket_day"}, {"agg_ticket_ht_month", "agg_ticket_ht_day"}),
+    ("ticket_by_hall", {**T, **DI}, {"agg_ticket_ht_month"}, {"agg_ticket_month"}),
+    ("wait_hist", {}, {"agg_wait_cum_hall", "agg_wait_hist_hall_day"},
+     {"agg_wait_cum_wt", "agg_wait_hist_month", "agg_wait_hist_day"}),
+    ("wait_hist", DI, {"agg_wait_cum_hall"}, {"agg_wait_cum_wt", "agg_wait_hist_month"}),
+    ("wait_hist", W, {"agg_wait_cum_wt", "agg_wait_hist_day"}, {"agg_wait_cum_hall", "agg_wait_hist_month"}),
+    ("wait_hist", {**T, **H}, {"agg_wait_hist_month", "agg_wait_hist_day"}, {"agg_wait_cum_hall", "agg_wait_cum_wt"}),
+    ("wait_hist_by_hall", W, {"agg_wait_hist_month"}, {"agg_wait_cum_wt", "agg_wait_cum_hall"}),
+    ("wait_hist_by_hall", {}, {"agg_wait_cum_hall"}, {"agg_wait_cum_wt", "agg_wait_hist_month"}),
+    ("wait_hist_before_after", {}, {"agg_wait_cum_hall"}, {"agg_wait_cum_wt", "agg_wait_hist_month"}),
+    ("wait_hist_before_after", T, {"agg_wait_cum_wt"}, {"agg_wait_cum_hall", "agg_wait_hist_month"}),
+    ("wait_hist_before_after", {**W, **DI}, {"agg_wait_hist_month"}, {"agg_wait_cum_hall", "agg_wait_cum_wt"}),
+    ("ticket_weekday_hour", {}, {"agg_ticket_wdh_city"}, {"agg_ticket_wdh_hall", "agg_ticket_weekday_hour"}),
+    ("ticket_weekday_hour", DI, {"agg_ticket_wdh_hall"}, {"agg_ticket_wdh_city", "agg_ticket_weekday_hour"}),
+    ("ticket_weekday_hour", T, {"agg_ticket_weekday_hour"}, {"agg_ticket_wdh_city", "agg_ticket_wdh_hall"}),
+    ("counter_per_1k_month", {**W, **DI}, {"agg_community_ticket_cell"}, {"agg_community_ticket_month"}),
+    ("counter_per_1k_month", H, {"agg_community_ticket_month"}, {"agg_community_ticket_cell"}),
+]
+
+
+def _tables_scanned(con, name: str, params: dict) -> set[str]:
+    text = warehouse.sql_text(f"metrics/{name}")
+    base = {"date_from": dt.date(2024, 1, 5), "date_to": dt.date(2024, 8, 20), "districts": None,
+            "hall_ids": None, "waves": None, "service_types": None, "cutoff": dt.date(2024, 3, 1)}
+    bound = {k: v for k, v in {**base, **params}.items() if f"${k}" in text}
+    plan = "\n".join(r[1] for r in con.execute("explain " + text, bound).fetchall())
+    return set(re.findall(r"Table:\s*(?:\w+\.)*(\w+)", plan))
+
+
+@pytest.mark.parametrize(("name", "params", "read", "not_read"), ROUTES,
+                         ids=[f"{r[0]}-{'+'.join(r[1]) or 'default'}" for r in ROUTES])
+def test_view_reads_only_the_rollup_it_needs(con, name, params, read, not_read):
+    scanned = _tables_scanned(con, name, params)
+    assert read <= scanned, f"{name} {params}: expected {sorted(read)} in {sorted(scanned)}"
+    assert not (not_read & scanned), f"{name} {params}: also scans {sorted(not_read & scanned)}"
