@@ -53,7 +53,7 @@ def test_every_page_runs_and_speaks_chinese(partial_db, page, monkeypatch):
     monkeypatch.setenv("SERVICECIRCLE_DB", str(partial_db))
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=120)
     at.query_params["lang"] = "zh"
-    at = at.switch_page(f"pages/{page}.py").run()
+    at = at.switch_page(f"screens/{page}.py").run()
     assert not at.exception, [e.message for e in at.exception]
     for text in _texts(at):
         # commands, file types and codes may be Latin; a whole English sentence may not

@@ -37,5 +37,5 @@ if f is not None:
                     delta_color=definitions.delta_color(r.key, r.change, unit),
                     help=t(f"met.def.{r.key}.text", L),
                 )
-                st.page_link(f"pages/{r.page}.py", label=t("met.overview.goto", L) + " · " + t(f"nav.{r.page}", L),
+                st.page_link(f"screens/{r.page}.py", label=t("met.overview.goto", L) + " · " + t(f"nav.{r.page}", L),
                              query_params=query_params_for(f, L))

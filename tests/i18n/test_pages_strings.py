@@ -188,7 +188,7 @@ def test_scanner_flags_untranslated(src):
     'st.button(t("k"), icon=":material/download:")',
     'CSS = "<style>.x{font-size:2rem}</style>"\nst.markdown(CSS, unsafe_allow_html=True)',
     'st.write(df)',
-    'st.page_link("pages/" + key + ".py", label=t("nav.hotline", lang))',
+    'st.page_link("screens/" + key + ".py", label=t("nav.hotline", lang))',
 ])
 def test_scanner_accepts_translated(src):
     strings, unsafe = scan_source(src)

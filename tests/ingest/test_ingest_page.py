@@ -20,7 +20,7 @@ def _frame(at: AppTest, column: str, nth: int = 0):
 def _page(lang: str) -> AppTest:
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
-    return at.switch_page("pages/data.py")
+    return at.switch_page("screens/data.py")
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def _cli(db, *args) -> dict:
 def _page(name: str) -> AppTest:
     """The app's entry with navigation, switched to page ``name`` (page links need it)."""
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=60)
-    return at.switch_page(f"pages/{name}.py")
+    return at.switch_page(f"screens/{name}.py")
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
