@@ -8,7 +8,6 @@ several times (warm, median), in one process.
 
 from __future__ import annotations
 
-import importlib
 import os
 import statistics
 import time
@@ -68,11 +67,9 @@ def run_page(con: duckdb.DuckDBPyConnection, page: str, filters: Filters | None 
 
 
 def _extra_timings(db: os.PathLike) -> tuple[float | None, float | None]:
-    try:
-        mod = importlib.import_module("dashboard.coverage.bench")
-    except ModuleNotFoundError:
-        return None, None
-    res = mod.timings(db)
+    from dashboard.coverage import bench as coverage_bench
+
+    res = coverage_bench.timings(db)
     return res.get("coverage_ms"), res.get("plan_ms")
 
 

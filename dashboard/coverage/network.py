@@ -52,12 +52,7 @@ def _convert_crs(lines: Lines, crs: str) -> Lines:
     kind, _ = parse_crs(crs)
     if kind in ("wgs84", "epsg"):
         return lines
-    try:
-        from dashboard.ingest import coords as conv  # written by the ingest area
-    except ModuleNotFoundError:
-        raise NetworkError(
-            f"coordinate system {crs!r} needs dashboard.ingest.coords, which is not installed"
-        ) from None
+    from dashboard.ingest import coords as conv
     fn = {"gcj02": "gcj02_to_wgs84", "bd09": "bd09_to_wgs84"}[kind]
     lon, lat = getattr(conv, fn)(lines.coords[:, 0], lines.coords[:, 1])
     return Lines(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]),

@@ -15,7 +15,6 @@ in ``reasons``, so the rest of the briefing still renders and the missing part s
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -186,17 +185,11 @@ def map_png(data: Any, result: Any, districts: tuple[str, ...] = (), size: tuple
     return draw_coverage_map(comm, rooms, street_segments=seg, size=size)
 
 
-def plan_input(data: Any, k: int, on: dt.date | None) -> PlanInput | None:
-    """Suggested rooms from the planner (``None`` when the planner is not available)."""
-    try:
-        planner = importlib.import_module("dashboard.coverage.planner")
-    except ModuleNotFoundError:
-        return None
-    fn = getattr(planner, "suggest", None)
-    if fn is None:
-        return None
-    r = fn(data, k=k, on=on)
-    d = r.as_dict() if hasattr(r, "as_dict") else dict(r)
+def plan_input(data: Any, k: int, on: dt.date | None) -> PlanInput:
+    """Suggested rooms from the planner."""
+    from dashboard.coverage import planner
+
+    d = planner.suggest(data, k=k, on=on).as_dict()
     added = pd.DataFrame(d.get("added") or [], columns=["site_id", "lon", "lat", "new_households", "new_elderly"])
     return PlanInput(share_before=d.get("share_before"), share_after=d.get("share_after"), added=added)
 
@@ -288,8 +281,6 @@ def collect_inputs(
         tick("coverage")
         try:
             out.plan = plan_input(data, plan_k, f.date_to)
-            if out.plan is None:
-                out.reasons["plan"] = "planner not available"
         except Exception as exc:  # noqa: BLE001
             log.warning("plan unavailable: %s", exc)
             out.reasons["plan"] = f"{type(exc).__name__}: {exc}"
