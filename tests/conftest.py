@@ -1,8 +1,14 @@
-"""Shared test fixtures: every test gets its own keyed-hash secret and never touches ~/.config."""
+"""Shared test fixtures: every test gets its own keyed-hash secret and never touches ~/.config.
+
+Also the skip check (:mod:`tests.skip_allowlist`): a run fails on any skip that is not on
+``tests/skip_allowlist.txt``, and prints every skip reason.
+"""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.skip_allowlist import pytest_sessionfinish, pytest_terminal_summary  # noqa: F401 (pytest hooks)
 
 
 @pytest.fixture(autouse=True)

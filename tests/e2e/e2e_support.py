@@ -239,7 +239,7 @@ def exceptions(page) -> list[str]:
 
 
 def pages() -> list[tuple[str, str]]:
-    """(url path, file) of every page the app lists and that exists now."""
+    """(url path, file) of every page the app lists (each file must exist)."""
     sys.path.insert(0, str(ROOT))
     import ast
 
@@ -250,8 +250,8 @@ def pages() -> list[tuple[str, str]]:
         if any(getattr(t, "id", "") == "PAGES" for t in targets) and node.value is not None:
             for elt in node.value.elts:
                 fname = elt.elts[0].value
-                if (ROOT / "dashboard" / "screens" / fname).exists():
-                    found.append((fname[:-3], fname))
+                assert (ROOT / "dashboard" / "screens" / fname).is_file(), f"app.py lists a missing page {fname}"
+                found.append((fname[:-3], fname))
     return found
 
 

@@ -17,9 +17,7 @@ import pytest
 
 from dashboard import warehouse
 from dashboard.analysis.effects import estimate
-
-build = pytest.importorskip("dashboard.demo.build")
-config = pytest.importorskip("dashboard.demo.config")
+from dashboard.demo import build, config
 
 SEEDS = (1, 2)
 OUTCOMES = ("hotline_per_1k_households", "counter_visits_per_1k_households", "restoration_hours")
