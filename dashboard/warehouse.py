@@ -272,6 +272,16 @@ def data_version(db: str | os.PathLike | None = None) -> tuple[int, int, int] | 
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def versioned(db: str | os.PathLike | None = None) -> tuple[str, tuple[int, int, int]]:
+    """``(absolute path, data version)`` of an existing warehouse: the key of anything
+    cached per data version (raises :class:`WarehouseMissing` when there is no file)."""
+    path = settings.db_path(db)
+    version = data_version(path)
+    if version is None:
+        raise WarehouseMissing(f"warehouse {path} does not exist")
+    return str(path.resolve()), version
+
+
 def _no_progress_bar(con: duckdb.DuckDBPyConnection) -> None:
     """Keep DuckDB's progress bars out of CLI output (inside Jupyter DuckDB refuses to
     change the setting without ipywidgets; it then stays as it is)."""

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard import settings, warehouse
+from dashboard import warehouse
 from dashboard.coverage.network import Network, read_network
 from dashboard.coverage.projection import to_xy
 from dashboard.coverage.refusals import NetworkError
@@ -185,8 +185,4 @@ def load_data(db: str | os.PathLike | None = None) -> CoverageData:
     db
         Warehouse path (default: see :func:`dashboard.settings.db_path`).
     """
-    path = settings.db_path(db)
-    version = warehouse.data_version(path)
-    if version is None:
-        raise warehouse.WarehouseMissing(f"warehouse {path} does not exist")
-    return _load_cached(str(path.resolve()), version)
+    return _load_cached(*warehouse.versioned(db))

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from dashboard import settings, warehouse
+from dashboard import warehouse
 from dashboard.coverage.graph import NetworkTables, build_network
 from dashboard.coverage.projection import to_xy
 from dashboard.coverage.refusals import NetworkError, refuse
@@ -419,8 +419,4 @@ def load_network(db: str | os.PathLike | None = None) -> Network | None:
     db
         Warehouse path (default: see :func:`dashboard.settings.db_path`).
     """
-    path = settings.db_path(db)
-    version = warehouse.data_version(path)
-    if version is None:
-        raise warehouse.WarehouseMissing(f"warehouse {path} does not exist")
-    return _load_cached(str(path.resolve()), version)
+    return _load_cached(*warehouse.versioned(db))

@@ -21,6 +21,29 @@
 -- lower slice comes with a negative n); the partial months at either end from
 -- agg_wait_hist_hall_day. Filters: p_districts, p_hall_ids.
 
+create or replace macro cum_slices(p_from, p_to) as table
+-- The whole months of a range of days from a cumulative rollup: C(hi) with sign +1 and
+-- C(lo) with sign -1, hi the last whole month within the range, lo the last month before
+-- it (no lo row when the range starts before the data).
+with
+
+ends as (
+    select
+        max(month_on) filter (
+            where p_to is null or last_day(month_on) <= cast(p_to as date)) as hi,
+        max(month_on) filter (
+            where p_from is not null and month_on < cast(p_from as date)) as lo
+    from agg_wait_cum_months
+),
+
+slices as (
+    select hi as month_on, 1 as sign from ends where hi > coalesce(lo, date '0001-01-01')
+    union all
+    select lo as month_on, -1 as sign from ends where hi > lo
+)
+
+select * from slices;
+
 create or replace macro wait_cells_full(p_from, p_to, p_districts, p_hall_ids, p_waves, p_service_types) as table
 with
 
@@ -49,25 +72,10 @@ where (p_districts is null or h.district = any(p_districts))
 create or replace macro wait_cells_slim(p_from, p_to, p_districts, p_hall_ids) as table
 with
 
-ends as (
-    select
-        max(month_on) filter (
-            where p_to is null or last_day(month_on) <= cast(p_to as date)) as hi,
-        max(month_on) filter (
-            where p_from is not null and month_on < cast(p_from as date)) as lo
-    from agg_wait_cum_months
-),
-
-slices as (
-    select hi as month_on, 1 as sign from ends where hi > coalesce(lo, date '0001-01-01')
-    union all
-    select lo as month_on, -1 as sign from ends where hi > lo
-),
-
 cells as (
     select t.hall_id, t.wait_bin, s.sign * t.n_cum as n
     from agg_wait_cum_hall as t
-    join slices as s using (month_on)
+    join cum_slices(p_from, p_to) as s using (month_on)
     union all
     select t.hall_id, t.wait_bin, t.n
     from agg_wait_hist_hall_day as t
@@ -87,26 +95,11 @@ where (p_districts is null
 create or replace macro wait_cells_wt(p_from, p_to, p_waves, p_service_types) as table
 with
 
-ends as (
-    select
-        max(month_on) filter (
-            where p_to is null or last_day(month_on) <= cast(p_to as date)) as hi,
-        max(month_on) filter (
-            where p_from is not null and month_on < cast(p_from as date)) as lo
-    from agg_wait_cum_months
-),
-
-slices as (
-    select hi as month_on, 1 as sign from ends where hi > coalesce(lo, date '0001-01-01')
-    union all
-    select lo as month_on, -1 as sign from ends where hi > lo
-),
-
 cells as (
     -- whole months
     select t.wave, t.service_type, t.wait_bin, s.sign * t.n_cum as n
     from agg_wait_cum_wt as t
-    join slices as s using (month_on)
+    join cum_slices(p_from, p_to) as s using (month_on)
     union all
     -- the partial month the range starts in ...
     select t.wave, t.service_type, t.wait_bin, t.n
