@@ -7,7 +7,6 @@ Both call the same functions as the pages (:func:`dashboard.coverage.engine.comp
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,25 +14,12 @@ from typing import Annotated, Optional
 import typer
 
 from dashboard import settings, warehouse
+from dashboard.commands import DbOption, parse_date, up_to_date
 from dashboard.i18n import t
-from dashboard.commands import up_to_date
 
-DbOption = Annotated[
-    Optional[Path],
-    typer.Option("--db", help="Warehouse file (default data/warehouse.duckdb or $SERVICECIRCLE_DB)."),
-]
 MinutesOption = Annotated[float, typer.Option("--minutes", min=0.5, max=60.0, help="Walk in minutes (default 5).")]
 SpeedOption = Annotated[float, typer.Option("--speed", min=0.1, max=3.0, help="Walking speed in m/s (default 1.0).")]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of the printed summary: zh or en.")]
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"--on expects a date like 2024-03-05, got {value!r}") from None
 
 
 def _data(db: Path | None, lang: str):
@@ -67,7 +53,7 @@ def coverage_command(
     from dashboard.coverage.engine import compute
 
     data = _data(db, lang)
-    result = compute(data, minutes=minutes, speed_m_s=speed, on=_date(on))
+    result = compute(data, minutes=minutes, speed_m_s=speed, on=parse_date(on, "--on"))
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         return
@@ -98,7 +84,7 @@ def plan_command(
         if candidates is not None:
             cands = read_candidates(candidates, crs=crs)
         result = plan(data, k=add, candidates=cands, minutes=minutes, speed_m_s=speed,
-                      elderly_weight=elderly_weight, on=_date(on))
+                      elderly_weight=elderly_weight, on=parse_date(on, "--on"))
     except (PlanError, OSError) as exc:
         typer.echo(t("cov.cli.failed", lang, msg=str(exc)), err=True)
         raise typer.Exit(2) from None

@@ -8,39 +8,14 @@ share). ``bench`` runs every metric page's full query set several times in one p
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from dashboard import settings, warehouse
+from dashboard import settings
 from dashboard.analysis.filters import Filters
-from dashboard.commands import up_to_date
-
-DbOption = Annotated[
-    Optional[Path],
-    typer.Option("--db", help="Warehouse file (default data/warehouse.duckdb or $SERVICECIRCLE_DB)."),
-]
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{option} expects a date like 2024-03-05, got {value!r}") from None
-
-
-def _open(db: Path | None):
-    up_to_date(db)
-    try:
-        return warehouse.connect_read(db)
-    except warehouse.WarehouseMissing as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+from dashboard.commands import DbOption, open_read, parse_date, up_to_date
 
 
 def metrics_command(
@@ -57,11 +32,11 @@ def metrics_command(
     from dashboard.analysis.metrics import cli_summary
 
     filters = Filters(
-        date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
+        date_from=parse_date(date_from, "--from"), date_to=parse_date(date_to, "--to"),
         districts=tuple(district or ()), hall_ids=tuple(hall or ()),
         waves=tuple(wave or ()), service_types=tuple(service_type or ()),
     )
-    con = _open(db)
+    con = open_read(db)
     try:
         out = cli_summary(con, filters)
     finally:
