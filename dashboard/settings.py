@@ -12,6 +12,9 @@ SERVICECIRCLE_DB
 SERVICECIRCLE_KEY_FILE
     Where the keyed-hash secret for personal data lives (default
     ``~/.config/servicecircle/hash.key``); outside the warehouse and outside git.
+SERVICECIRCLE_TRUST_PROXY_HEADER
+    Set by ``servicecircle serve --trust-proxy-header HEADER``: the request header in
+    which a company reverse proxy names the signed-in user (unset: sign-in by password).
 """
 
 from __future__ import annotations
@@ -73,6 +76,23 @@ def config_file(db: str | os.PathLike | None = None) -> Path:
     if beside.is_file():
         return beside
     return Path.home() / ".config" / "servicecircle" / "config.toml"
+
+
+def users_path(db: str | os.PathLike | None = None) -> Path:
+    """The users file beside the warehouse: ``<db>.users.json`` (see :mod:`dashboard.access.users`)."""
+    path = db_path(db)
+    return path.with_name(path.name + ".users.json")
+
+
+def trust_proxy_header() -> str | None:
+    """The header naming the user, when a reverse proxy signs users in (``SERVICECIRCLE_TRUST_PROXY_HEADER``)."""
+    return os.environ.get("SERVICECIRCLE_TRUST_PROXY_HEADER") or None
+
+
+def audit_path(db: str | os.PathLike | None = None) -> Path:
+    """The audit trail beside the warehouse: ``<db>.audit.jsonl`` (see :mod:`dashboard.access.audit`)."""
+    path = db_path(db)
+    return path.with_name(path.name + ".audit.jsonl")
 
 
 # ---------------------------------------------------------------- targets
