@@ -502,7 +502,11 @@ def plan(
             if progress:
                 progress("exact check", 0.85)
             _, ex_val, ex_bound, ex_opt = exact(Am, wm, k)
-            gap = 0.0 if ex_bound <= 0 else max(0.0, (ex_bound - greedy_value) / ex_bound)
+            # greedy's choice is feasible for the merged instance, so the bound cannot be
+            # below it: if it is, the merging is wrong, and a gap clamped at 0 would hide it
+            if ex_bound < greedy_value - 1e-9 * max(1.0, greedy_value):
+                raise RuntimeError(f"exact check: bound {ex_bound} below the greedy value {greedy_value}")
+            gap = 0.0 if ex_bound <= 0 else (ex_bound - greedy_value) / ex_bound
     elif exact_check and n_cols == 0:
         gap, ex_val, ex_bound, ex_opt = 0.0, 0.0, 0.0, True
     after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on,

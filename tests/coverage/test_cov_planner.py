@@ -42,7 +42,8 @@ def test_greedy_can_be_suboptimal_and_the_gap_shows_it():
     assert sum(gains) == 9.0
     _, value, _, optimal = P.exact(sparse.csr_matrix(A), w, 2)
     assert optimal and value == 9.0
-    # a case where greedy is strictly worse: the middle site grabs most first
+    # the middle site grabs most first and still ties the optimum here (6.5 = 6.5); greedy
+    # is strictly worse in the fixtures at the end of this file
     A2 = np.array([[1, 1, 1, 1, 0, 0], [1, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 1]], bool)
     w2 = np.array([1.0, 1, 1, 1.5, 1, 1])
     ch, g = P.greedy(sparse.csr_matrix(A2), w2, 2)
@@ -189,3 +190,59 @@ def test_candidates_from_a_workbook_equal_the_csv(tmp_path):
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
     with pytest.raises(P.PlanError, match="bad.xlsx: not a readable workbook"):
         P.read_candidates(b"not a workbook", filename="bad.xlsx")
+
+
+# --------------------------------------------------------------- greedy provably suboptimal
+# Six single households on one straight street, 100 m apart (x = 0..500), and three
+# candidate sites: S0 at x = 250 reaches the four in the middle (1..4), S1 at x = 100 the
+# first three (0..2), S2 at x = 400 the last three (3..5), within a walk of 160 m.
+# Greedy takes S0 first (4 households) and then adds one: 5. The optimum is S1 + S2: 6.
+# So greedy is strictly worse, the exact value is 6, the bound 6, the gap (6 - 5) / 6.
+LINE_X = [0.0, 100.0, 200.0, 300.0, 400.0, 500.0]
+SITES = {"S0": 250.0, "S1": 100.0, "S2": 400.0}
+
+
+def _line_town(lon0: float = 104.06, lat0: float = 30.66):
+    from dashboard.coverage import projection
+
+    proj = projection.local_proj(lon0, lat0)
+    xs = np.array([-200.0, 0, 100, 200, 250, 300, 400, 500, 700])
+    lon, lat = projection.to_lonlat(proj, xs, np.zeros_like(xs))
+    lines = street_files.Lines(np.column_stack([lon, lat]), np.array([0, len(xs)]), np.array(["residential"]), 1, 0)
+    t = graph.build_network(lines)
+    net = N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
+    hx, hy = projection.to_lonlat(net.proj, np.array(LINE_X), np.full(len(LINE_X), 1.0))  # 1 m off the street
+    comm = pd.DataFrame({
+        "community_id": [f"C{i}" for i in range(len(LINE_X))], "name": [f"C{i}" for i in range(len(LINE_X))],
+        "district": "D", "subdistrict": "S", "kind": "urban", "households": 1, "population": 2, "elderly": 0,
+        "lon": hx, "lat": hy, "geometry_wkb": None})
+    rooms = pd.DataFrame(columns=["room_id", "name", "community_id", "community_name", "served_community_ids", "lon",
+                                  "lat", "lon_source", "opened_on", "closed_on", "open_days", "open_hours", "managers"])
+    data = inputs.data_from_frames(net, comm, rooms)
+    sx, sy = projection.to_lonlat(net.proj, np.array(list(SITES.values())), np.full(len(SITES), -1.0))
+    cands = pd.DataFrame({"site_id": list(SITES), "name": list(SITES), "lon": sx, "lat": sy})
+    return data, cands
+
+
+def test_greedy_strictly_worse_on_a_hand_worked_matrix():
+    A = np.array([[0, 1, 1, 1, 1, 0], [1, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 1]], bool)
+    w = np.ones(6)
+    chosen, gains = P.greedy(sparse.csr_matrix(A), w, 2)
+    assert chosen[0] == 0 and sum(gains) == 5.0
+    ex_chosen, value, bound, optimal = P.exact(sparse.csr_matrix(A), w, 2)
+    assert optimal and sorted(ex_chosen) == [1, 2] and value == bound == 6.0 == _brute(A, w, 2)
+
+
+def test_plan_reports_its_own_exact_value_bound_and_gap_when_greedy_loses():
+    data, cands = _line_town()
+    # walk limit 160 m: 2 minutes at 4/3 m/s
+    res = P.plan(data, k=2, candidates=cands, minutes=2.0, speed_m_s=160.0 / 120.0)
+    assert res.added["site_id"].iloc[0] == "S0"
+    assert res.greedy_value == pytest.approx(5.0)
+    assert res.exact_value == pytest.approx(6.0) and res.exact_bound == pytest.approx(6.0) and res.exact_optimal
+    assert res.optimality_gap == pytest.approx(1.0 / 6.0)
+    # the same instance with the candidates repeated: the de-duplication keeps the answer
+    many = pd.concat([cands] * 4, ignore_index=True)
+    many["site_id"] = [f"X{i}" for i in range(len(many))]
+    again = P.plan(data, k=2, candidates=many, minutes=2.0, speed_m_s=160.0 / 120.0)
+    assert again.exact_value == pytest.approx(6.0) and again.optimality_gap == pytest.approx(1.0 / 6.0)
