@@ -6,6 +6,9 @@ the Data page's upload box calls) with a rich progress bar, then prints the coun
 category words). ``servicecircle import network FILE`` dispatches to the coverage
 area's :func:`dashboard.coverage.network.import_network`.
 
+Every import, stored, refused or failed, is written to the audit trail under the
+operating-system user who ran it (file names, SHA-256, row counts: :mod:`dashboard.access.audit`).
+
 Exit codes: 0 done; 2 import refused (bad file, missing columns, bad profile); 3 the
 warehouse is locked by another import; 1 any other failure. No traceback is shown.
 """
@@ -22,6 +25,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dashboard import settings
+from dashboard.access import audit
 from dashboard.i18n import t
 
 TABLE_CHOICES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings", "network")
@@ -81,8 +86,13 @@ def import_command(
         err.print(t("data.cli.bad_table", lang, table=table, choices=", ".join(TABLE_CHOICES)), markup=False)
         raise typer.Exit(2)
     show_bar = not as_json and sys.stderr.isatty()
+    from dashboard.ingest import ImportRefused  # network refusals are ImportRefused too
+
     try:
-        with _progress_bar(err, show_bar) as bar:
+        with _progress_bar(err, show_bar) as bar, audit.import_record(
+            settings.audit_path(db), user=audit.os_user(), via="cli", table=table, files=files,
+            refused=(ImportRefused,),
+        ) as record:
             task = bar.add_task(t("data.cli.importing", lang), total=1.0)
 
             def progress(message: str, fraction: float) -> None:
@@ -92,6 +102,7 @@ def import_command(
                 from dashboard.coverage.network import import_network  # the coverage area's
 
                 counts = import_network([str(f) for f in files], db=db, crs=crs, progress=progress)
+                record["counts"] = counts
             else:
                 from dashboard.ingest import import_files
 
@@ -100,9 +111,8 @@ def import_command(
                     sheet=sheet,
                     progress=progress,
                 )
+                record["counts"] = result.as_dict()
     except Exception as exc:  # shown as one clear line, never a traceback
-        from dashboard.ingest import ImportRefused
-
         if isinstance(exc, ImportRefused):
             err.print(t("data.cli.refused", lang, msg=exc.localized(lang)), markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
