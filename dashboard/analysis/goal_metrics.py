@@ -11,9 +11,10 @@ closed within ``complaint_reply_days`` working days; and *contacted in time for 
 it was closed within ``complaint_contact_days`` working day (a reply is a contact; a
 contact before a later closing leaves no trace, so this share is a lower bound).
 
-Working days: an order closed on the receipt day, or on one of the next N working days,
-is within N working days (``numpy.busday_count(received day, closed day) <= N``). Working
-days are Monday to Friday: the code has no calendar of Chinese public holidays or of the
+Working days: a complaint received on a day off counts as received on the next working
+day; it is within N working days when at most N working days lie after that day up to
+and including the closing day (closed on the receipt day, or on one of the next N working
+days). Working days are Monday to Friday: the code has no calendar of Chinese public holidays or of the
 weekends worked in their place (调休), so a holiday counts as a working day and a worked
 weekend as a day off. Pass ``holidays=`` to :func:`complaint_timeliness` to use one.
 Orders not closed are counted apart (neither in time nor late).
@@ -86,7 +87,10 @@ def within_working_days(
     out = np.zeros(len(rec), dtype=bool)
     if closed.any():
         hol = np.array([np.datetime64(pd.Timestamp(h).date(), "D") for h in holidays], dtype="datetime64[D]")
-        n = np.busday_count(rec[closed], clo[closed].astype("datetime64[D]"), holidays=hol)
+        start = np.busday_offset(rec[closed], 0, roll="forward", holidays=hol)
+        one = np.timedelta64(1, "D")
+        # working days in (start, closing day]; negative when closed before start (in time)
+        n = np.busday_count(start + one, clo[closed].astype("datetime64[D]") + one, holidays=hol)
         out[closed] = n <= days
     return out
 
