@@ -18,7 +18,11 @@ import pandas as pd
 import pytest
 
 from dashboard import warehouse
-from dashboard.analysis.breakdown import HOTLINE_GROUPS, estimate_categories, estimate_groups
+from dashboard.analysis.breakdown import (
+    HOTLINE_GROUPS,
+    estimate_categories,
+    estimate_groups,
+)
 from tests.effects._sim import simulate
 
 SHIFT_B = 1.5

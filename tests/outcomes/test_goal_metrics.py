@@ -115,7 +115,7 @@ def test_room_resolution_and_home_visits_match_pandas(tiny_demo, fi):
     if f.date_from:
         d = v["visited_at"].dt.date
         v = v[(d >= f.date_from) & (d <= f.date_to)]
-    per_room = v.groupby("room_id").agg(n=("visit_id", "size"), res=("resolved", lambda s: int((s == True).sum())))  # noqa: E712
+    per_room = v.groupby("room_id").agg(n=("visit_id", "size"), res=("resolved", lambda s: int((s == True).sum())))
     con = warehouse.connect_read(tiny_demo.db)
     gs = metrics.groups_staff(con, f)
     got = G.room_service(con, f, gs["n_home_visits"], gs["n_managers"])
@@ -168,7 +168,7 @@ def test_wave_filter_narrows_complaints(tiny_demo):
     """A wave filter keeps only complaints of that wave's communities."""
     t = tiny_demo.tables
     w = _wave(t)
-    wave = sorted(set(w) - {"none"})[0]
+    wave = min(set(w) - {"none"})
     o = t["hotline_orders"]
     o = o[(o["category"] == "complaint") & o["community_id"].map(w).eq(wave)]
     got = G.complaint_timeliness(warehouse.connect_read(tiny_demo.db), Filters(waves=(wave,)))
