@@ -47,13 +47,25 @@ def coverage_command(
     speed: SpeedOption = settings.WALK_SPEED_M_S,
     on: Annotated[Optional[str], typer.Option("--on", help="Rooms open on this date (YYYY-MM-DD; default: all not closed).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    export: Annotated[Optional[Path], typer.Option(
+        "--export", help="Also write the walking area and the gaps to this file: .geojson, .kml or .zip (Shapefile).")] = None,
     lang: LangOption = "zh",
 ) -> None:
     """Share of households within an N-minute walk of an open room, per community and in total."""
+    from dashboard.coverage import exports
     from dashboard.coverage.engine import compute
 
+    fmt = None
+    if export is not None:
+        fmt = {suffix: f for f, suffix in exports.FORMATS.items()}.get(export.suffix.lower())
+        if fmt is None:
+            typer.echo(t("cov.gis.bad_suffix", lang, path=export), err=True)
+            raise typer.Exit(2)
     data = _data(db, lang)
     result = compute(data, minutes=minutes, speed_m_s=speed, on=parse_date(on, "--on"))
+    if fmt is not None:
+        export.write_bytes(exports.export_bytes(data, result, fmt))
+        typer.echo(t("cov.gis.written", lang, path=export, fmt=fmt), err=True)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         return

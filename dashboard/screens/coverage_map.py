@@ -2,8 +2,9 @@
 
 Settings (minutes, speed) and a date slider that replays the roll-out; the offline map
 (streets, community polygons by coverage, rooms, halls, walking areas); the coverage
-KPIs beside the straight-line answer; the uncovered households by community; the rooms
-to check (no coordinates, or far from any street).
+KPIs beside the straight-line answer; the uncovered households by community; the walking
+area and the gaps as GeoJSON / KML / Shapefile; the rooms to check (no coordinates, or far
+from any street).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shapely
 import streamlit as st
 
 from dashboard import settings, warehouse
-from dashboard.coverage import areas, engine, inputs, views
+from dashboard.coverage import areas, engine, exports, inputs, views
 from dashboard.coverage.refusals import NetworkError
 from dashboard.figures import maps
 from dashboard.i18n import fmt_count, fmt_date, t
@@ -37,6 +38,12 @@ def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date) 
     data = _data(path, version)
     area = areas.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on))
     return None if area is None else shapely.to_wkb(area)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date, fmt: str) -> bytes:
+    data = _data(path, version)
+    return exports.export_bytes(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on), fmt)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -118,6 +125,14 @@ else:
         "households_uncovered": t("cov.col.households_uncovered", L), "walk_m": t("cov.col.walk_m", L),
         "straight_m": t("cov.col.straight_m", L),
     })
+
+with st.expander(t("cov.gis.title", L), icon=":material/download:"):
+    st.caption(t("cov.gis.help", L))
+    stem = f"walking_{minutes:g}min_{on.isoformat()}"
+    labels = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}
+    for col, (fmt, suffix) in zip(st.columns(len(exports.FORMATS)), exports.FORMATS.items(), strict=True):
+        col.download_button(labels[fmt], data=lambda fmt=fmt: _export(path, version, minutes, speed, on, fmt),
+                            file_name=stem + suffix, key=f"cov_export_{fmt}", on_click="ignore")
 
 flagged = views.flagged_rooms(data)
 if not flagged.empty:
