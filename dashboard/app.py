@@ -17,6 +17,7 @@ if str(_ROOT) not in sys.path:  # `streamlit run dashboard/app.py` without an in
 import streamlit as st  # noqa: E402
 
 from dashboard.i18n import t  # noqa: E402
+from dashboard.ui.auth import gate, may_open  # noqa: E402
 from dashboard.ui.demo_banner import demo_banner  # noqa: E402
 from dashboard.ui.state import language_switch, lang  # noqa: E402
 
@@ -43,9 +44,12 @@ def main() -> None:
     screens = Path(__file__).parent / "screens"
     sections: dict[str, list] = {}
     for fname, key, icon, section in PAGES:
+        if not may_open(fname):  # e.g. the planner for a viewer; the page also checks
+            continue
         sections.setdefault(t(section, current), []).append(
             st.Page(str(screens / fname), title=t(key, current), icon=icon, url_path=fname[:-3])
         )
+    gate(current, sections)  # stops here (sign-in form, or not authorised) until someone allowed is signed in
     demo_banner(current)  # one banner above every page
     st.navigation(sections).run()
 

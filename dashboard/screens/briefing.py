@@ -21,7 +21,8 @@ from dashboard.report.briefing import Briefing, assemble, md_escape
 from dashboard.report.charts import to_figure
 from dashboard.report.collect import page_inputs
 from dashboard.report.tables import safe_filename
-from dashboard.ui import loaders
+from dashboard.ui import auth, loaders
+from dashboard.ui.auditing import audited
 from dashboard.ui.filters import sidebar
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
@@ -67,16 +68,21 @@ def _exports(briefing: Briefing, L: str) -> None:
     with st.container(key="brief-controls"):
         c1, c2, c3, _ = st.columns([1.2, 1.2, 1.2, 3])
         stem = t("rep.title", L)
+        user = auth.current().name  # each deck or page made is written to the audit trail
         with c1:
             st.download_button(
-                t("rep.download_pptx", L), data=lambda: build_pptx(briefing),
+                t("rep.download_pptx", L),
+                data=audited(lambda: build_pptx(briefing), user=user, kind="pptx",
+                             file_name=safe_filename(stem, "pptx"), source="brief-pptx"),
                 file_name=safe_filename(stem, "pptx"), key="brief-pptx", on_click="ignore",
                 mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                 icon=":material/slideshow:",
             )
         with c2:
             st.download_button(
-                t("rep.download_html", L), data=lambda: build_html(briefing),
+                t("rep.download_html", L),
+                data=audited(lambda: build_html(briefing), user=user, kind="html",
+                             file_name=safe_filename(stem, "html"), source="brief-html"),
                 file_name=safe_filename(stem, "html"), key="brief-html", on_click="ignore",
                 mime="text/html", icon=":material/html:",
             )

@@ -5,7 +5,8 @@ Thin page: the summaries are the named queries ``queries/data/*.sql`` run throug
 at the next rerun without a restart); the upload box saves the files to a temporary
 folder and calls :func:`dashboard.ingest.import_files`, the same function as
 ``servicecircle import``. Rejected rows are shown as data (never as HTML) and can be
-downloaded as CSV (UTF-8 with BOM, for Excel) or XLSX.
+downloaded as CSV (UTF-8 with BOM, for Excel) or XLSX. The upload box and the audit trail
+are an admin's (:mod:`dashboard.ui.auth`); every import from here is audited.
 """
 
 from __future__ import annotations
@@ -16,17 +17,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import warehouse
+from dashboard import settings, warehouse
+from dashboard.access import audit
+from dashboard.access.trail_view import trail_table
 from dashboard.i18n import fmt_count, fmt_date, label, t
 from dashboard.ingest import ImportRefused, import_files
 from dashboard.ingest.aliases import TABLE_ALIASES
 from dashboard.ingest.importer import CRS_CHOICES
-from dashboard.ui import loaders
+from dashboard.ui import auth, loaders
+from dashboard.ui.auditing import import_record
 from dashboard.ui.state import db, lang
 from dashboard.ui.tables import show_table
 
 UPLOAD_TABLES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings")
 REJECT_LIMIT = 50_000
+AUDIT_LIMIT = 1_000
 
 L = lang()
 
@@ -139,6 +144,7 @@ def upload_section() -> None:
     if not files:
         st.warning(t("data.upload.need_files", L))
         return
+    who = auth.require("import", L)  # on the server, not only by hiding the box
     bar = st.progress(0.0, text=t("data.upload.running", L))
     with tempfile.TemporaryDirectory(prefix="sc-upload-") as td:
         paths = []
@@ -151,11 +157,13 @@ def upload_section() -> None:
             prof_path = Path(td) / "profile.toml"
             prof_path.write_bytes(profile.getbuffer())
         try:
-            result = import_files(
-                table, paths, db=db(), profile=prof_path, crs=crs,
-                sheet=sheet.strip() or None,
-                progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg),
-            )
+            with import_record(user=who.name, table=table, files=paths, refused=(ImportRefused,)) as rec:
+                result = import_files(
+                    table, paths, db=db(), profile=prof_path, crs=crs,
+                    sheet=sheet.strip() or None,
+                    progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg),
+                )
+                rec["counts"] = result.as_dict()
         except ImportRefused as exc:
             bar.empty()
             st.error(t("data.upload.refused", L, msg=exc.localized(L)))
@@ -187,6 +195,15 @@ def show_result(d: dict, unknown_words: list[dict], notes: list[str] | None = No
         st.code("\n".join(w["profile_line"] for w in unknown_words), language="toml")
 
 
+def audit_section() -> None:
+    """The latest records of the audit trail (admins only)."""
+    auth.require("audit", L)
+    path = settings.audit_path(db())
+    st.subheader(t("acc.audit.title", L))
+    st.caption(t("acc.audit.caption", L, n=fmt_count(AUDIT_LIMIT, L), path=str(path)))
+    show_table(trail_table(audit.read(path, last=AUDIT_LIMIT), L), "data_audit", L, file_stem="audit_trail")
+
+
 def main() -> None:
     st.title(t("data.page.title", L))
     st.caption(t("data.page.intro", L))
@@ -196,7 +213,10 @@ def main() -> None:
         loaded_section()
         history_section()
         rejects_section()
-    upload_section()
+    if auth.can("import"):
+        upload_section()
+    if auth.can("audit"):
+        audit_section()
 
 
 main()

@@ -19,6 +19,7 @@ from dashboard.coverage.refusals import NetworkError
 from dashboard.figures import maps
 from dashboard.i18n import t
 from dashboard.report.tables import safe_filename, to_csv_bytes
+from dashboard.ui import auth
 from dashboard.ui.state import db, lang
 from dashboard.ui.tables import show_table
 
@@ -49,6 +50,7 @@ def _pct(v: float | None) -> str:
 
 
 L = lang()
+auth.require("plan", L)  # analysts and admins: plans and what-ifs
 st.title(t("cov.plan.title", L))
 st.caption(t("cov.plan.intro", L))
 

@@ -4,6 +4,8 @@ Every table on every page goes through here so each one can be taken to Excel: C
 UTF-8 with a BOM (Excel on Chinese Windows opens it) and XLSX. The byte converters are
 pure functions in :mod:`dashboard.report.tables`; the downloads are generated only
 when clicked (``st.download_button`` with a callable) and do not rerun the page.
+The downloads are drawn only for a role that may take tables away (analyst and up,
+:mod:`dashboard.access.roles`); each file made is written to the audit trail.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.report.tables import CSV_MIME, XLSX_MIME, safe_filename, to_csv_bytes, to_xlsx_bytes
+from dashboard.ui import auth
+from dashboard.ui.auditing import audited
 
 __all__ = ["show_table"]
 
@@ -57,13 +61,17 @@ def show_table(
     shown = df.rename(columns=dict(columns)) if columns else df
     st.dataframe(shown, hide_index=hide_index, height=height, key=f"{key}__df",
                  column_config=dict(column_config) if column_config else None)
+    if not auth.can("download_tables"):
+        return
     stem = file_stem or key
     index = not hide_index
+    user = auth.current().name
     c1, c2, _ = st.columns([1, 1, 4])
     with c1:
         st.download_button(
             t("rep.download_csv", lang),
-            data=lambda: to_csv_bytes(shown, index=index),
+            data=audited(lambda: to_csv_bytes(shown, index=index), user=user, kind="csv",
+                         file_name=safe_filename(stem, "csv"), source=f"{key}__csv"),
             file_name=safe_filename(stem, "csv"),
             mime=CSV_MIME,
             key=f"{key}__csv",
@@ -73,7 +81,8 @@ def show_table(
     with c2:
         st.download_button(
             t("rep.download_xlsx", lang),
-            data=lambda: to_xlsx_bytes(shown, sheet_name=stem, index=index),
+            data=audited(lambda: to_xlsx_bytes(shown, sheet_name=stem, index=index), user=user, kind="xlsx",
+                         file_name=safe_filename(stem, "xlsx"), source=f"{key}__xlsx"),
             file_name=safe_filename(stem, "xlsx"),
             mime=XLSX_MIME,
             key=f"{key}__xlsx",

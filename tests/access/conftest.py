@@ -26,3 +26,31 @@ def db(tmp_path, monkeypatch):
     monkeypatch.setenv("SERVICECIRCLE_DB", str(path))
     monkeypatch.delenv("SERVICECIRCLE_TRUST_PROXY_HEADER", raising=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tmp_path_factory):
+    """The ``tiny`` demo city, built once per session (tests copy it beside their own users file)."""
+    from dashboard import privacy
+    from dashboard.demo import build_demo
+
+    root = tmp_path_factory.mktemp("access_tiny")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SERVICECIRCLE_KEY_FILE", str(root / "hash.key"))
+        privacy._key.cache_clear()
+        build_demo("tiny", seed=7, db=root / "wh.duckdb", out_dir=root / "demo")
+        privacy._key.cache_clear()
+    return root / "wh.duckdb"
+
+
+@pytest.fixture
+def app_db(db, tiny_warehouse, monkeypatch):
+    """A copy of the tiny city at ``db`` (the app's warehouse), with a fresh sign-in throttle."""
+    import shutil
+
+    from dashboard.access.throttle import Throttle
+    from dashboard.ui import auth
+
+    shutil.copyfile(tiny_warehouse, db)
+    monkeypatch.setattr(auth, "THROTTLE", Throttle())
+    return db
