@@ -33,6 +33,7 @@ from dashboard import settings
 from dashboard.i18n import t
 
 __all__ = [
+    "days_text",
     "DEFAULT_HOURS",
     "check_schedule",
     "infer_managers",
@@ -240,7 +241,7 @@ def timetable(schedule: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _days_text(days: Sequence[str], lang: str) -> str:
+def days_text(days: Sequence[str], lang: str) -> str:
     sep = "、" if lang == "zh" else ", "
     return sep.join(t(f"weekday.{d}", lang) for d in days) or t("cov.notice.closed", lang)
 
@@ -282,7 +283,7 @@ def notice_text(schedule: pd.DataFrame, rooms: pd.DataFrame, communities: pd.Dat
             rule,
             t("cov.notice.room", lang, name=r.name, room_id=r.room_id),
             t("cov.notice.address", lang, address=addr or "-"),
-            t("cov.notice.days", lang, days=_days_text(r.days, lang)),
+            t("cov.notice.days", lang, days=days_text(r.days, lang)),
             t("cov.notice.hours", lang, hours=r.hours),
             t("cov.notice.staff", lang, n=r.n_managers),
             t("cov.notice.services", lang),

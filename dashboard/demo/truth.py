@@ -29,6 +29,7 @@ from dashboard.demo.config import HOTLINE_CATEGORIES, HOTLINE_RATE, OFFLOADABLE,
 from dashboard.demo.geography import Geography
 from dashboard.demo.queue import OUTCOME_SERVED, Tickets, _rates, day_frame
 from dashboard.demo.rollout import Rollout, ramp
+from dashboard.demo.truth_outcomes import goal_truth
 
 __all__ = ["compute_truth"]
 
@@ -177,6 +178,7 @@ def compute_truth(
         "hotline_per_1k_households": hot,
         "restoration_hours": rest,
     }
+    outcomes.update(goal_truth(cfg, hotline, hh, treated, event, _panel, _summary))
 
     # ---- waiting time of the community's residents (served tickets)
     if cf_queue is not None:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import settings, warehouse
 from dashboard.analysis import definitions
-from dashboard.coverage import inputs, planner, schedule
+from dashboard.coverage import inputs, notices, planner, schedule
 from dashboard.coverage.refusals import NetworkError
 from dashboard.figures import maps
 from dashboard.i18n import t
@@ -185,6 +185,24 @@ else:
     notice = schedule.notice_text(sched, sched_rooms.assign(community_id=sched_rooms.get("community_id")),
                                   data.communities, "zh")
     st.code(notice, language=None)
+    with st.expander(t("cov.notice.print.title", L), icon=":material/print:"):
+        st.caption(t("cov.notice.print.help", L))
+        with st.form("notice_print"):
+            labels = dict(zip(sched["room_id"], sched["name"], strict=True))
+            picked = st.multiselect(t("cov.notice.print.rooms", L), list(labels), default=list(labels)[:12],
+                                    format_func=lambda rid: f"{labels[rid]} ({rid})", key="notice_rooms")
+            typed = {}
+            for rid in picked:
+                c1, c2 = st.columns(2)
+                typed[rid] = notices.Contact(
+                    c1.text_input(t("cov.notice.print.name", L, room=labels[rid]), key=f"notice_name_{rid}"),
+                    c2.text_input(t("cov.notice.print.phone", L, room=labels[rid]), key=f"notice_phone_{rid}"))
+            made = st.form_submit_button(t("cov.notice.print.make", L))
+        if made and picked:
+            sheets = notices.notice_sheets(sched[sched["room_id"].isin(picked)], sched_rooms, data, typed, "zh")
+            st.download_button(t("cov.notice.print.download", L), sheets.encode("utf-8"),
+                               file_name=safe_filename("notice_sheets", "html"), mime="text/html",
+                               key="notice_sheets", on_click="ignore")
 
 # ---------------------------------------------------------------- export
 st.subheader(t("cov.export.title", L))

@@ -82,3 +82,20 @@ def test_coverage_map_lists_rooms_to_check(town_db, monkeypatch, tmp_path):
     assert list(table.iloc[:, 0]) == ["R1"]
     assert table.iloc[0, 1] == "离街道过远"
     assert abs(float(table.iloc[0, 2]) - round(placement.loc["R1", "access_m"])) < 1
+
+
+def test_planner_prints_notice_sheets_without_storing_the_contact(town_db, monkeypatch):
+    import hashlib
+
+    before = hashlib.sha256(town_db.read_bytes()).hexdigest()
+    at = _run("planner.py", town_db, monkeypatch, "zh")
+    assert not at.exception, at.exception
+    rid = at.multiselect(key="notice_rooms").value[0]
+    at.text_input(key=f"notice_name_{rid}").input("王经理")
+    at.text_input(key=f"notice_phone_{rid}").input("13900000000")
+    at.button(key="FormSubmitter:notice_print-生成公示牌").click().run()
+    assert not at.exception, at.exception
+    from dashboard.i18n import t
+
+    assert t("cov.notice.print.download", "zh") in [b.proto.label for b in at.get("download_button")]
+    assert hashlib.sha256(town_db.read_bytes()).hexdigest() == before  # nothing written to the warehouse
