@@ -50,6 +50,7 @@ def generate_hotline(cfg: DemoConfig, geo: Geography, roll: Rollout, rng: np.ran
         exported), ``received_at, dispatched_at, arrived_at, restored_at,
         restored_cf_at`` (restoration without rooms), ``closed_at``
         (``datetime64[s]``, NaT where not applicable), ``satisfaction``,
+        ``satisfaction_cf`` (the same callback without rooms),
         ``subcategory``, ``customer_idx`` (-1: no 户号 on the order), ``phone``.
     """
     days = day_frame(cfg)
@@ -111,15 +112,21 @@ def generate_hotline(cfg: DemoConfig, geo: Geography, roll: Rollout, rng: np.ran
         return out
 
     everywhere = np.ones(n, dtype=bool)
-    # callback satisfaction
+    # callback satisfaction (and the same draw without rooms: restoration without the
+    # room's minutes, for the truth file)
     target_min = np.where(urb, 180.0, 240.0)
-    late = is_fault & (restored_min > target_min)
-    p_dis = 0.03 + 0.12 * late + 0.15 * (cat == HOTLINE_CATEGORIES.index("complaint"))
-    p_basic = 0.15 + 0.05 * late
     v = rng.random(n)
-    sat = np.where(v < 0.08, "no_callback",
-                   np.where(v < 0.08 + p_dis, "dissatisfied",
-                            np.where(v < 0.08 + p_dis + p_basic, "basically_satisfied", "satisfied")))
+
+    def satisfaction(restored: np.ndarray) -> np.ndarray:
+        late = is_fault & (restored > target_min)
+        p_dis = 0.03 + 0.12 * late + 0.15 * (cat == HOTLINE_CATEGORIES.index("complaint"))
+        p_basic = 0.15 + 0.05 * late
+        return np.where(v < 0.08, "no_callback",
+                        np.where(v < 0.08 + p_dis, "dissatisfied",
+                                 np.where(v < 0.08 + p_dis + p_basic, "basically_satisfied", "satisfied")))
+
+    sat = satisfaction(restored_min)
+    sat_cf = satisfaction(restored_cf_min)
     sub_pick = rng.random(n)
     subcat = np.empty(n, dtype=object)
     for k, name in enumerate(HOTLINE_CATEGORIES):
@@ -142,6 +149,7 @@ def generate_hotline(cfg: DemoConfig, geo: Geography, roll: Rollout, rng: np.ran
         "restored_cf_at": at(restored_cf_min, is_fault),
         "closed_at": at(close_min, everywhere),
         "satisfaction": sat,
+        "satisfaction_cf": sat_cf,
         "subcategory": subcat,
         "customer_idx": customer,
         "phone": phone,

@@ -128,6 +128,7 @@ def test_truth_matches_an_independent_computation(tiny_build):
     truth = json.loads((root / "demo" / "truth.json").read_text(encoding="utf-8"))
     assert set(truth["outcomes"]) == {
         "counter_visits_per_1k_households", "hotline_per_1k_households", "restoration_hours", "hall_wait_mean_min",
+        "arrival_minutes", "satisfaction_rate", "complaints_per_10k_households",
     }
     city = generate("tiny", seed=7)
     con = warehouse.connect_read(root / "wh.duckdb")
