@@ -24,6 +24,7 @@ from dashboard.analysis.breakdown import (
     estimate_groups,
 )
 from tests.effects._sim import simulate
+from tests.effects.conftest import _write as write_tables
 
 SHIFT_B = 1.5
 """Group B's effect is the simulated effect plus this (a smaller reduction)."""
@@ -141,12 +142,7 @@ def _category_city(db, seed: int = 5, n: int = 60, months: int = 24):
             "category": [r[2] for r in rows],
         }),
     }
-    with warehouse.writer(db) as con:
-        for name, df in tables.items():
-            con.register("_src", df)
-            cols = ", ".join(df.columns)
-            con.execute(f"insert into {name} ({cols}) select {cols} from _src")
-            con.unregister("_src")
+    write_tables(db, tables)
     return float(np.mean(exp_diff))
 
 
