@@ -20,5 +20,5 @@ def demo_banner(lang: str) -> bool:
         return False
     if loaders.cached_call(demo_flag.read) is None:
         return False
-    st.warning(t("flag.banner", lang), icon=":material/science:")
+    st.warning(t("flag.banner", lang), icon="🧪")
     return True
