@@ -125,6 +125,57 @@ class Targets:
 
 TARGETS = Targets()
 
+
+@dataclass(frozen=True)
+class RoomTargets:
+    """The rooms' scorecard (考核) targets, per room and calendar month.
+
+    A ``*_min`` target is met when the value is at least the target, a ``*_max`` target
+    when it is at most the target. Overrides live in ``<db>.targets.toml`` beside the
+    warehouse (:func:`room_targets_path`; edited on the Rooms page or with
+    ``servicecircle targets --set KEY=VALUE``, see :mod:`dashboard.analysis.room_targets`).
+
+    Attributes
+    ----------
+    visits_min
+        Visits in a month (judged in whole months the room was open).
+    visits_per_open_day_min
+        Visits per scheduled open day.
+    vulnerable_share_min
+        Share of visits by elderly, disabled, military-family and 低保 customers (0..1).
+    home_visits_min
+        Home visits in a month (judged in whole months).
+    resolution_rate_min
+        Share of visits resolved on the spot (0..1).
+    closed_day_visits_max
+        Visits on days the room should be closed.
+    idle_open_days_max
+        Scheduled open days with no visit at all, in a month.
+    households_per_manager_max
+        Households of the served communities per customer manager.
+    coverage_share_min
+        Share of the served communities' households within the five-minute walk (0..1).
+    """
+
+    visits_min: float = 20.0
+    visits_per_open_day_min: float = 2.0
+    vulnerable_share_min: float = 0.4
+    home_visits_min: float = 8.0
+    resolution_rate_min: float = 0.9
+    closed_day_visits_max: float = 0.0
+    idle_open_days_max: float = 2.0
+    households_per_manager_max: float = 1500.0
+    coverage_share_min: float = 0.6
+
+
+ROOM_TARGETS = RoomTargets()
+
+
+def room_targets_path(db: str | os.PathLike | None = None) -> Path:
+    """The scorecard targets file beside the warehouse: ``<db>.targets.toml``."""
+    path = db_path(db)
+    return path.with_name(path.name + ".targets.toml")
+
 # ---------------------------------------------------------------- walking
 WALK_MINUTES: float = 5.0
 """The five-minute service circle (五分钟服务圈), minutes."""
