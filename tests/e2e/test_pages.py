@@ -1,5 +1,6 @@
 """Every page in both languages in a real browser: no exception, no JavaScript error,
-charts and maps drawn, no English left on a Chinese page; a screenshot of each.
+charts and maps drawn, no English left on a Chinese page, the demo-data banner exactly
+when the warehouse is demo data; a screenshot of each.
 
 A changed filter (in the URL, the way a shared link carries it) changes a metric.
 """
@@ -9,6 +10,9 @@ from __future__ import annotations
 import re
 
 import pytest
+
+from dashboard import demo_flag, warehouse
+from dashboard.i18n import t
 
 from .e2e_support import SHOTS, exceptions, goto, page_url, pages, readme_shot, wait_for_run
 
@@ -48,6 +52,14 @@ def visible_text(p) -> str:
     }).join('\\n')""")
 
 
+def _is_demo(db) -> bool:
+    con = warehouse.connect_read(db)
+    try:
+        return demo_flag.read(con) is not None
+    finally:
+        con.close()
+
+
 def _url(server, path: str, lang: str, extra: str = "") -> str:
     return page_url(server.url, path, PAGES[0][0], f"?lang={lang}{extra}")
 
@@ -60,6 +72,9 @@ def test_page_renders(page, server, path, fname, lang):
     goto(p, _url(server, path, lang))
     errs = exceptions(p)
     assert not errs, f"{path} ({lang}) raised:\n" + "\n".join(errs)
+    # the demo-data banner is on the page exactly when the warehouse is marked as demo data
+    banners = p.locator('[data-testid="stAlert"]', has_text=t("flag.banner", lang)).count()
+    assert banners == (1 if _is_demo(server.db) else 0), f"{path} ({lang}): {banners} demo banners"
     for chart in p.query_selector_all('[data-testid="stPlotlyChart"]'):
         assert chart.query_selector(".main-svg") is not None
     SHOTS.mkdir(parents=True, exist_ok=True)
