@@ -61,8 +61,9 @@ def effect_by_group_figure(groups: list[GroupEffect], by: str, outcome: str, lan
             "arrayminus": [g.result.att - g.result.ci_low for g in ok],
             "thickness": 2,
         },
-        customdata=[[fmt_num(g.result.ci_low), fmt_num(g.result.ci_high), g.result.n_treated] for g in ok],
-        hovertemplate=t("out.fig.group.hover", lang) + "<extra></extra>",
+        hovertext=[t("out.fig.group.hover", lang, group=label(by, g.group, lang), att=fmt_num(g.result.att),
+                     lo=fmt_num(g.result.ci_low), hi=fmt_num(g.result.ci_high), n=g.result.n_treated) for g in ok],
+        hoverinfo="text",
     ))
     fig.add_trace(go.Scatter(
         name=t("out.fig.group.none", lang),

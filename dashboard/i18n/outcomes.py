@@ -38,8 +38,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "out.fig.group.att": {"zh": "效果估计（95%置信区间）", "en": "Estimated effect (95% CI)"},
     "out.fig.group.none": {"zh": "无法估计", "en": "No estimate"},
     "out.fig.group.hover": {
-        "zh": "%{x}：%{y:.2f}（95%置信区间 %{customdata[0]}–%{customdata[1]}），新设服务室社区 %{customdata[2]} 个",
-        "en": "%{x}: %{y:.2f} (95% CI %{customdata[0]}–%{customdata[1]}), %{customdata[2]} newly served communities",
+        "zh": "{group}：{att}（95%置信区间 {lo}–{hi}），新设服务室社区 {n} 个",
+        "en": "{group}: {att} (95% CI {lo}–{hi}), {n} newly served communities",
     },
     "out.fig.group.title.hotline_group": {"zh": "按工单类别的效果", "en": "Effect by order category"},
     "out.fig.group.title.urban_rural": {"zh": "城市与农村的效果", "en": "Effect in urban and rural communities"},

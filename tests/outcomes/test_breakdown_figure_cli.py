@@ -40,6 +40,7 @@ def test_effect_by_group_figure(lang):
     np.testing.assert_allclose(est.error_y.arrayminus, [1.5, 1.0, 1.2])  # att - ci_low
     assert list(none.x) == [label("distance_band", "300_500", lang)] and list(none.y) == [0.0]
     assert list(none.hovertext) == ["太少" if lang == "zh" else "too few"]
+    assert est.hovertext[0].startswith(names[0]) and "-3.0" in est.hovertext[0] and "-4.5" in est.hovertext[0]
     # every band on the axis, nearest first
     assert list(fig.layout.xaxis.categoryarray) == [label("distance_band", c, lang) for c in BY["distance_band"]]
     assert fig.layout.title.text and fig.layout.yaxis.title.text
