@@ -189,6 +189,7 @@ def require(action: str, lang: str) -> Principal:
 
 
 def may_open(page_file: str) -> bool:
-    """Whether the navigation lists ``page_file`` for the current user."""
+    """Whether the navigation lists ``page_file`` for the current user (before a sign-in
+    every page is, hidden and not run, so a link to it still opens after the sign-in)."""
     action = PAGE_ACTIONS.get(page_file)
-    return action is None or can(action)
+    return action is None or current() is None or can(action)

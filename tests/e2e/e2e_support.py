@@ -112,12 +112,12 @@ class Server:
                 self.proc.wait(timeout=5)
 
 
-def start_server(db: Path, log: Path) -> Server:
-    """Start ``servicecircle serve --db DB --port PORT`` and wait for its health check."""
+def start_server(db: Path, log: Path, *extra: str) -> Server:
+    """Start ``servicecircle serve --db DB --port PORT [EXTRA...]`` and wait for its health check."""
     port = free_port()
     out = log.open("wb")
     proc = subprocess.Popen(
-        [_bin("servicecircle"), "serve", "--db", str(db), "--port", str(port)],
+        [_bin("servicecircle"), "serve", "--db", str(db), "--port", str(port), *extra],
         cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
