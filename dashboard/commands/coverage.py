@@ -20,6 +20,12 @@ from dashboard.i18n import t
 MinutesOption = Annotated[float, typer.Option("--minutes", min=0.5, max=60.0, help="Walk in minutes (default 5).")]
 SpeedOption = Annotated[float, typer.Option("--speed", min=0.1, max=3.0, help="Walking speed in m/s (default 1.0).")]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of the printed summary: zh or en.")]
+VillageOption = Annotated[Optional[float], typer.Option(
+    "--village-minutes", min=0.5, max=60.0, help="Another walk for villages (rural communities), e.g. 10 or 15.")]
+
+
+def _by_kind(village: float | None) -> dict[str, float] | None:
+    return None if village is None else {"rural": village}
 
 
 def _data(db: Path | None, lang: str):
@@ -47,6 +53,7 @@ def coverage_command(
     speed: SpeedOption = settings.WALK_SPEED_M_S,
     on: Annotated[Optional[str], typer.Option("--on", help="Rooms open on this date (YYYY-MM-DD; default: all not closed).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    village: VillageOption = None,
     export: Annotated[Optional[Path], typer.Option(
         "--export", help="Also write the walking area and the gaps to this file: .geojson, .kml or .zip (Shapefile).")] = None,
     lang: LangOption = "zh",
@@ -62,7 +69,7 @@ def coverage_command(
             typer.echo(t("cov.gis.bad_suffix", lang, path=export), err=True)
             raise typer.Exit(2)
     data = _data(db, lang)
-    result = compute(data, minutes=minutes, speed_m_s=speed, on=parse_date(on, "--on"))
+    result = compute(data, minutes=minutes, speed_m_s=speed, on=parse_date(on, "--on"), minutes_by_kind=_by_kind(village))
     if fmt is not None:
         export.write_bytes(exports.export_bytes(data, result, fmt))
         typer.echo(t("cov.gis.written", lang, path=export, fmt=fmt), err=True)
@@ -73,6 +80,8 @@ def coverage_command(
     typer.echo(t("cov.cli.summary", lang, minutes=f"{minutes:g}", speed=f"{speed:g}", limit=f"{result.limit_m:g}",
                  covered=tot["households_covered"], total=tot["households_total"], share=_pct(tot["share"]),
                  elderly=_pct(tot["elderly_share"])))
+    typer.echo(t("cov.cli.days_weighted", lang, share=_pct(tot["days_weighted_share"]),
+                 rural=t("cov.cli.village_walk", lang, minutes=f"{village:g}") if village else t("cov.cli.same_walk", lang)))
 
 
 def plan_command(
@@ -84,6 +93,7 @@ def plan_command(
     speed: SpeedOption = settings.WALK_SPEED_M_S,
     elderly_weight: Annotated[float, typer.Option("--elderly-weight", min=0.0, help="Extra weight per uncovered elderly person.")] = 0.0,
     on: Annotated[Optional[str], typer.Option("--on", help="Start from the rooms open on this date.")] = None,
+    village: VillageOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     lang: LangOption = "zh",
 ) -> None:
@@ -96,7 +106,7 @@ def plan_command(
         if candidates is not None:
             cands = read_candidates(candidates, crs=crs)
         result = plan(data, k=add, candidates=cands, minutes=minutes, speed_m_s=speed,
-                      elderly_weight=elderly_weight, on=parse_date(on, "--on"))
+                      elderly_weight=elderly_weight, on=parse_date(on, "--on"), minutes_by_kind=_by_kind(village))
     except (PlanError, OSError) as exc:
         typer.echo(t("cov.cli.failed", lang, msg=str(exc)), err=True)
         raise typer.Exit(2) from None

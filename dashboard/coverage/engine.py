@@ -37,7 +37,7 @@ beside the network answer, so planners see what walls, gated compounds and river
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,6 +130,8 @@ class CoverageResult:
             "households_covered": int(t["households_covered"]),
             "share": t["share"],
             "elderly_share": t["elderly_share"],
+            "days_weighted_share": t["days_weighted_share"],
+            "limit_m_by_kind": t.get("limit_m_by_kind", {}),
             "communities": comm,
         }
 
@@ -146,7 +148,7 @@ def _prep(data: CoverageData) -> dict[str, Any]:
     dem = data.demand
     codes, uniq = pd.factorize(dem["community_id"].astype(object), sort=True, use_na_sentinel=False)
     info = pd.DataFrame({"community_id": pd.Series(uniq, dtype=data.communities["community_id"].dtype)})
-    cols = [k for k in ("name", "district", "subdistrict", "lon", "lat") if k in data.communities.columns]
+    cols = [k for k in ("name", "district", "subdistrict", "kind", "lon", "lat") if k in data.communities.columns]
     info = info.merge(data.communities[["community_id", *cols]].drop_duplicates("community_id"),
                       on="community_id", how="left")
     rooms = data.rooms
@@ -162,6 +164,8 @@ def _prep(data: CoverageData) -> dict[str, Any]:
         "opened": pd.to_datetime(rooms["opened_on"]).to_numpy("datetime64[D]") if len(rooms) else np.empty(0, "datetime64[D]"),
         "closed": pd.to_datetime(rooms["closed_on"]).to_numpy("datetime64[D]") if len(rooms) else np.empty(0, "datetime64[D]"),
         "room_ids": rooms["room_id"].to_numpy(object),
+        "kind": (info["kind"] if "kind" in info.columns else pd.Series([None] * len(info))).to_numpy(object)[codes],
+        "room_days": _days_mask(rooms),
         "site_xy": np.full((len(data.model.site_node), 2), np.nan),
     }
     if len(rooms):
@@ -170,6 +174,27 @@ def _prep(data: CoverageData) -> dict[str, Any]:
         c["site_xy"][data.room_site[r_ok]] = np.column_stack([rx, ry])
     data.cache["prep"] = c
     return c
+
+
+WEEKDAY_BITS: dict[str, int] = {d: 1 << i for i, d in enumerate(settings.WEEKDAYS)}
+"""Bit of each weekday (``mon`` .. ``sun``) in a room's open-days mask."""
+UNKNOWN_DAYS_MASK = sum(WEEKDAY_BITS[d] for d in settings.WEEKDAYS[:5])
+"""Rooms whose open days are not known (and what-if rooms) count as open every weekday."""
+
+
+def _days_mask(rooms: pd.DataFrame) -> np.ndarray:
+    """Open-days bit mask per room (``UNKNOWN_DAYS_MASK`` where ``open_days`` is empty)."""
+    out = np.full(len(rooms), UNKNOWN_DAYS_MASK, dtype=np.int64)
+    if "open_days" not in rooms.columns:
+        return out
+    for i, days in enumerate(rooms["open_days"]):
+        if isinstance(days, (list, tuple, np.ndarray)) and len(days):
+            out[i] = sum(WEEKDAY_BITS.get(str(d), 0) for d in days) or UNKNOWN_DAYS_MASK
+    return out
+
+
+def _popcount7(mask: np.ndarray) -> np.ndarray:
+    return sum((mask >> i) & 1 for i in range(7))
 
 
 def _group_median(codes: np.ndarray, n: int, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -196,7 +221,8 @@ def _group_median(codes: np.ndarray, n: int, values: np.ndarray, weights: np.nda
 
 
 def summarize(prep: dict[str, Any], walk: np.ndarray, straight: np.ndarray, near: np.ndarray,
-              site_ids: np.ndarray, limit: float) -> tuple[pd.DataFrame, dict[str, Any]]:
+              site_ids: np.ndarray, limit: float | np.ndarray,
+              days_weight: np.ndarray | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Per-community and total coverage from per-demand-point answers (numpy throughout).
 
     Parameters
@@ -210,7 +236,11 @@ def summarize(prep: dict[str, Any], walk: np.ndarray, straight: np.ndarray, near
     site_ids
         Room id of each site index.
     limit
-        Walking distance in metres.
+        Walking distance in metres: one for all, or one per demand point (thresholds by
+        community kind; every point of a community has its community's).
+    days_weight
+        Per demand point, the share of a full week of weekdays on which a room within
+        its walk is open (``min(days, 5) / 5``); ``None`` when not computed.
 
     Returns
     -------
@@ -243,8 +273,10 @@ def summarize(prep: dict[str, Any], walk: np.ndarray, straight: np.ndarray, near
         o = np.lexsort((ks, -wsum, kg))
         first = np.unique(kg[o], return_index=True)[1]
         nearest[kg[o][first]] = site_ids[ks[o][first]]
-    walk_c = np.where(w_med <= limit, w_med, np.inf)
-    str_c = np.where(s_med <= limit, s_med, np.inf)
+    g_lim = np.full(n, np.inf)
+    np.minimum.at(g_lim, codes, np.broadcast_to(np.asarray(limit, float), codes.shape))
+    walk_c = np.where(w_med <= g_lim, w_med, np.inf)
+    str_c = np.where(s_med <= g_lim, s_med, np.inf)
     info = prep["info"]
     comm = pd.DataFrame({
         "community_id": info["community_id"],
@@ -280,6 +312,12 @@ def summarize(prep: dict[str, Any], walk: np.ndarray, straight: np.ndarray, near
         "communities_covered": int(np.isfinite(walk_c).sum()),
         "households_uncovered": int(hh_t - hc_t),
     }
+    if days_weight is not None:
+        comm["households_days_weighted"] = bc(hh * days_weight)
+        totals["households_days_weighted"] = float((hh * days_weight).sum())
+        totals["days_weighted_share"] = _share((hh * days_weight).sum(), hh_t)
+    else:
+        totals["households_days_weighted"] = totals["days_weighted_share"] = None
     return comm, totals
 
 
@@ -374,6 +412,7 @@ def compute(
     close: Sequence[str] = (),
     add: pd.DataFrame | None = None,
     method: str = "auto",
+    minutes_by_kind: Mapping[str, float] | None = None,
 ) -> CoverageResult:
     """Walking coverage of the rooms open on ``on`` (optionally changed by a what-if).
 
@@ -397,13 +436,21 @@ def compute(
         matrix (:func:`reach`, built once per walk length; what-if rooms get their own
         local searches); ``"auto"`` (default): the matrix for walks up to
         :data:`MATRIX_MAX_LIMIT_M`, else Dijkstra. Both give the same distances.
+    minutes_by_kind
+        Other walks for communities of a kind, e.g. ``{"rural": 15}`` for villages
+        (others keep ``minutes``, the GB 50180 urban default).
+
+    The answer also weighs coverage by opening days (``totals["days_weighted_share"]``):
+    a household counts ``min(d, 5) / 5`` where ``d`` is the number
+    of weekdays on which some room within its walk is open (rooms without known open
+    days, and what-if rooms, count as open every weekday).
 
     Returns
     -------
     CoverageResult
     """
     limit = settings.walk_limit_m(minutes, speed_m_s)
-    if limit <= 0:
+    if limit <= 0 or any(m <= 0 for m in (minutes_by_kind or {}).values()):
         raise ValueError("minutes and speed must be positive")
     if method not in ("auto", "matrix", "dijkstra"):
         raise ValueError(f"unknown method {method!r}")
@@ -434,23 +481,51 @@ def compute(
         site_ids = np.concatenate([site_ids, add["room_id"].astype(str).to_numpy(object)])
         open_rooms = pd.concat([open_rooms, add.assign(status="added")], ignore_index=True)
     n_loc = len(data.model.demand_node)
-    use_matrix = method == "matrix" or (method == "auto" and limit <= MATRIX_MAX_LIMIT_M)
+    # the walk of each demand point (thresholds by community kind), and the longest one,
+    # which bounds every search
+    lim_dem = np.full(len(data.demand), limit)
+    for kind, m in (minutes_by_kind or {}).items():
+        lim_dem[prep["kind"] == kind] = settings.walk_limit_m(m, speed_m_s)
+    lim_loc = lim_dem[data.located]
+    search = float(max(limit, lim_dem.max(initial=limit)))
+    use_matrix = method == "matrix" or (method == "auto" and search <= MATRIX_MAX_LIMIT_M)
     node_dist = None
+    days_loc = None
     if use_matrix:
-        sr = _site_reach(data, limit)
+        sr = _site_reach(data, search)
         open_site = np.zeros(n_sites, dtype=bool)
         open_site[sites] = True
         walk, near = _nearest_of(sr["site"], sr["col"], sr["dist"], open_site, n_loc)
         straight_loc, _ = _nearest_of(sr["s_site"], sr["s_col"], sr["s_dist"], open_site, n_loc)
+        # opening days: the union of the open days of every open room within each walk
+        site_days = np.zeros(n_sites, dtype=np.int64)
+        site_days[data.room_site[data.room_site >= 0]] = prep["room_days"][data.room_site >= 0]
+        days_acc = np.zeros(n_loc, dtype=np.int64)
+        ok = open_site[sr["site"]] & (sr["dist"] <= lim_loc[sr["col"]])
+        np.bitwise_or.at(days_acc, sr["col"][ok], site_days[sr["site"][ok]])
         if extra is not None:
             ex, ey = extra
             a, b, oa, ob, _ = attach_points(data.model, ex, ey)
-            src, col, dist = reach(data.model, a, b, oa, ob, limit)
+            src, col, dist = reach(data.model, a, b, oa, ob, search)
             _merge_nearest(walk, near, src, col, dist, n_sites + np.arange(len(ex)))
-            s_src, s_col, s_dist = _straight_pairs(np.column_stack([ex, ey]), prep["xy"], limit, _demand_tree(data))
+            s_src, s_col, s_dist = _straight_pairs(np.column_stack([ex, ey]), prep["xy"], search, _demand_tree(data))
             _merge_nearest(straight_loc, np.full(n_loc, -1, np.int64), s_src, s_col, s_dist, np.arange(len(ex)))
+            in_walk = dist <= lim_loc[col]
+            days_acc[col[in_walk]] |= UNKNOWN_DAYS_MASK
+        days_loc = np.minimum(_popcount7(days_acc), 5) / 5.0
     else:
-        walk, near, node_dist = data.model.nearest(sites, limit, extra)
+        walk, near, node_dist = data.model.nearest(sites, search, extra)
+        # opening days: one bounded search per weekday with the rooms open that day
+        site_days = np.zeros(n_sites, dtype=np.int64)
+        site_days[data.room_site[data.room_site >= 0]] = prep["room_days"][data.room_site >= 0]
+        n_days = np.zeros(n_loc)
+        for bit in WEEKDAY_BITS.values():
+            today = sites[(site_days[sites] & bit) > 0]
+            extra_today = extra if bit & UNKNOWN_DAYS_MASK else None
+            if len(today) or extra_today is not None:
+                w_day = data.model.nearest(today, search, extra_today)[0]
+                n_days += w_day <= lim_loc
+        days_loc = np.minimum(n_days, 5) / 5.0
         straight_loc = np.full(n_loc, np.inf)
         if len(open_rooms) and len(prep["xy"]):
             ox, oy = to_xy(data.network.proj, open_rooms["lon"].to_numpy(float), open_rooms["lat"].to_numpy(float))
@@ -466,15 +541,22 @@ def compute(
     # straight line, beside the network answer
     straight = np.full(n_dem, np.inf)
     straight[data.located] = straight_loc
-    straight[straight > limit] = np.inf
-    comm, totals = summarize(prep, full_walk, straight, full_near, site_ids, limit)
+    straight[straight > lim_dem] = np.inf
+    full_walk[full_walk > lim_dem] = np.inf
+    full_near[~np.isfinite(full_walk)] = -1
+    days = None
+    if days_loc is not None:
+        days = np.zeros(n_dem)
+        days[data.located] = days_loc
+    comm, totals = summarize(prep, full_walk, straight, full_near, site_ids, lim_dem, days)
     near_ids = np.full(n_dem, None, dtype=object)
     has = full_near >= 0
     near_ids[has] = site_ids[full_near[has]]
     dem = pd.DataFrame({**prep["base"], "walk_m": full_walk, "nearest_room_id": pd.Series(near_ids, dtype=object),
-                        "straight_m": straight, "covered": full_walk <= limit, "straight_covered": straight <= limit})
+                        "straight_m": straight, "covered": full_walk <= lim_dem, "straight_covered": straight <= lim_dem})
     totals["rooms_open"] = int(len(open_rooms))
     totals["rooms_unplaced"] = n_unplaced  # open by date but without a point: not counted
+    totals["limit_m_by_kind"] = {k: settings.walk_limit_m(m, speed_m_s) for k, m in (minutes_by_kind or {}).items()}
     return CoverageResult(float(minutes), float(speed_m_s), limit, on, dem, comm, totals,
                           open_rooms.reset_index(drop=True), node_dist, (data.model, sites, extra))
 

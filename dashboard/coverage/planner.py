@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -335,22 +335,26 @@ def _attach(data: CoverageData, cands: pd.DataFrame) -> tuple[np.ndarray, np.nda
     return a, b, oa, ob
 
 
-def coverage_matrix(data: CoverageData, cands: pd.DataFrame, columns: np.ndarray, limit: float,
+def coverage_matrix(data: CoverageData, cands: pd.DataFrame, columns: np.ndarray, limit: float | np.ndarray,
                     progress: Progress = None) -> sparse.csr_matrix:
     """``(n_candidates, len(columns))`` boolean matrix: candidate reaches demand point.
 
-    ``columns`` are indices into the located demand points of the model. The walks come
-    from :func:`dashboard.coverage.engine.reach` (bounded Dijkstra on local subgraphs).
+    ``columns`` are indices into the located demand points of the model; ``limit`` is
+    the walk in metres, one for all or one per column (thresholds by community kind).
+    The walks come from :func:`dashboard.coverage.routing.reach` (bounded Dijkstra on
+    local subgraphs).
     """
     m = data.model
     n = len(cands)
     columns = np.asarray(columns, dtype=np.int64)
+    lim = np.broadcast_to(np.asarray(limit, float), columns.shape)
     a, b, oa, ob = _attach(data, cands)
     prog = (lambda msg, f: progress(msg, 0.1 + 0.6 * f)) if progress else None
-    src, col, _ = reach(m, a, b, oa, ob, limit, progress=prog)
+    src, col, dist = reach(m, a, b, oa, ob, float(lim.max(initial=0.0)), progress=prog)
     colmap = np.full(len(m.demand_node), -1, dtype=np.int64)
     colmap[columns] = np.arange(len(columns))
     keep = colmap[col] >= 0
+    keep[keep] = dist[keep] <= lim[colmap[col[keep]]]
     return sparse.csr_matrix((np.ones(int(keep.sum()), bool), (src[keep], colmap[col[keep]])),
                              shape=(n, len(columns)))
 
@@ -413,6 +417,7 @@ def plan(
     max_candidates: int = 2000,
     exact_check: bool = True,
     progress: Progress = None,
+    minutes_by_kind: Mapping[str, float] | None = None,
 ) -> PlanResult:
     """Suggest ``k`` new rooms that cover the most uncovered households.
 
@@ -435,6 +440,9 @@ def plan(
         Cap on network-node candidates.
     exact_check
         Run the MILP when the instance is small.
+    minutes_by_kind
+        Other walks for communities of a kind (e.g. ``{"rural": 15}``), as in
+        :func:`~dashboard.coverage.engine.compute`.
 
     Returns
     -------
@@ -444,7 +452,7 @@ def plan(
         raise PlanError("k must be between 1 and 64")
     if elderly_weight < 0:
         raise PlanError("elderly weight must be >= 0")
-    before = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on)
+    before = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind)
     limit = before.limit_m
     if progress:
         progress("candidates", 0.05)
@@ -454,7 +462,11 @@ def plan(
     w_all[dem_loc["covered"].to_numpy(bool)] = 0.0
     columns = np.flatnonzero(w_all > 0)
     w = w_all[columns]
-    A = coverage_matrix(data, cands, columns, limit, progress=progress) if len(cands) and len(columns) else \
+    walks = np.full(len(dem_loc), limit)
+    for kind, m in (minutes_by_kind or {}).items():
+        walks[(dem_loc["community_id"].map(data.communities.set_index("community_id")["kind"]) == kind).to_numpy()] = \
+            settings.walk_limit_m(m, speed_m_s)
+    A = coverage_matrix(data, cands, columns, walks[columns], progress=progress) if len(cands) and len(columns) else \
         sparse.csr_matrix((len(cands), len(columns)), dtype=bool)
     if progress:
         progress("greedy", 0.75)
@@ -509,7 +521,7 @@ def plan(
             gap = 0.0 if ex_bound <= 0 else (ex_bound - greedy_value) / ex_bound
     elif exact_check and n_cols == 0:
         gap, ex_val, ex_bound, ex_opt = 0.0, 0.0, 0.0, True
-    after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on,
+    after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind,
                     add=added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
     if progress:
         progress("done", 1.0)
@@ -527,6 +539,7 @@ def what_if(
     add: pd.DataFrame | None = None,
     close: Sequence[str] = (),
     move: dict[str, tuple[float, float]] | None = None,
+    minutes_by_kind: Mapping[str, float] | None = None,
 ) -> CoverageResult:
     """Coverage after adding, moving or closing rooms (no graph rebuild).
 
@@ -549,7 +562,7 @@ def what_if(
     parts = [p for p in (add, pd.DataFrame(moved)) if p is not None and len(p)]
     extra = pd.concat(parts, ignore_index=True) if parts else None
     return compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on,
-                   close=list(close) + list(move), add=extra)
+                   close=list(close) + list(move), add=extra, minutes_by_kind=minutes_by_kind)
 
 
 # ---------------------------------------------------------------- export

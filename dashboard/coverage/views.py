@@ -34,7 +34,8 @@ def rollout_dates(rooms: pd.DataFrame, max_points: int = 40) -> list[dt.date]:
     return days
 
 
-def rollout_series(data: CoverageData, minutes: float, speed_m_s: float) -> pd.DataFrame:
+def rollout_series(data: CoverageData, minutes: float, speed_m_s: float,
+                   minutes_by_kind: dict[str, float] | None = None) -> pd.DataFrame:
     """Coverage share at every roll-out date.
 
     Columns ``on, share, straight_share, rooms_open`` (open rooms with a point, the ones
@@ -44,7 +45,7 @@ def rollout_series(data: CoverageData, minutes: float, speed_m_s: float) -> pd.D
     """
     rows = []
     for d in rollout_dates(data.rooms):
-        r = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=d)
+        r = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=d, minutes_by_kind=minutes_by_kind)
         rows.append({"on": pd.Timestamp(d), "share": r.totals["share"], "straight_share": r.totals["straight_share"],
                      "rooms_open": r.totals["rooms_open"], "rooms_unplaced": r.totals["rooms_unplaced"]})
     return pd.DataFrame(rows)

@@ -28,22 +28,28 @@ def _data(path: str, version: tuple) -> inputs.CoverageData:
     return inputs.load_data(path)
 
 
+def _by_kind(minutes: float, village: float) -> dict[str, float] | None:
+    return {"rural": village} if village != minutes else None
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def _series(path: str, version: tuple, minutes: float, speed: float):
-    return views.rollout_series(_data(path, version), minutes, speed)
+def _series(path: str, version: tuple, minutes: float, speed: float, village: float):
+    return views.rollout_series(_data(path, version), minutes, speed, _by_kind(minutes, village))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date) -> bytes | None:
+def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float) -> bytes | None:
     data = _data(path, version)
-    area = areas.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on))
+    area = areas.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on,
+                                                   minutes_by_kind=_by_kind(minutes, village)))
     return None if area is None else shapely.to_wkb(area)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date, fmt: str) -> bytes:
+def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, fmt: str) -> bytes:
     data = _data(path, version)
-    return exports.export_bytes(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on), fmt)
+    result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=_by_kind(minutes, village))
+    return exports.export_bytes(data, result, fmt)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -78,6 +84,8 @@ with st.sidebar:
     minutes = float(st.number_input(t("cov.minutes", L), 1.0, 30.0, settings.WALK_MINUTES, 1.0, key="cov_minutes"))
     speed = float(st.number_input(t("cov.speed", L), 0.3, 2.0, settings.WALK_SPEED_M_S, 0.1,
                                   help=t("cov.speed_help", L), key="cov_speed"))
+    village = float(st.number_input(t("cov.village_minutes", L), 1.0, 60.0, minutes, 1.0,
+                                    help=t("cov.village_help", L), key="cov_village_minutes"))
     st.caption(t("cov.limit", L, m=f"{settings.walk_limit_m(minutes, speed):.0f}"))
     show_streets = st.toggle(t("cov.show_streets", L), value=True, key="cov_streets")
     show_area = st.toggle(t("cov.show_area", L), value=True, key="cov_area")
@@ -90,19 +98,20 @@ if dates[-1] < today:
 on = st.select_slider(t("cov.date", L), options=dates, value=dates[-1], format_func=lambda d: fmt_date(d, L),
                       help=t("cov.date_help", L), key="cov_on")
 
-result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on)
+result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=_by_kind(minutes, village))
 tot = result.totals
-cols = st.columns(6)
+cols = st.columns(7)
 cols[0].metric(t("cov.kpi.share", L), _pct(tot["share"]))
 cols[1].metric(t("cov.kpi.population", L), _pct(tot["population_share"]))
 cols[2].metric(t("cov.kpi.elderly", L), _pct(tot["elderly_share"]))
 cols[3].metric(t("cov.kpi.straight", L), _pct(tot["straight_share"]), help=t("cov.kpi.straight_help", L))
 cols[4].metric(t("cov.kpi.rooms", L), fmt_count(tot["rooms_open"], L))
 cols[5].metric(t("cov.kpi.uncovered", L), fmt_count(tot["households_uncovered"], L))
+cols[6].metric(t("cov.kpi.days_weighted", L), _pct(tot["days_weighted_share"]), help=t("cov.kpi.days_weighted_help", L))
 
 area = None
 if show_area:
-    wkb = _area(path, version, minutes, speed, on)
+    wkb = _area(path, version, minutes, speed, on, village)
     area = shapely.from_wkb(wkb) if wkb is not None else None
 fig = maps.coverage_map(
     communities=views.map_communities(data, result), rooms=result.open_rooms, lang=L,
@@ -110,7 +119,7 @@ fig = maps.coverage_map(
 )
 st.plotly_chart(fig, width="stretch", key="cov_map")
 
-st.plotly_chart(maps.growth_chart(_series(path, version, minutes, speed), L, marker_date=on), width="stretch",
+st.plotly_chart(maps.growth_chart(_series(path, version, minutes, speed, village), L, marker_date=on), width="stretch",
                 key="cov_growth")
 
 st.subheader(t("cov.gaps.title", L))
@@ -131,7 +140,7 @@ with st.expander(t("cov.gis.title", L), icon=":material/download:"):
     stem = f"walking_{minutes:g}min_{on.isoformat()}"
     labels = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}
     for col, (fmt, suffix) in zip(st.columns(len(exports.FORMATS)), exports.FORMATS.items(), strict=True):
-        col.download_button(labels[fmt], data=lambda fmt=fmt: _export(path, version, minutes, speed, on, fmt),
+        col.download_button(labels[fmt], data=lambda fmt=fmt: _export(path, version, minutes, speed, on, village, fmt),
                             file_name=stem + suffix, key=f"cov_export_{fmt}", on_click="ignore")
 
 flagged = views.flagged_rooms(data)

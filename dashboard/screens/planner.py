@@ -31,9 +31,13 @@ def _data(path: str, version: tuple) -> inputs.CoverageData:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _plan(path: str, version: tuple, k: int, minutes: float, speed: float, weight: float,
-          cand_key: str, _cands: pd.DataFrame | None) -> planner.PlanResult:
+          cand_key: str, _cands: pd.DataFrame | None, village: float) -> planner.PlanResult:
     return planner.plan(_data(path, version), k=k, candidates=_cands, minutes=minutes, speed_m_s=speed,
-                        elderly_weight=weight)
+                        elderly_weight=weight, minutes_by_kind=_by_kind(minutes, village))
+
+
+def _by_kind(minutes: float, village: float) -> dict[str, float] | None:
+    return {"rural": village} if village != minutes else None
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -70,6 +74,8 @@ with st.sidebar:
     minutes = float(st.number_input(t("cov.minutes", L), 1.0, 30.0, settings.WALK_MINUTES, 1.0, key="plan_minutes"))
     speed = float(st.number_input(t("cov.speed", L), 0.3, 2.0, settings.WALK_SPEED_M_S, 0.1,
                                   help=t("cov.speed_help", L), key="plan_speed"))
+    village = float(st.number_input(t("cov.village_minutes", L), 1.0, 60.0, minutes, 1.0,
+                                    help=t("cov.village_help", L), key="plan_village_minutes"))
 
 c1, c2 = st.columns(2)
 k = int(c1.number_input(t("cov.plan.k", L), 1, 50, 5, 1, key="plan_k"))
@@ -92,7 +98,7 @@ if up is not None:
         st.error(t("cov.plan.bad_file", L, msg=str(exc)))
 
 with st.spinner(t("cov.plan.run", L)):
-    res = _plan(path, version, k, minutes, speed, weight, cand_key, cands)
+    res = _plan(path, version, k, minutes, speed, weight, cand_key, cands, village)
 m = st.columns(3)
 m[0].metric(t("cov.plan.before", L), _pct(res.share_before))
 m[1].metric(t("cov.plan.after", L), _pct(res.share_after))
@@ -136,8 +142,8 @@ if add_lon is not None and add_lat is not None:
                               "lon": [float(add_lon)], "lat": [float(add_lat)]}))
 add_df = pd.concat(adds, ignore_index=True) if adds else None
 move = {move_id: (float(move_lon), float(move_lat))} if move_id != none else None
-wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, add=add_df, close=[c for c in close if c != move_id],
-                     move=move)
+wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, minutes_by_kind=_by_kind(minutes, village),
+                     add=add_df, close=[c for c in close if c != move_id], move=move)
 delta = (wi.totals["share"] or 0.0) - (res.share_before or 0.0)
 st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=definitions.fmt_delta(delta, "share", L),
           delta_color=definitions.delta_color("coverage_share", delta, "share"))

@@ -172,6 +172,36 @@ def write_town(db: Path, with_buildings: bool = True) -> None:
         import_network([TOWN_OSM], con=con)
 
 
+def line_street(houses: list[tuple[str, float, str]], rooms: list[tuple[str, float, tuple[str, ...] | None]],
+                street=(-300.0, 900.0)):
+    """Coverage data on one straight east-west street (metres from ``LON0, LAT0``): one
+    household per community, 1 m north of the street at ``x`` (``(community_id, x, kind)``),
+    and rooms 1 m south of it (``(room_id, x, open_days)``). Walking distances are then
+    plain differences of ``x`` (plus 2 m of access legs)."""
+    from dashboard.coverage import graph, inputs, street_files
+    from dashboard.coverage import network as N
+
+    xs = np.array(sorted({street[0], street[1], *(h[1] for h in houses), *(r[1] for r in rooms)}), float)
+    lon, lat = ll(xs, np.zeros_like(xs))
+    lines = street_files.Lines(np.column_stack([lon, lat]), np.array([0, len(xs)]), np.array(["residential"]), 1, 0)
+    t = graph.build_network(lines)
+    net = N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
+    hlon, hlat = ll([h[1] for h in houses], [1.0] * len(houses))
+    comm = pd.DataFrame({"community_id": [h[0] for h in houses], "name": [h[0] for h in houses],
+                         "district": "D", "subdistrict": "S", "kind": [h[2] for h in houses],
+                         "households": 1, "population": 2, "elderly": 0, "lon": hlon, "lat": hlat,
+                         "geometry_wkb": None})
+    rlon, rlat = ll([r[1] for r in rooms], [-1.0] * len(rooms)) if rooms else ([], [])
+    room_df = pd.DataFrame({
+        "room_id": [r[0] for r in rooms], "name": [r[0] for r in rooms], "community_id": None,
+        "community_name": None, "served_community_ids": [[] for _ in rooms], "lon": rlon, "lat": rlat,
+        "lon_source": "room", "opened_on": pd.NaT, "closed_on": pd.NaT,
+        "open_days": [None if r[2] is None else list(r[2]) for r in rooms], "open_hours": None, "managers": 1},
+        columns=["room_id", "name", "community_id", "community_name", "served_community_ids", "lon", "lat",
+                 "lon_source", "opened_on", "closed_on", "open_days", "open_hours", "managers"])
+    return inputs.data_from_frames(net, comm, room_df)
+
+
 @pytest.fixture(scope="session")
 def town():
     """The town's helpers: ``ll``, frames, ``PROJ``, ``TOWN_OSM``."""

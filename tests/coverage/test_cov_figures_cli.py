@@ -87,7 +87,8 @@ def test_coverage_cli_json(town_db):
     assert res.exit_code == 0, res.output
     j = json.loads(res.stdout)
     assert list(j) == ["minutes", "speed_m_s", "households_total", "households_covered", "share",
-                       "elderly_share", "communities"]
+                       "elderly_share", "days_weighted_share", "limit_m_by_kind", "communities"]
+    assert j["days_weighted_share"] == j["share"]  # the town's rooms have no open days: every weekday
     assert j["minutes"] == 5 and j["speed_m_s"] == 1.0
     comm = {c["community_id"]: c for c in j["communities"]}
     assert comm["C02"] == {"community_id": "C02", "walk_m": 280.0, "covered": True, "households": 800,

@@ -28,6 +28,8 @@ def test_coverage_map_page(town_db, monkeypatch, lang):
     metrics = {m.label: m.value for m in at.metric}
     label = "步行覆盖率（户）" if lang == "zh" else "Households within the walk"
     assert metrics[label] == f"{want.totals['share']:.1%}"
+    days_label = "按开放日加权覆盖率" if lang == "zh" else "Coverage weighted by open days"
+    assert metrics[days_label] == f"{want.totals['days_weighted_share']:.1%}"
     gaps = at.dataframe[0].value
     assert int(gaps.iloc[:, 4].sum()) == want.totals["households_uncovered"]
     # replay the roll-out: on the first opening day only R1 is open

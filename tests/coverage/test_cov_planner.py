@@ -14,6 +14,7 @@ from dashboard.coverage import engine as E
 from dashboard.coverage import graph, inputs, street_files
 from dashboard.coverage import network as N
 from dashboard.coverage import planner as P
+from tests.coverage.conftest import line_street, ll
 
 
 def _brute(A: np.ndarray, w: np.ndarray, k: int) -> float:
@@ -202,26 +203,10 @@ LINE_X = [0.0, 100.0, 200.0, 300.0, 400.0, 500.0]
 SITES = {"S0": 250.0, "S1": 100.0, "S2": 400.0}
 
 
-def _line_town(lon0: float = 104.06, lat0: float = 30.66):
-    from dashboard.coverage import projection
-
-    proj = projection.local_proj(lon0, lat0)
-    xs = np.array([-200.0, 0, 100, 200, 250, 300, 400, 500, 700])
-    lon, lat = projection.to_lonlat(proj, xs, np.zeros_like(xs))
-    lines = street_files.Lines(np.column_stack([lon, lat]), np.array([0, len(xs)]), np.array(["residential"]), 1, 0)
-    t = graph.build_network(lines)
-    net = N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
-    hx, hy = projection.to_lonlat(net.proj, np.array(LINE_X), np.full(len(LINE_X), 1.0))  # 1 m off the street
-    comm = pd.DataFrame({
-        "community_id": [f"C{i}" for i in range(len(LINE_X))], "name": [f"C{i}" for i in range(len(LINE_X))],
-        "district": "D", "subdistrict": "S", "kind": "urban", "households": 1, "population": 2, "elderly": 0,
-        "lon": hx, "lat": hy, "geometry_wkb": None})
-    rooms = pd.DataFrame(columns=["room_id", "name", "community_id", "community_name", "served_community_ids", "lon",
-                                  "lat", "lon_source", "opened_on", "closed_on", "open_days", "open_hours", "managers"])
-    data = inputs.data_from_frames(net, comm, rooms)
-    sx, sy = projection.to_lonlat(net.proj, np.array(list(SITES.values())), np.full(len(SITES), -1.0))
-    cands = pd.DataFrame({"site_id": list(SITES), "name": list(SITES), "lon": sx, "lat": sy})
-    return data, cands
+def _line_town():
+    data = line_street([(f"C{i}", x, "urban") for i, x in enumerate(LINE_X)], [])
+    sx, sy = ll(list(SITES.values()), [-1.0] * len(SITES))
+    return data, pd.DataFrame({"site_id": list(SITES), "name": list(SITES), "lon": sx, "lat": sy})
 
 
 def test_greedy_strictly_worse_on_a_hand_worked_matrix():
