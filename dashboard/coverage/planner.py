@@ -47,6 +47,7 @@ __all__ = [
     "PlanResult",
     "candidates_from_network",
     "exact",
+    "named_sites",
     "greedy",
     "plan",
     "plan_geojson",
@@ -563,6 +564,33 @@ def what_if(
     extra = pd.concat(parts, ignore_index=True) if parts else None
     return compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on,
                    close=list(close) + list(move), add=extra, minutes_by_kind=minutes_by_kind)
+
+
+def named_sites(table: pd.DataFrame, default_name: Callable[[int], str]) -> tuple[pd.DataFrame, list[int]]:
+    """What-if sites typed on the planner page: ``name, lon, lat`` rows → rooms to add.
+
+    Rows without both coordinates are skipped silently (an empty row being typed); rows
+    whose coordinates are not numbers or fall outside China are returned by number
+    (1-based) so the page can say which. Ids are ``W1``, ``W2``... in row order; a blank
+    name becomes ``default_name(i)``.
+
+    Returns
+    -------
+    (DataFrame, list of int)
+        ``room_id, name, lon, lat`` of the usable rows, and the numbers of the bad rows.
+    """
+    min_lon, min_lat, max_lon, max_lat = settings.CHINA_BBOX
+    rows, bad = [], []
+    for i, r in enumerate(table.reindex(columns=["name", "lon", "lat"]).itertuples(index=False), start=1):
+        if pd.isna(r.lon) and pd.isna(r.lat):
+            continue
+        lon, lat = pd.to_numeric(pd.Series([r.lon, r.lat]), errors="coerce")
+        if pd.isna(lon) or pd.isna(lat) or not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+            bad.append(i)
+            continue
+        name = "" if pd.isna(r.name) else str(r.name).strip()
+        rows.append({"room_id": f"W{i}", "name": name or default_name(i), "lon": float(lon), "lat": float(lat)})
+    return pd.DataFrame(rows, columns=["room_id", "name", "lon", "lat"]), bad
 
 
 # ---------------------------------------------------------------- export

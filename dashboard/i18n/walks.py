@@ -1,4 +1,5 @@
-"""Strings of the walk settings by community kind and of coverage weighted by opening days."""
+"""Strings of the planner's settings the seed asks for: a walk by community kind, coverage
+weighted by opening days, several named what-if sites."""
 
 STRINGS = {
     "cov.village_minutes": {"zh": "村（农村社区）步行时间（分钟）", "en": "Walk for villages (minutes)"},
@@ -17,4 +18,13 @@ STRINGS = {
     },
     "cov.cli.village_walk": {"zh": "村步行 {minutes} 分钟", "en": "villages walk {minutes} min"},
     "cov.cli.same_walk": {"zh": "城乡同一步行时间", "en": "one walk for all"},
+    "cov.whatif.site_name": {"zh": "新增地点名称", "en": "Name of the new site"},
+    "cov.whatif.sites_help": {
+        "zh": "可添加多个新增地点：每行填写名称和经纬度（WGS-84），一起试算。",
+        "en": "Add several new sites at once: one row each with a name and its longitude / latitude (WGS-84).",
+    },
+    "cov.whatif.bad_sites": {
+        "zh": "第 {rows} 行的经纬度无效或不在中国境内，未计入试算。",
+        "en": "Row(s) {rows}: the coordinates are not numbers or lie outside China; left out of the what-if.",
+    },
 }

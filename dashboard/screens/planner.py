@@ -20,6 +20,7 @@ from dashboard.figures import maps
 from dashboard.i18n import t
 from dashboard.report.tables import safe_filename, to_csv_bytes
 from dashboard.ui import auth
+from dashboard.ui.auditing import audited
 from dashboard.ui.state import db, lang
 from dashboard.ui.tables import show_table
 
@@ -54,7 +55,7 @@ def _pct(v: float | None) -> str:
 
 
 L = lang()
-auth.require("plan", L)  # analysts and admins: plans and what-ifs
+who = auth.require("plan", L).name  # analysts and admins: plans and what-ifs (downloads audited)
 st.title(t("cov.plan.title", L))
 st.caption(t("cov.plan.intro", L))
 
@@ -130,16 +131,22 @@ lon0 = float(rooms_ix.loc[move_id, "lon"]) if move_id != none else float(data.ne
 lat0 = float(rooms_ix.loc[move_id, "lat"]) if move_id != none else float(data.network.node_lat.mean())
 move_lon = w4.number_input(t("cov.whatif.move_lon", L), value=lon0, format="%.6f", key=f"wi_mlon_{move_id}")
 move_lat = w5.number_input(t("cov.whatif.move_lat", L), value=lat0, format="%.6f", key=f"wi_mlat_{move_id}")
-a1, a2 = st.columns(2)
-add_lon = a1.number_input(t("cov.whatif.add_lon", L), value=None, format="%.6f", key="wi_alon")
-add_lat = a2.number_input(t("cov.whatif.add_lat", L), value=None, format="%.6f", key="wi_alat")
+typed = st.data_editor(
+    pd.DataFrame({"name": pd.Series(dtype=str), "lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float)}),
+    num_rows="dynamic", key="wi_sites", width="stretch",
+    column_config={"name": st.column_config.TextColumn(t("cov.whatif.site_name", L)),
+                   "lon": st.column_config.NumberColumn(t("cov.whatif.add_lon", L), format="%.6f"),
+                   "lat": st.column_config.NumberColumn(t("cov.whatif.add_lat", L), format="%.6f")})
+st.caption(t("cov.whatif.sites_help", L))
+sites, bad_rows = planner.named_sites(typed, lambda i: t("cov.whatif.new_room", L, i=i))
+if bad_rows:
+    st.warning(t("cov.whatif.bad_sites", L, rows=", ".join(map(str, bad_rows))))
 
 adds = []
 if add_suggested and not res.added.empty:
     adds.append(res.added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
-if add_lon is not None and add_lat is not None:
-    adds.append(pd.DataFrame({"room_id": ["NEW1"], "name": [t("cov.whatif.new_room", L, i=1)],
-                              "lon": [float(add_lon)], "lat": [float(add_lat)]}))
+if len(sites):
+    adds.append(sites)
 add_df = pd.concat(adds, ignore_index=True) if adds else None
 move = {move_id: (float(move_lon), float(move_lat))} if move_id != none else None
 wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, minutes_by_kind=_by_kind(minutes, village),
@@ -206,7 +213,9 @@ else:
             made = st.form_submit_button(t("cov.notice.print.make", L))
         if made and picked:
             sheets = notices.notice_sheets(sched[sched["room_id"].isin(picked)], sched_rooms, data, typed, "zh")
-            st.download_button(t("cov.notice.print.download", L), sheets.encode("utf-8"),
+            st.download_button(t("cov.notice.print.download", L),
+                               audited(lambda: sheets, user=who, kind="html", source="notice_sheets",
+                                       file_name=safe_filename("notice_sheets", "html")),
                                file_name=safe_filename("notice_sheets", "html"), mime="text/html",
                                key="notice_sheets", on_click="ignore")
 
@@ -214,11 +223,18 @@ else:
 st.subheader(t("cov.export.title", L))
 table = planner.plan_table(wi, sched, added=res.added, closed=close)
 e1, e2, e3 = st.columns(3)
-e1.download_button(t("cov.export.csv", L), to_csv_bytes(table), file_name=safe_filename("plan", "csv"),
+e1.download_button(t("cov.export.csv", L), audited(lambda: to_csv_bytes(table), user=who, kind="csv", source="plan_csv",
+                                                   file_name=safe_filename("plan", "csv")),
+                   file_name=safe_filename("plan", "csv"),
                    mime="text/csv", key="plan_csv", on_click="ignore")
-e2.download_button(t("cov.export.geojson", L), planner.plan_geojson(table).encode("utf-8"),
+e2.download_button(t("cov.export.geojson", L),
+                   audited(lambda: planner.plan_geojson(table), user=who, kind="geojson", source="plan_geojson",
+                           file_name=safe_filename("plan", "geojson")),
                    file_name=safe_filename("plan", "geojson"), mime="application/geo+json", key="plan_geojson",
                    on_click="ignore")
 if sched is not None:
-    e3.download_button(t("cov.export.notice", L), notice.encode("utf-8"), file_name=safe_filename("notice", "txt"),
+    e3.download_button(t("cov.export.notice", L),
+                       audited(lambda: notice, user=who, kind="txt", source="plan_notice",
+                               file_name=safe_filename("notice", "txt")),
+                       file_name=safe_filename("notice", "txt"),
                        mime="text/plain", key="plan_notice", on_click="ignore")

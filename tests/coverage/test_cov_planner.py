@@ -231,3 +231,26 @@ def test_plan_reports_its_own_exact_value_bound_and_gap_when_greedy_loses():
     many["site_id"] = [f"X{i}" for i in range(len(many))]
     again = P.plan(data, k=2, candidates=many, minutes=2.0, speed_m_s=160.0 / 120.0)
     assert again.exact_value == pytest.approx(6.0) and again.optimality_gap == pytest.approx(1.0 / 6.0)
+
+
+def test_named_what_if_sites():
+    typed = pd.DataFrame({"name": ["  东门 ", None, "坏行", None, "海外"],
+                          "lon": [104.06, 104.07, "abc", None, -70.0],
+                          "lat": [30.66, 30.67, 30.6, None, 40.0]})
+    sites, bad = P.named_sites(typed, lambda i: f"新增 {i}")
+    assert sites.to_dict("records") == [
+        {"room_id": "W1", "name": "东门", "lon": 104.06, "lat": 30.66},
+        {"room_id": "W2", "name": "新增 2", "lon": 104.07, "lat": 30.67},
+    ]
+    assert bad == [3, 5]  # row 4 is empty (being typed): skipped without a warning
+
+
+def test_several_named_sites_in_one_what_if(town, town_data):
+    lon, lat = town.ll([400, -310], [300, 60])
+    sites, _ = P.named_sites(pd.DataFrame({"name": ["小区物业", "社区服务中心"], "lon": lon, "lat": lat}), str)
+    wi = P.what_if(town_data, add=sites)
+    added = wi.open_rooms[wi.open_rooms["status"] == "added"]
+    assert list(added["room_id"]) == ["W1", "W2"] and list(added["name"]) == ["小区物业", "社区服务中心"]
+    one = P.what_if(town_data, add=sites.iloc[:1])
+    both_cov = wi.totals["households_covered"]
+    assert both_cov > one.totals["households_covered"] > E.compute(town_data).totals["households_covered"]
