@@ -31,6 +31,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("faults.py", "nav.faults", ":material/bolt:", "nav.section.effects"),
     ("groups_staff.py", "nav.groups_staff", ":material/elderly:", "nav.section.effects"),
     ("community.py", "nav.community", ":material/home_work:", "nav.section.effects"),
+    ("rooms.py", "nav.rooms", ":material/fact_check:", "nav.section.effects"),
     ("coverage_map.py", "nav.coverage_map", ":material/map:", "nav.section.plan"),
     ("planner.py", "nav.planner", ":material/add_location_alt:", "nav.section.plan"),
     ("data.py", "nav.data", ":material/database:", "nav.section.data"),

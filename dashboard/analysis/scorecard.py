@@ -51,6 +51,7 @@ __all__ = [
     "breach_since",
     "default_month",
     "judge",
+    "months_available",
     "page_scorecard",
     "room_coverage",
     "room_months",
@@ -96,6 +97,17 @@ def default_month(con: duckdb.DuckDBPyConnection, filters: Filters | None = None
     if nxt.month != last.month:  # the month ends on ``last``: it is whole
         return _month_start(last)
     return _month_start(_month_start(last) - dt.timedelta(days=1))
+
+
+def months_available(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> list[dt.date]:
+    """Months a scorecard can be drawn for, latest first: from the first month with data
+    to :func:`default_month`."""
+    last = default_month(con, filters)
+    first = warehouse.query(con, "metrics/data_span").iloc[0]["first_on"]
+    if last is None or first is None or pd.isna(first):
+        return []
+    months = pd.date_range(_month_start(pd.Timestamp(first).date()), last, freq="MS").date
+    return [d for d in reversed(list(months))]
 
 
 def room_months(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,

@@ -111,6 +111,10 @@ FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     "out.by.{}": _attr("dashboard.analysis.community_groups", "BY"),
     "out.fig.group.title.{}": _attr("dashboard.analysis.community_groups", "BY"),
     "rep.section.{}": _attr("dashboard.report.briefing", "SECTIONS"),
+    # the rooms' scorecard: metrics, target keys, former roles of managers
+    "sc.metric.{}": _attr("dashboard.analysis.scorecard", "METRICS"),
+    "sc.target.{}": _attr("dashboard.analysis.room_targets", "KEYS"),
+    "sc.role.{}": _attr("dashboard.analysis.scorecard_views", "FORMER_ROLES"),
     # importer: tables, reasons, coordinate systems, counts
     "data.table.{}": _attr("dashboard.ingest.aliases", "TABLE_ALIASES", lambda d: set(d.values())),
     "data.reason.{}": _attr("dashboard.ingest.validate", "REASONS"),
