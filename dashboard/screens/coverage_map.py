@@ -19,6 +19,8 @@ from dashboard.coverage import areas, engine, exports, inputs, views
 from dashboard.coverage.refusals import NetworkError
 from dashboard.figures import maps
 from dashboard.i18n import fmt_count, fmt_date, t
+from dashboard.ui import auth
+from dashboard.ui.auditing import audited
 from dashboard.ui.state import db, lang
 from dashboard.ui.tables import show_table
 
@@ -135,13 +137,16 @@ else:
         "straight_m": t("cov.col.straight_m", L),
     })
 
-with st.expander(t("cov.gis.title", L), icon=":material/download:"):
-    st.caption(t("cov.gis.help", L))
-    stem = f"walking_{minutes:g}min_{on.isoformat()}"
-    labels = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}
-    for col, (fmt, suffix) in zip(st.columns(len(exports.FORMATS)), exports.FORMATS.items(), strict=True):
-        col.download_button(labels[fmt], data=lambda fmt=fmt: _export(path, version, minutes, speed, on, village, fmt),
-                            file_name=stem + suffix, key=f"cov_export_{fmt}", on_click="ignore")
+if auth.can("download_tables"):  # data files: analysts and admins; each one made is audited
+    with st.expander(t("cov.gis.title", L), icon=":material/download:"):
+        st.caption(t("cov.gis.help", L))
+        stem = f"walking_{minutes:g}min_{on.isoformat()}"
+        labels = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}
+        for col, (fmt, suffix) in zip(st.columns(len(exports.FORMATS)), exports.FORMATS.items(), strict=True):
+            make = audited(lambda fmt=fmt: _export(path, version, minutes, speed, on, village, fmt),
+                           user=auth.current().name, kind=fmt, file_name=stem + suffix, source=f"cov_export_{fmt}")
+            col.download_button(labels[fmt], data=make, file_name=stem + suffix, key=f"cov_export_{fmt}",
+                                on_click="ignore")
 
 flagged = views.flagged_rooms(data)
 if not flagged.empty:

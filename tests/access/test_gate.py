@@ -121,6 +121,10 @@ def test_viewer_sees_no_downloads_no_upload_no_planner(with_users):
     assert not at.get("download_button")  # no table downloads
     assert not at.get("file_uploader")  # no import
     assert t("acc.audit.title", "en") not in [s.value for s in at.subheader]
+    # the map, but not its GIS files
+    at = _page(at, "coverage_map")
+    assert not at.exception and at.get("plotly_chart")
+    assert not at.get("download_button")
     # the Briefing's PPTX / HTML are a viewer's
     at = _page(at, "briefing")
     labels = {b.proto.label for b in at.get("download_button")}
@@ -144,6 +148,9 @@ def test_analyst_downloads_and_plans_but_does_not_import(with_users):
     assert t("rep.download_csv", "en") in labels and t("rep.download_xlsx", "en") in labels
     assert not at.get("file_uploader")
     assert t("acc.audit.title", "en") not in [s.value for s in at.subheader]
+    at = _page(at, "coverage_map")
+    keys = {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")}
+    assert {"cov_export_geojson", "cov_export_kml", "cov_export_shp"} <= keys, keys
     at = _page(at, "planner")
     assert not at.exception
     assert not at.warning or t("acc.denied.role", "en", need="analyst", role="analyst") not in [w.value for w in at.warning]
