@@ -41,7 +41,7 @@ SCHEMA_VERSION = "1"
 
 CANONICAL_TABLES: tuple[str, ...] = (
     "communities", "buildings", "business_halls", "service_rooms", "counter_tickets",
-    "hotline_orders", "room_visits", "staff", "network_nodes", "network_edges",
+    "hotline_orders", "room_visits", "staff", "network_nodes", "network_edges", "customers",
 )
 """Tables the importers write; rollups are derived from these."""
 
@@ -124,9 +124,16 @@ def query(
 
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of ``queries/schema/*.sql`` that is missing (idempotent)."""
+    """Create every table of ``queries/schema/*.sql`` that is missing (idempotent), then
+    run each ``queries/migrations/*.sql`` this warehouse has not run yet."""
     for path in sorted((settings.QUERIES_DIR / "schema").glob("*.sql")):
         _run_script(con, path.read_text(encoding="utf-8"))
+    done = {r[0] for r in con.execute("select key from meta where key like 'migration:%'").fetchall()}
+    for path in sorted((settings.QUERIES_DIR / "migrations").glob("*.sql")):
+        # changes to tables an older version made (run once; recorded in meta)
+        if f"migration:{path.stem}" not in done:
+            _run_script(con, path.read_text(encoding="utf-8"))
+            con.execute("insert into meta values ($k, 'done')", {"k": f"migration:{path.stem}"})
     con.execute(
         "insert or replace into meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
     )

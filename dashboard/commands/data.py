@@ -29,7 +29,7 @@ from dashboard import settings
 from dashboard.access import audit
 from dashboard.i18n import t
 
-TABLE_CHOICES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings", "network")
+TABLE_CHOICES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings", "customers", "network")
 
 
 def _progress_bar(console: Console, enabled: bool):
@@ -61,7 +61,9 @@ def _print_counts(console: Console, result, lang: str) -> None:
         for r, n in d["reasons"].items():
             rt.add_row(t(f"data.reason.{r}", lang), f"{n:,}")
         console.print(rt)
-    for note in result.notes(lang):
+    from dashboard.ingest import attribution
+
+    for note in result.notes(lang) + attribution.sentences(result.table, result.attribution, lang):
         console.print(note, markup=False, highlight=False, soft_wrap=True)
     if result.unknown_words:
         console.print(t("data.unknown_words.hint", lang))
@@ -70,7 +72,7 @@ def _print_counts(console: Console, result, lang: str) -> None:
 
 
 def import_command(
-    table: Annotated[str, typer.Argument(help="communities | halls | rooms | tickets | hotline | visits | staff | buildings | network")],
+    table: Annotated[str, typer.Argument(help="communities | halls | rooms | tickets | hotline | visits | staff | buildings | customers | network")],
     files: Annotated[list[Path], typer.Argument(help="Export files (CSV, XLSX / XLS / ODS, Parquet, GeoJSON, GeoPackage, Shapefile).")],
     db: Annotated[Optional[Path], typer.Option("--db", help="Warehouse file (default data/warehouse.duckdb or $SERVICECIRCLE_DB).")] = None,
     profile: Annotated[Optional[Path], typer.Option("--profile", help="TOML mapping profile for other headers and category words.")] = None,

@@ -95,6 +95,8 @@ class TableSpec:
     polygon: bool = False
     """Accepts polygon geometry (communities)."""
     extra: dict = field(default_factory=dict)
+    derived: tuple[str, ...] = ()
+    """Stored columns the importer computes rather than reads (``community_source``)."""
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -107,8 +109,8 @@ class TableSpec:
 
     @property
     def columns(self) -> list[str]:
-        """Stored columns in field order."""
-        return [f.column for f in self.fields if f.column]
+        """Stored columns in field order, then the derived ones."""
+        return [f.column for f in self.fields if f.column] + list(self.derived)
 
 
 def normalise_header(h: object) -> str:
@@ -217,6 +219,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "counter_tickets": TableSpec(
         "counter_tickets",
+        derived=("community_source",),
         key=("ticket_id",),
         fields=(
             Field("ticket_id", aliases=("流水号", "票据流水号", "ticket_id")),
@@ -236,6 +239,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "hotline_orders": TableSpec(
         "hotline_orders",
+        derived=("community_source",),
         key=("order_id",),
         fields=(
             Field("order_id", aliases=("工单编号", "工单号", "order_id"), required=True, not_null=True),
@@ -258,6 +262,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "room_visits": TableSpec(
         "room_visits",
+        derived=("community_source",),
         key=("visit_id",),
         fields=(
             Field("visit_id", aliases=("台账编号", "流水号", "visit_id"), required=True, not_null=True),
@@ -269,6 +274,19 @@ TABLES: dict[str, TableSpec] = {
             Field("community_id", aliases=("所属社区", "community_id"), ref="community"),
             Field("resolved", "bool", ("是否办结", "resolved")),
             Field("customer_no", "hash", ("户号", "用户编号", "customer_no"), target="customer_hash"),
+        ) + _personal(),
+    ),
+    "customers": TableSpec(
+        "customers",
+        key=("customer_hash",),
+        fields=(
+            Field("customer_no", "hash", ("户号", "用户编号", "客户编号", "CUST_NO", "customer_no"),
+                  required=True, not_null=True, target="customer_hash"),
+            Field("community_id", aliases=("社区编码", "所属社区", "所属社区编码", "社区名称", "村编码", "community_id"),
+                  required=True, not_null=True, ref="community"),
+            Field("transformer_area", aliases=("台区编号", "台区", "所属台区", "transformer_area")),
+            Field("customer_class", "category", ("用户类别", "客户类别", "customer_class"), category="customer_class"),
+            Field("urban_rural", "category", ("城乡类别", "城农网标志", "urban_rural"), category="urban_rural"),
         ) + _personal(),
     ),
     "staff": TableSpec(
@@ -298,6 +316,7 @@ TABLE_ALIASES: dict[str, str] = {
     "room_visits": "room_visits",
     "staff": "staff",
     "buildings": "buildings",
+    "customers": "customers",
 }
 """CLI table names (``halls``, ``tickets`` ...) and warehouse names → warehouse name."""
 
@@ -315,7 +334,7 @@ def table_spec(table: str) -> TableSpec:
     except KeyError:
         raise KeyError(
             f"unknown table {table!r}; expected one of "
-            + ", ".join(k for k in TABLE_ALIASES if k in ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings"))
+            + ", ".join(k for k in TABLE_ALIASES if k in ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings", "customers"))
         ) from None
 
 
@@ -382,6 +401,10 @@ _WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "other": ("其他",),
     },
     "current_role": {"customer_manager": ("客户经理",), "other": ("其他",)},
+    "customer_class": {
+        "residential": ("居民", "居民生活", "城镇居民", "乡村居民", "农村居民"),
+        "non_residential": ("非居民", "一般工商业", "工商业", "大工业", "农业生产"),
+    },
 }
 
 

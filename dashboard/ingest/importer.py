@@ -43,7 +43,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import privacy, warehouse
-from dashboard.ingest import coords
+from dashboard.ingest import attribution, coords
 from dashboard.ingest.crs_hint import crs_hint
 from dashboard.ingest.aliases import CATEGORY_WORDS, TableSpec, normalise_header, table_spec
 from dashboard.ingest.profile import Profile, ProfileError, load_profile, profile_line
@@ -117,6 +117,9 @@ class FileResult:
     crs_hint: dict | None = None
     """Set when the points look like GCJ-02 / BD-09 read as WGS-84
     (:func:`dashboard.ingest.crs_hint.crs_hint`); the data is stored as given."""
+    attribution: dict[str, int] | None = None
+    """Fact tables: the file's valid rows by where their community came from
+    (``from_export``, ``attributed`` through the customer list, ``unattributed``)."""
 
 
 @dataclass
@@ -125,6 +128,10 @@ class ImportResult:
 
     table: str
     files: list[FileResult] = field(default_factory=list)
+    reattributed: dict[str, dict[str, int]] | None = None
+    """A customer-list import: per fact table, rows re-attributed (``changed``) and the
+    table's ``attributed`` / ``unattributed`` rows after it
+    (:func:`dashboard.ingest.attribution.reattribute`)."""
 
     def _sum(self, name: str) -> int:
         return sum(getattr(f, name) for f in self.files)
@@ -148,6 +155,18 @@ class ImportResult:
     @property
     def rejected(self) -> int:
         return self._sum("rejected")
+
+    @property
+    def attribution(self) -> dict | None:
+        """``{"attributed", "unattributed", "from_export"}`` over the valid rows of a fact
+        import (they add up to stored + updated + duplicates); per fact table
+        ``{"changed", "attributed", "unattributed"}`` for a customer list; else ``None``."""
+        if self.reattributed is not None:
+            return self.reattributed
+        parts = [f.attribution for f in self.files if f.attribution is not None]
+        if not parts:
+            return None
+        return {k: sum(p[k] for p in parts) for k in ("attributed", "unattributed", "from_export")}
 
     @property
     def skipped_preamble_rows(self) -> int:
@@ -201,8 +220,9 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         """The ``--json`` object: table, files (names), read, stored, updated, duplicates,
-        rejected, reasons ({reason: n}); ``read = stored + updated + duplicates + rejected``."""
-        return {
+        rejected, reasons ({reason: n}); ``read = stored + updated + duplicates + rejected``.
+        Fact tables and the customer list add ``attribution`` (see :attr:`attribution`)."""
+        out = {
             "table": self.table,
             "files": [f.file for f in self.files],
             "read": self.read,
@@ -212,6 +232,9 @@ class ImportResult:
             "rejected": self.rejected,
             "reasons": self.reasons,
         }
+        if self.attribution is not None:
+            out["attribution"] = self.attribution
+        return out
 
 
 # ---------------------------------------------------------------- helpers
@@ -508,6 +531,13 @@ def _import_one(
     res.rejected = sum(res.reasons.values())
     if res.reasons.get("unknown_category"):
         res.unknown_words = _unknown_words(con, spec, hmap)
+    if "community_source" in spec.derived:
+        n_exp, n_cust, n_none = con.execute(
+            "select count(*) filter (where community_source = 'export'), "
+            "count(*) filter (where community_source = 'customer'), "
+            "count(*) filter (where community_id is null) from _sc_stage where _rej is null"
+        ).fetchone()
+        res.attribution = {"attributed": int(n_cust), "unattributed": int(n_none), "from_export": int(n_exp)}
     # ---- write: replace changed keys, insert new ones
     report("write", 0.8)
     n_replace = con.execute("select count(*) from _sc_class where _write and _sh is not null").fetchone()[0]
@@ -577,7 +607,9 @@ def import_files(
     ----------
     table
         ``communities``, ``halls``, ``rooms``, ``tickets``, ``hotline``, ``visits``,
-        ``staff`` or ``buildings`` (warehouse names such as ``counter_tickets`` work too).
+        ``staff``, ``buildings`` or ``customers`` (warehouse names such as
+        ``counter_tickets`` work too). A customer list re-attributes the stored fact rows
+        (:mod:`dashboard.ingest.attribution`) in the same transaction.
     paths
         One file or several (CSV, XLSX, Parquet; GeoJSON / GeoPackage / Shapefile for
         tables with geometry).
@@ -633,6 +665,10 @@ def import_files(
 
             result.files.append(_import_one(c, spec, p, prof, crs, sheet, report))
         warehouse.mark_changed(c, spec.name)  # only rollups reading this table are rebuilt
+        if spec.name == "customers":  # the stored tickets, orders and visits follow the list
+            if progress is not None:
+                progress("attribution", 1.0)
+            result.reattributed = attribution.reattribute(c)
 
     if con is not None:
         run(con)

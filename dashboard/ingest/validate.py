@@ -62,6 +62,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.ingest import attribution
 from dashboard.ingest import values as V
 from dashboard.ingest.aliases import Field, TableSpec, normalise_header
 from dashboard.ingest.profile import Profile
@@ -349,6 +350,10 @@ def stage_sql(
             )
         elif f.kind == "hash":
             joins.append(f'left join _sc_hash as "h_{f.name}" on "h_{f.name}".v = src.{r}')
+            if f.name == "customer_no" and "community_source" in spec.derived:
+                join, col = attribution.stage_join(f'"h_{f.name}"')
+                joins.append(join)
+                typed_cols.append(col)
         elif f.kind == "days":
             joins.append(f'left join _sc_days as "d_{f.name}" on "d_{f.name}".v = src.{r}')
         elif f.kind == "address":
@@ -401,6 +406,9 @@ def stage_sql(
         out["community_id"] = f'coalesce({v("community_id")}, "m_address")'
     if spec.name == "hotline_orders":
         _durations_to_times(out, hmap, v)
+    given_community = out.get("community_id")  # what the file itself says
+    if "community_source" in spec.derived:
+        out.update(attribution.stage_columns(given_community, "customer_no" in hmap.columns))
     final_cols = ", ".join(f'cast({expr} as {types[col]}) as "{col}"' for col, expr in out.items())
 
     # ---- checks, in order; the first that holds gives the reason
@@ -455,7 +463,7 @@ def stage_sql(
     for f in mapped:
         if f.ref:
             table, col = _REF_TABLE[f.ref]
-            val = out[f.column] if f.name == "community_id" else f'"v_{f.name}"'
+            val = given_community if f.name == "community_id" else f'"v_{f.name}"'
             detail = val
             if f.name in name_maps:
                 detail = (

@@ -18,5 +18,7 @@ with counts as (
     select 'room_visits', count(*), cast(min(visited_at) as date), cast(max(visited_at) as date) from room_visits
     union all
     select 'staff', count(*), min(assigned_on), max(assigned_on) from staff
+    union all
+    select 'customers', count(*), null, null from customers
 )
 select * from counts

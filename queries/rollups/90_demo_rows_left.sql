@@ -38,6 +38,9 @@ counts as (
     union all
     select 'network_edges' as table_name, count(*) as n_rows
     from network_edges t semi join demo_hashes d on d.table_name = 'network_edges' and d.row_hash = hash(t)
+    union all
+    select 'customers' as table_name, count(*) as n_rows
+    from customers t semi join demo_hashes d on d.table_name = 'customers' and d.row_hash = hash(t)
 )
 select * from counts;
 

@@ -76,7 +76,8 @@ create table if not exists counter_tickets (
     outcome        varchar check (outcome in ('served', 'no_show', 'cancelled')),
     customer_hash  varchar,
     community_id   varchar,
-    is_appointment boolean
+    is_appointment boolean,
+    community_source varchar        -- where community_id came from: 'export' (the file), 'customer' (the customer list), NULL (none)
 );
 
 -- one row per 95598 work order; key order_id (unique, see above)
@@ -92,7 +93,8 @@ create table if not exists hotline_orders (
     restored_at    timestamp,
     closed_at      timestamp,
     satisfaction   varchar check (satisfaction in ('satisfied', 'basically_satisfied', 'dissatisfied', 'no_callback')),
-    customer_hash  varchar
+    customer_hash  varchar,
+    community_source varchar        -- 'export' | 'customer' | NULL, as for counter_tickets
 );
 
 -- one row per service given at (or from) a service room; key visit_id (unique, see above)
@@ -105,7 +107,8 @@ create table if not exists room_visits (
     mode           varchar,
     community_id   varchar,
     resolved       boolean,
-    customer_hash  varchar
+    customer_hash  varchar,
+    community_source varchar        -- 'export' | 'customer' | NULL, as for counter_tickets
 );
 
 -- one row per person and role period; key (staff_hash, assigned_on)

@@ -31,6 +31,8 @@ def test_tickets_values_and_time_forms(base_db, tickets_csv):
     assert r == {
         "table": "counter_tickets", "files": ["tickets.csv"], "read": 3, "stored": 3,
         "updated": 0, "duplicates": 0, "rejected": 0, "reasons": {},
+        # no community column and no customer list: none of the three rows has a community
+        "attribution": {"attributed": 0, "unattributed": 3, "from_export": 0},
     }
     got = rows(
         base_db,
