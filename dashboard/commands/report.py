@@ -20,18 +20,9 @@ import typer
 from dashboard import settings, warehouse
 from dashboard.analysis.filters import Filters
 from dashboard.i18n import LANGS, t
-from dashboard.commands import up_to_date
+from dashboard.commands import parse_date, up_to_date
 
 FORMATS = ("pptx", "html")
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{option} expects a date like 2024-03-05, got {value!r}") from None
 
 
 def render(fmt: str, con, filters: Filters, lang: str, **kwargs) -> bytes:
@@ -120,13 +111,13 @@ def report_command(
             raise typer.BadParameter(f"--period expects {' or '.join(PERIODS)}, got {period!r}")
         if date_from or date_to:
             raise typer.BadParameter("--period and --from/--to exclude each other")
-        p = period_range(period, _date(today, "--today") or dt.date.today())
+        p = period_range(period, parse_date(today, "--today") or dt.date.today())
         filters = Filters(date_from=p.date_from, date_to=p.date_to, districts=tuple(district or ()))
         label = p.label
     else:
         if today is not None:
             raise typer.BadParameter("--today only goes with --period")
-        filters = Filters(date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
+        filters = Filters(date_from=parse_date(date_from, "--from"), date_to=parse_date(date_to, "--to"),
                           districts=tuple(district or ()))
         if filters.date_from or filters.date_to:
             label = f"{filters.date_from or 'start'}_{filters.date_to or 'end'}"

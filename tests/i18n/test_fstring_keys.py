@@ -54,10 +54,10 @@ def _call_literals(func: str, *, position: int | None = None, keyword: str | Non
     return values
 
 
-def _subscript_literals(attr: str) -> Callable[[], list[str]]:
-    """String keys written as ``<x>.<attr>["key"]`` in the package."""
+def _subscript_literals(attr: str, module: str | None = None) -> Callable[[], list[str]]:
+    """String keys written as ``<x>.<attr>["key"]`` in the package (or one ``module`` file)."""
     def values() -> list[str]:
-        out = {n.slice.value for tree in _package_trees() for n in ast.walk(tree)
+        out = {n.slice.value for tree in _package_trees(module) for n in ast.walk(tree)
                if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and n.value.attr == attr
                and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)}
         assert out, f"no {attr}[...] keys found: the code list moved"
@@ -106,8 +106,8 @@ FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     "eff.unit.{}": _attr("dashboard.analysis.effects", "OUTCOMES"),
     "out.outcome.{}": _attr("dashboard.analysis.effects", "OUTCOMES"),
     "eff.method.{}": _attr("dashboard.analysis.effects", "METHOD", lambda m: [m]),
-    "eff.reason.{}": _call_literals("_refuse", position=1),
-    "eff.caveat.{}": _subscript_literals("excluded"),
+    "eff.reason.{}": _call_literals("_refuse", position=1, module="dashboard/analysis/effects.py"),
+    "eff.caveat.{}": _subscript_literals("excluded", module="dashboard/analysis/effects.py"),
     "out.by.{}": _attr("dashboard.analysis.community_groups", "BY"),
     "out.fig.group.title.{}": _attr("dashboard.analysis.community_groups", "BY"),
     "rep.section.{}": _attr("dashboard.report.briefing", "SECTIONS"),

@@ -12,25 +12,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import privacy, warehouse
+from dashboard import warehouse
 from dashboard.analysis.filters import Filters
 from dashboard.report.collect import collect_inputs
 from dashboard.report.inputs import EFFECT_OUTCOMES
+from tests.tiny_demo import build_tiny
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     """The tiny demo (seed 7) in a temporary warehouse: (inputs of the whole range, raw tables)."""
-    from dashboard.demo import build_demo
-
     root = tmp_path_factory.mktemp("collect_demo")
-    db = root / "wh.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SERVICECIRCLE_KEY_FILE", str(root / "hash.key"))
-        privacy._key.cache_clear()
-        build_demo("tiny", seed=7, db=db, out_dir=root / "demo")
-        privacy._key.cache_clear()
-    con = warehouse.connect_read(db)
+    build_tiny(root)
+    con = warehouse.connect_read(root / "wh.duckdb")
     try:
         inputs = collect_inputs(con, Filters(), plan_k=2, with_map=False)
         raw = {name: con.execute(f"select * from {name}").df()  # noqa: S608 (fixed names)
