@@ -13,7 +13,7 @@ file, the line and the key; nothing is used half-read. :func:`save` checks first
 then replaces the file atomically (write beside, rename), so a refused edit leaves the
 old file as it was. The Rooms page's form and ``servicecircle targets`` call these.
 
-Public API: :data:`KEYS`, :class:`TargetsError`, :func:`load`, :func:`parse`,
+Public API: :data:`KEYS`, :class:`TargetsError`, :func:`load`, :func:`load_for`, :func:`parse`,
 :func:`check`, :func:`save`.
 """
 
@@ -30,7 +30,7 @@ from typing import Any
 
 from dashboard import settings
 
-__all__ = ["KEYS", "SHARE_KEYS", "TargetsError", "check", "load", "parse", "save"]
+__all__ = ["KEYS", "SHARE_KEYS", "TargetsError", "check", "load", "load_for", "parse", "save"]
 
 KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(settings.RoomTargets))
 """Target keys in display order."""
@@ -96,6 +96,15 @@ def parse(text: str, source: str = "targets") -> settings.RoomTargets:
     except tomllib.TOMLDecodeError as exc:
         raise TargetsError(f"{source}: not valid TOML ({exc})") from None
     return dataclasses.replace(settings.ROOM_TARGETS, **check(raw, source, text))
+
+
+def load_for(con: Any) -> settings.RoomTargets:
+    """The targets in force for the warehouse a connection reads (the file beside the
+    attached warehouse; the defaults for an in-memory database)."""
+    row = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
+    if row is None or not row[0]:
+        return settings.ROOM_TARGETS
+    return load(row[0])
 
 
 def load(db: str | os.PathLike | None = None) -> settings.RoomTargets:

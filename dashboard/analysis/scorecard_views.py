@@ -20,7 +20,7 @@ from dashboard.analysis import definitions
 from dashboard.analysis.scorecard import METRICS, target_key
 from dashboard.i18n import fmt_count, fmt_month, t
 
-__all__ = ["FORMER_ROLES", "SHARES", "breach_lines", "breaches_table", "fmt_metric", "managers_table", "rooms_table", "target_text"]
+__all__ = ["FORMER_ROLES", "METRICS", "SHARES", "breach_lines", "breaches_table", "fmt_metric", "managers_table", "rooms_table", "target_text"]
 
 FORMER_ROLES: tuple[str, ...] = ("meter_reader", "accountant", "cashier", "clerk", "other")
 """Former roles of customer managers the staff ledger names (``staff.former_role``)."""

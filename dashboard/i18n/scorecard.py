@@ -100,6 +100,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sc.target.coverage_share_min": {"zh": "服务社区步行覆盖不低于（0–1）", "en": "Walking coverage, at least (0–1)"},
     # briefing
     "rep.section.scorecard": {"zh": "服务室考核", "en": "Rooms scorecard"},
+    "rep.chart.scorecard": {"zh": "{month}各考核项未达标的服务室数", "en": "Rooms missing each target, {month}"},
     "rep.kpi.rooms_scored": {"zh": "考核服务室（个）", "en": "Rooms scored"},
     "rep.kpi.rooms_breaching": {"zh": "有未达标项的服务室（个）", "en": "Rooms missing a target"},
     "rep.kpi.breaches": {"zh": "未达标项（项）", "en": "Targets missed"},

@@ -16,7 +16,8 @@ The briefing page, the PowerPoint deck (:mod:`dashboard.report.pptx`) and the HT
 file (:mod:`dashboard.report.html`) all render one :class:`Briefing`, so what a director
 takes into a meeting is exactly what is on screen.
 
-Sections, in order: offload, waiting, hotline, faults, groups_staff, coverage, plan.
+Sections, in order: offload, waiting, hotline, faults, groups_staff, scorecard (the rooms'
+breaches and since when), coverage, plan.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ __all__ = [
     "fmt_num",
 ]
 
-SECTIONS: tuple[str, ...] = ("offload", "waiting", "hotline", "faults", "groups_staff", "coverage", "plan")
+SECTIONS: tuple[str, ...] = ("offload", "waiting", "hotline", "faults", "groups_staff", "scorecard", "coverage",
+                             "plan")
 """Section keys in presentation order."""
 
 
@@ -335,6 +337,44 @@ def _groups_staff(inp: BriefingInputs, lang: str) -> Section:
     )
 
 
+def _scorecard(inp: BriefingInputs, lang: str, top: int = 10) -> Section:
+    x = inp.scorecard
+    if x is None or x.month is None:
+        return _unavailable("scorecard", lang)
+    from dashboard.analysis import scorecard_views
+
+    month = fmt_month(x.month, lang)
+    n_breaching = int(x.breaches["room_id"].nunique())
+    headlines = [Headline(t("rep.kpi.rooms_scored", lang), fmt_count(x.n_rooms, lang)),
+                 Headline(t("rep.kpi.rooms_breaching", lang), fmt_count(n_breaching, lang)),
+                 Headline(t("rep.kpi.breaches", lang), fmt_count(len(x.breaches), lang))]
+    if not len(x.breaches):
+        return Section(key="scorecard", title=t("rep.section.scorecard", lang), available=True, headlines=headlines,
+                       finding=t("rep.find.scorecard_none", lang, month=month, n_rooms=x.n_rooms))
+    sc = {"breaches": x.breaches.sort_values(["since", "room_id", "metric"]).head(top), "targets": x.targets}
+    per = x.breaches.groupby("metric")["room_id"].nunique()
+    metrics = [m for m in scorecard_views.METRICS if m in per.index]
+    chart = Chart(
+        kind="bar",
+        title=t("rep.chart.scorecard", lang, month=month),
+        x_title=t("rep.kpi.rooms_breaching", lang),
+        y_title="",
+        categories=tuple(t(f"sc.metric.{m}", lang) for m in metrics),
+        series=(Series(t("rep.kpi.rooms_breaching", lang), tuple(float(per[m]) for m in metrics)),),
+    )
+    return Section(
+        key="scorecard",
+        title=t("rep.section.scorecard", lang),
+        available=True,
+        headlines=headlines,
+        finding=t("rep.find.scorecard", lang, month=month, n_rooms=x.n_rooms, n_breaching=n_breaching,
+                  n=len(x.breaches)),
+        chart=chart,
+        table=scorecard_views.breaches_table(sc, lang),
+        table_title=t("sc.breaches.title", lang),
+    )
+
+
 def _coverage(inp: BriefingInputs, lang: str, top_gaps: int) -> Section:
     x = inp.coverage
     if x is None:
@@ -450,6 +490,7 @@ def assemble(inputs: BriefingInputs, lang: str = "zh", *, top_gaps: int = 3) -> 
         _hotline(inputs, lang),
         _faults(inputs, lang),
         _groups_staff(inputs, lang),
+        _scorecard(inputs, lang),
         _coverage(inputs, lang, top_gaps),
         _plan(inputs, lang),
     ]

@@ -34,10 +34,11 @@ from dashboard.report.inputs import (
     HotlineInput,
     OffloadInput,
     PlanInput,
+    ScorecardInput,
     WaitingInput,
 )
 
-__all__ = ["collect_inputs", "coverage_input", "effect_input", "map_png", "page_inputs"]
+__all__ = ["collect_inputs", "coverage_input", "effect_input", "map_png", "page_inputs", "scorecard_input"]
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,18 @@ def plan_input(data: Any, k: int, on: dt.date | None) -> PlanInput:
     return PlanInput(share_before=d.get("share_before"), share_after=d.get("share_after"), added=added)
 
 
+# ---------------------------------------------------------------- scorecard
+def scorecard_input(con, f: Filters, coverage_data: Any = None) -> ScorecardInput:
+    """The rooms' scorecard of the last whole month up to the range's end, with the targets
+    in force for this warehouse (:func:`dashboard.analysis.room_targets.load_for`)."""
+    from dashboard.analysis import room_targets, scorecard
+
+    targets = room_targets.load_for(con)
+    sc = scorecard.scorecard(con, f, None, targets, coverage_data=coverage_data)
+    return ScorecardInput(month=sc["month"], n_rooms=len(sc["rooms"]), breaches=sc["breaches"],
+                          targets=sc["targets"])
+
+
 # ---------------------------------------------------------------- all together
 def collect_inputs(
     con: Any,
@@ -245,7 +258,7 @@ def collect_inputs(
         ("faults", lambda: faults_input(con, f)),
         ("groups_staff", lambda: groups_staff_input(con, f)),
     ]
-    n = len(steps) + len(EFFECT_OUTCOMES) + 2
+    n = len(steps) + len(EFFECT_OUTCOMES) + 3
     done = 0
 
     def tick(msg: str) -> None:
@@ -273,7 +286,7 @@ def collect_inputs(
     try:
         from dashboard.coverage import engine, inputs
 
-        data = coverage_data if coverage_data is not None else inputs.read_data(con)
+        data = coverage_data = coverage_data if coverage_data is not None else inputs.read_data(con)
         result = engine.compute(data, on=f.date_to)
         out.coverage = coverage_input(result, tuple(f.districts))
         if with_map:
@@ -288,6 +301,12 @@ def collect_inputs(
     except Exception as exc:  # noqa: BLE001
         log.warning("coverage unavailable: %s", exc)
         out.reasons["coverage"] = f"{type(exc).__name__}: {exc}"
+    try:
+        out.scorecard = scorecard_input(con, f, coverage_data)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("scorecard unavailable: %s", exc)
+        out.reasons["scorecard"] = f"{type(exc).__name__}: {exc}"
+    tick("scorecard")
     return out
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "HotlineInput",
     "OffloadInput",
     "PlanInput",
+    "ScorecardInput",
     "WaitingInput",
 ]
 
@@ -147,6 +148,20 @@ class PlanInput:
 
 
 @dataclass
+class ScorecardInput:
+    """The rooms' scorecard month (:func:`dashboard.analysis.scorecard.scorecard`).
+
+    ``breaches``: ``room_id, name, metric, value, target, since`` (first month of the
+    run); ``targets``: the targets in force (``{key: value}``).
+    """
+
+    month: dt.date | None
+    n_rooms: int
+    breaches: pd.DataFrame
+    targets: Mapping[str, float]
+
+
+@dataclass
 class BriefingInputs:
     """Everything the briefing shows, as raw numbers (language-free).
 
@@ -164,6 +179,7 @@ class BriefingInputs:
     groups_staff: GroupsStaffInput | None = None
     coverage: CoverageInput | None = None
     plan: PlanInput | None = None
+    scorecard: ScorecardInput | None = None
     effects: dict[str, EffectInput] = field(default_factory=dict)
     map_png: bytes | None = None
     reasons: dict[str, str] = field(default_factory=dict)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 import pytest
 import shapely
 
+from dashboard import settings
 from dashboard.report.inputs import (
     BriefingInputs, CoverageInput, EffectInput, FaultsInput, GroupsStaffInput, HotlineInput,
-    OffloadInput, PlanInput, WaitingInput,
+    OffloadInput, PlanInput, ScorecardInput, WaitingInput,
 )
 from dashboard.report.mapimage import draw_coverage_map
 
@@ -63,6 +65,12 @@ def inputs(map_frames) -> BriefingInputs:
                                                   "walk_m": [650.4, None, 420.0, 310.0]})),
         plan=PlanInput(share_before=0.625, share_after=0.79, added=pd.DataFrame(
             {"site_id": ["s7", "s2"], "new_households": [300, 100], "new_elderly": [60, 20]})),
+        scorecard=ScorecardInput(month=dt.date(2024, 3, 1), n_rooms=4, breaches=pd.DataFrame({
+            "room_id": ["R2", "R1", "R2"], "name": ["东风社区服务室", "西河村服务室", "东风社区服务室"],
+            "metric": ["home_visits", "coverage_share", "idle_open_days"], "value": [5.0, 0.41, 4.0],
+            "target": [8.0, 0.6, 2.0],
+            "since": [dt.date(2024, 1, 1), dt.date(2023, 11, 1), dt.date(2024, 3, 1)]}),
+            targets=dataclasses.asdict(settings.ROOM_TARGETS)),
         effects={"hotline": EffectInput(
             outcome="hotline_per_1k_households",
             sentences={"zh": "服务室开放后，所服务社区的95598工单每千户每月减少2.1件（95%置信区间1.5–2.6，约-22%）",

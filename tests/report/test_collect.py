@@ -204,6 +204,7 @@ def test_cli_writes_both_formats(db, tmp_path):
     from pptx import Presentation
 
     from dashboard.cli import app
+    from dashboard.report.briefing import SECTIONS
 
     runner = CliRunner()
     out = tmp_path / "brief.pptx"
@@ -211,7 +212,7 @@ def test_cli_writes_both_formats(db, tmp_path):
                             "--to", "2024-06-30", "--lang", "en", "--out", str(out)])
     assert r.exit_code == 0, r.output
     prs = Presentation(io.BytesIO(out.read_bytes()))
-    assert len(prs.slides) == 8
+    assert len(prs.slides) == 1 + len(SECTIONS)  # a title slide and one per section
     html = tmp_path / "brief.html"
     r = runner.invoke(app, ["report", "--format", "html", "--db", str(db), "--district", "D1", "--out", str(html)])
     assert r.exit_code == 0, r.output
