@@ -94,6 +94,11 @@ def plan_command(
     elderly_weight: Annotated[float, typer.Option("--elderly-weight", min=0.0, help="Extra weight per uncovered elderly person.")] = 0.0,
     on: Annotated[Optional[str], typer.Option("--on", help="Start from the rooms open on this date.")] = None,
     village: VillageOption = None,
+    objective: Annotated[str, typer.Option(
+        "--objective", help="coverage (most households within the walk) or mean_walk (lowest mean walk).")] = "coverage",
+    per_manager: Annotated[Optional[float], typer.Option(
+        "--per-manager", min=1.0, help="At most this many households per customer manager of a new room.")] = None,
+    managers_per_room: Annotated[int, typer.Option("--managers-per-room", min=1, help="Managers of each new room.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     lang: LangOption = "zh",
 ) -> None:
@@ -106,7 +111,8 @@ def plan_command(
         if candidates is not None:
             cands = read_candidates(candidates, crs=crs)
         result = plan(data, k=add, candidates=cands, minutes=minutes, speed_m_s=speed,
-                      elderly_weight=elderly_weight, on=parse_date(on, "--on"), minutes_by_kind=_by_kind(village))
+                      elderly_weight=elderly_weight, on=parse_date(on, "--on"), minutes_by_kind=_by_kind(village),
+                      objective=objective, households_per_manager=per_manager, managers_per_room=managers_per_room)
     except (PlanError, OSError) as exc:
         typer.echo(t("cov.cli.failed", lang, msg=str(exc)), err=True)
         raise typer.Exit(2) from None

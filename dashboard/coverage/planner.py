@@ -37,6 +37,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.spatial import cKDTree
 
 from dashboard import settings
+from dashboard.coverage import solvers
 from dashboard.coverage.engine import CoverageResult, compute
 from dashboard.coverage.inputs import CoverageData
 from dashboard.coverage.projection import to_lonlat, to_xy
@@ -345,8 +346,15 @@ def coverage_matrix(data: CoverageData, cands: pd.DataFrame, columns: np.ndarray
     The walks come from :func:`dashboard.coverage.routing.reach` (bounded Dijkstra on
     local subgraphs).
     """
+    src, col, _ = candidate_pairs(data, cands, columns, limit, progress)
+    return sparse.csr_matrix((np.ones(len(src), bool), (src, col)), shape=(len(cands), len(columns)))
+
+
+def candidate_pairs(data: CoverageData, cands: pd.DataFrame, columns: np.ndarray, limit: float | np.ndarray,
+                    progress: Progress = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate → demand pairs within the walk: candidate index, position in ``columns``
+    and walking distance (``limit`` one for all or one per column)."""
     m = data.model
-    n = len(cands)
     columns = np.asarray(columns, dtype=np.int64)
     lim = np.broadcast_to(np.asarray(limit, float), columns.shape)
     a, b, oa, ob = _attach(data, cands)
@@ -356,8 +364,7 @@ def coverage_matrix(data: CoverageData, cands: pd.DataFrame, columns: np.ndarray
     colmap[columns] = np.arange(len(columns))
     keep = colmap[col] >= 0
     keep[keep] = dist[keep] <= lim[colmap[col[keep]]]
-    return sparse.csr_matrix((np.ones(int(keep.sum()), bool), (src[keep], colmap[col[keep]])),
-                             shape=(n, len(columns)))
+    return src[keep], colmap[col[keep]], dist[keep]
 
 
 # ---------------------------------------------------------------- plan
@@ -403,6 +410,8 @@ class PlanResult:
             "share_before": self.share_before,
             "share_after": self.share_after,
             "optimality_gap": None if self.optimality_gap is None else round(self.optimality_gap, 6),
+            "objective": self.extra.get("objective", "coverage"),
+            **{k: self.extra[k] for k in ("capacity", "mean_walk_before_m", "mean_walk_after_m") if k in self.extra},
         }
 
 
@@ -419,6 +428,9 @@ def plan(
     exact_check: bool = True,
     progress: Progress = None,
     minutes_by_kind: Mapping[str, float] | None = None,
+    objective: str = "coverage",
+    households_per_manager: float | None = None,
+    managers_per_room: int = 1,
 ) -> PlanResult:
     """Suggest ``k`` new rooms that cover the most uncovered households.
 
@@ -444,6 +456,14 @@ def plan(
     minutes_by_kind
         Other walks for communities of a kind (e.g. ``{"rural": 15}``), as in
         :func:`~dashboard.coverage.engine.compute`.
+    objective
+        ``"coverage"`` (default): the most uncovered households within the walk;
+        ``"mean_walk"``: the lowest mean walk of all households to their nearest room
+        (p-median; walks beyond :data:`MEDIAN_SEARCH_FACTOR` times the walk count as that
+        far), see :mod:`dashboard.coverage.solvers`.
+    households_per_manager, managers_per_room
+        With a cap, each new room serves at most ``cap x managers`` households
+        (coverage objective; the gain of a site is what it can serve).
 
     Returns
     -------
@@ -453,6 +473,14 @@ def plan(
         raise PlanError("k must be between 1 and 64")
     if elderly_weight < 0:
         raise PlanError("elderly weight must be >= 0")
+    if objective not in OBJECTIVES:
+        raise PlanError(f"objective must be one of {', '.join(OBJECTIVES)}")
+    if households_per_manager is not None and (households_per_manager <= 0 or managers_per_room < 1):
+        raise PlanError("households per manager and managers per room must be positive")
+    if objective == "mean_walk":
+        return _plan_mean_walk(data, k=k, candidates=candidates, minutes=minutes, speed_m_s=speed_m_s,
+                               elderly_weight=elderly_weight, on=on, max_candidates=max_candidates,
+                               exact_check=exact_check, minutes_by_kind=minutes_by_kind, progress=progress)
     before = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind)
     limit = before.limit_m
     if progress:
@@ -467,10 +495,16 @@ def plan(
     for kind, m in (minutes_by_kind or {}).items():
         walks[(dem_loc["community_id"].map(data.communities.set_index("community_id")["kind"]) == kind).to_numpy()] = \
             settings.walk_limit_m(m, speed_m_s)
-    A = coverage_matrix(data, cands, columns, walks[columns], progress=progress) if len(cands) and len(columns) else \
-        sparse.csr_matrix((len(cands), len(columns)), dtype=bool)
+    site, col, dist = candidate_pairs(data, cands, columns, walks[columns], progress) if len(cands) and len(columns) \
+        else (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+    A = sparse.csr_matrix((np.ones(len(site), bool), (site, col)), shape=(len(cands), len(columns)))
     if progress:
         progress("greedy", 0.75)
+    if households_per_manager is not None:
+        capacity = float(households_per_manager) * int(managers_per_room)
+        return _finish_capacity(data, (site, col, dist), w, k, capacity, cands, dem_loc, columns, before, exact_check,
+                                minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind,
+                                progress=progress)
     chosen, gains = greedy(A, w, k)
     hh = dem_loc["households"].to_numpy(float)[columns]
     el = dem_loc["elderly"].to_numpy(float)[columns]
@@ -528,6 +562,126 @@ def plan(
         progress("done", 1.0)
     return PlanResult(added, before.totals["share"], after.totals["share"], gap, greedy_value, ex_val,
                       ex_bound, ex_opt, len(cands), len(columns), before, after, cands)
+
+
+OBJECTIVES: tuple[str, ...] = ("coverage", "mean_walk")
+"""What :func:`plan` optimises: households within the walk, or the mean walk."""
+MEDIAN_SEARCH_FACTOR = 3.0
+"""The mean-walk objective looks this many walks far (at least 1 km); farther walks count
+as that far (a household beyond it is as badly served as one at it)."""
+
+
+def _site_row(cands: pd.DataFrame, j: int, new_households: float, new_elderly: float, gain: float) -> dict[str, Any]:
+    c = cands.iloc[j]
+    return {"site_id": str(c["site_id"]), "name": str(c.get("name", c["site_id"])),
+            "lon": float(c["lon"]), "lat": float(c["lat"]),
+            "new_households": int(round(new_households)), "new_elderly": int(round(new_elderly)), "gain": gain}
+
+
+_ADDED_COLUMNS = ["site_id", "name", "lon", "lat", "new_households", "new_elderly", "gain"]
+
+
+def _exact_gap(greedy_value: float, ex: tuple[list[int], float, float, bool]) -> float:
+    _, _, bound, _ = ex
+    if bound < greedy_value - 1e-9 * max(1.0, greedy_value):
+        raise RuntimeError(f"exact check: bound {bound} below the greedy value {greedy_value}")
+    return 0.0 if bound <= 0 else (bound - greedy_value) / bound
+
+
+def _finish_capacity(data: CoverageData, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], w: np.ndarray, k: int,
+                     capacity: float, cands: pd.DataFrame, dem_loc: pd.DataFrame, columns: np.ndarray,
+                     before: CoverageResult, exact_check: bool, *, minutes: float, speed_m_s: float,
+                     on: dt.date | None, minutes_by_kind: Mapping[str, float] | None,
+                     progress: Progress) -> PlanResult:
+    """:func:`plan` with a capacity per new room (see :mod:`dashboard.coverage.solvers`)."""
+    site, col, dist = pairs
+    chosen, served = solvers.greedy_capacity(site, col, dist, w, capacity, len(cands), k)
+    hh_share = dem_loc["households"].to_numpy(float)[columns] / np.where(w > 0, w, 1.0)
+    el_share = dem_loc["elderly"].to_numpy(float)[columns] / np.where(w > 0, w, 1.0)
+    rows = []
+    for j, g in zip(chosen, served, strict=True):
+        mine = col[site == j]
+        rows.append(_site_row(cands, j, g * float(np.mean(hh_share[mine])) if len(mine) else 0.0,
+                              g * float(np.mean(el_share[mine])) if len(mine) else 0.0, g))
+    added = pd.DataFrame(rows, columns=_ADDED_COLUMNS)
+    greedy_value = float(sum(served))
+    gap = ex_val = ex_bound = ex_opt = None
+    if exact_check and len(cands) <= EXACT_MAX_CANDIDATES and len(site) <= solvers.EXACT_MAX_PAIRS:
+        if progress:
+            progress("exact check", 0.85)
+        ex = solvers.exact_capacity(site, col, w, capacity, len(cands), k)
+        _, ex_val, ex_bound, ex_opt = ex
+        gap = _exact_gap(greedy_value, ex)
+    after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind,
+                    add=added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
+    served_total = float(before.totals["households_covered"]) + float(added["new_households"].sum())
+    share_after = round(served_total / before.totals["households_total"], 6) if before.totals["households_total"] else None
+    return PlanResult(added, before.totals["share"], share_after, gap, greedy_value, ex_val, ex_bound, ex_opt,
+                      len(cands), len(columns), before, after, cands,
+                      extra={"objective": "coverage", "capacity": capacity, "share_within_walk_after": after.totals["share"]})
+
+
+def _mean_walk(walk: np.ndarray, w: np.ndarray, far: float) -> float | None:
+    tot = float(w.sum())
+    return float((np.minimum(walk, far) * w).sum() / tot) if tot > 0 else None
+
+
+def _plan_mean_walk(data: CoverageData, *, k: int, candidates: pd.DataFrame | None, minutes: float,
+                    speed_m_s: float, elderly_weight: float, on: dt.date | None, max_candidates: int,
+                    exact_check: bool, minutes_by_kind: Mapping[str, float] | None,
+                    progress: Progress) -> PlanResult:
+    """:func:`plan` with the mean-walk (p-median) objective."""
+    before = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind)
+    far = max(MEDIAN_SEARCH_FACTOR * before.limit_m, 1000.0)
+    reach_far = compute(data, minutes=far / (60.0 * speed_m_s), speed_m_s=speed_m_s, on=on)
+    cands = candidates_from_network(data, before, max_candidates) if candidates is None else candidates.reset_index(drop=True)
+    dem_loc = reach_far.demand[data.located].reset_index(drop=True)
+    w_all = dem_loc["households"].to_numpy(float) + elderly_weight * dem_loc["elderly"].to_numpy(float)
+    columns = np.flatnonzero(w_all > 0)
+    w = w_all[columns]
+    cur = np.minimum(dem_loc["walk_m"].to_numpy(float)[columns], far)
+    if progress:
+        progress("candidates", 0.3)
+    site, col, dist = candidate_pairs(data, cands, columns, far, progress) if len(cands) and len(columns) else \
+        (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+    chosen, saved = solvers.greedy_median(site, col, dist, w, cur, len(cands), k)
+    walks_in = np.full(len(dem_loc), before.limit_m)
+    kinds = dem_loc["community_id"].map(data.communities.set_index("community_id")["kind"])
+    for kind, m in (minutes_by_kind or {}).items():
+        walks_in[(kinds == kind).to_numpy()] = settings.walk_limit_m(m, speed_m_s)
+    lim = walks_in[columns]
+    hh = dem_loc["households"].to_numpy(float)[columns]
+    el = dem_loc["elderly"].to_numpy(float)[columns]
+    covered = cur <= lim
+    rows = []
+    for j, g in zip(chosen, saved, strict=True):
+        mine = (site == j) & (dist <= lim[col])
+        new = np.zeros(len(columns), bool)
+        new[col[mine]] = True
+        new &= ~covered
+        covered |= new
+        rows.append(_site_row(cands, j, hh[new].sum(), el[new].sum(), g))
+    added = pd.DataFrame(rows, columns=_ADDED_COLUMNS)
+    greedy_value = float(sum(saved))
+    gap = ex_val = ex_bound = ex_opt = None
+    if exact_check and len(cands) <= EXACT_MAX_CANDIDATES and len(site) <= solvers.EXACT_MAX_PAIRS:
+        if progress:
+            progress("exact check", 0.85)
+        ex = solvers.exact_median(site, col, dist, w, cur, len(cands), k)
+        _, ex_val, ex_bound, ex_opt = ex
+        gap = _exact_gap(greedy_value, ex)
+    after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind,
+                    add=added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
+    after_far = np.array(cur)
+    for j in chosen:
+        mine = site == j
+        np.minimum.at(after_far, col[mine], dist[mine])
+    extra = {"objective": "mean_walk", "far_m": far, "mean_walk_before_m": _mean_walk(cur, w, far),
+             "mean_walk_after_m": _mean_walk(after_far, w, far)}
+    if progress:
+        progress("done", 1.0)
+    return PlanResult(added, before.totals["share"], after.totals["share"], gap, greedy_value, ex_val, ex_bound,
+                      ex_opt, len(cands), len(columns), before, after, cands, extra=extra)
 
 
 # ---------------------------------------------------------------- what-if

@@ -32,9 +32,11 @@ def _data(path: str, version: tuple) -> inputs.CoverageData:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _plan(path: str, version: tuple, k: int, minutes: float, speed: float, weight: float,
-          cand_key: str, _cands: pd.DataFrame | None, village: float) -> planner.PlanResult:
+          cand_key: str, _cands: pd.DataFrame | None, village: float, objective: str,
+          per_manager: float) -> planner.PlanResult:
     return planner.plan(_data(path, version), k=k, candidates=_cands, minutes=minutes, speed_m_s=speed,
-                        elderly_weight=weight, minutes_by_kind=_by_kind(minutes, village))
+                        elderly_weight=weight, minutes_by_kind=_by_kind(minutes, village), objective=objective,
+                        households_per_manager=per_manager or None)
 
 
 def _by_kind(minutes: float, village: float) -> dict[str, float] | None:
@@ -82,6 +84,12 @@ c1, c2 = st.columns(2)
 k = int(c1.number_input(t("cov.plan.k", L), 1, 50, 5, 1, key="plan_k"))
 weight = float(c2.number_input(t("cov.plan.elderly_weight", L), 0.0, 10.0, 0.0, 0.5,
                                help=t("cov.plan.elderly_help", L), key="plan_weight"))
+o1, o2 = st.columns(2)
+objective = o1.radio(t("cov.plan.objective", L), planner.OBJECTIVES, horizontal=True, key="plan_objective",
+                     format_func=lambda o: t(f"cov.plan.objective.{o}", L), help=t("cov.plan.objective_help", L))
+per_manager = float(o2.number_input(t("cov.plan.per_manager", L), 0.0, 100000.0, 0.0, 100.0,
+                                    help=t("cov.plan.per_manager_help", L), key="plan_per_manager",
+                                    disabled=objective != "coverage"))
 up = st.file_uploader(t("cov.plan.candidates", L), type=["csv", "xlsx", "geojson", "json", "gpkg"],
                       help=t("cov.plan.candidates_help", L), key="plan_upload")
 crs = st.selectbox(
@@ -99,7 +107,11 @@ if up is not None:
         st.error(t("cov.plan.bad_file", L, msg=str(exc)))
 
 with st.spinner(t("cov.plan.run", L)):
-    res = _plan(path, version, k, minutes, speed, weight, cand_key, cands, village)
+    res = _plan(path, version, k, minutes, speed, weight, cand_key, cands, village, objective,
+                per_manager if objective == "coverage" else 0.0)
+if objective == "mean_walk":
+    st.caption(t("cov.plan.mean_walk", L, before=f"{res.extra['mean_walk_before_m']:.0f}",
+                 after=f"{res.extra['mean_walk_after_m']:.0f}", far=f"{res.extra['far_m']:.0f}"))
 m = st.columns(3)
 m[0].metric(t("cov.plan.before", L), _pct(res.share_before))
 m[1].metric(t("cov.plan.after", L), _pct(res.share_after))

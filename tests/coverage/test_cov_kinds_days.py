@@ -113,3 +113,48 @@ def test_cli_village_walk(tmp_path):
     assert far["limit_m_by_kind"] == {"rural": 600.0}
     others = {c["community_id"]: c["covered"] for c in far["communities"] if c["community_id"] != "C06"}
     assert others == {c["community_id"]: c["covered"] for c in base["communities"] if c["community_id"] != "C06"}
+
+
+def _cands(xs):
+    import pandas as pd
+
+    from tests.coverage.conftest import ll
+
+    lon, lat = ll(list(xs), [-1.0] * len(xs))
+    return pd.DataFrame({"site_id": [f"S{int(x)}" for x in xs], "name": [f"S{int(x)}" for x in xs], "lon": lon, "lat": lat})
+
+
+def test_plan_for_the_mean_walk_hand_worked():
+    from dashboard.coverage import planner as P
+
+    # no room yet: every household starts "far" = max(3 x 150 m, 1000 m) = 1000 m.
+    # By hand (distance = |dx| + 2 m): S100 saves (1000-102)+(1000-2)+(1000-102)+(1000-702)+(1000-802)
+    # = 3,290; S850 saves 148+248+348+948+948 = 2,640. So S100 first; the mean walk falls
+    # from 1,000 m to (102+2+102+702+802)/5 = 342 m.
+    data = line_street([("A", 0.0, "urban"), ("B", 100.0, "urban"), ("C", 200.0, "urban"),
+                        ("D", 800.0, "urban"), ("E", 900.0, "urban")], [])
+    one = P.plan(data, k=1, candidates=_cands([100.0, 850.0]), minutes=2.5, objective="mean_walk")
+    assert one.added["site_id"].tolist() == ["S100"] and one.greedy_value == pytest.approx(3290)
+    assert one.extra["mean_walk_before_m"] == pytest.approx(1000) and one.extra["mean_walk_after_m"] == pytest.approx(342)
+    assert one.exact_value == pytest.approx(3290) and one.optimality_gap == pytest.approx(0)
+    assert one.added["new_households"].tolist() == [3]  # A, B, C come within 150 m
+    two = P.plan(data, k=2, candidates=_cands([100.0, 850.0]), minutes=2.5, objective="mean_walk")
+    assert two.extra["mean_walk_after_m"] == pytest.approx((102 + 2 + 102 + 52 + 52) / 5)
+
+
+def test_plan_with_households_per_manager():
+    from dashboard.coverage import planner as P
+
+    data = line_street([(f"H{i}", x, "urban") for i, x in enumerate([0.0, 50.0, 100.0, 150.0])], [])
+    free = P.plan(data, k=1, candidates=_cands([75.0]), minutes=2.5)
+    assert free.added["new_households"].tolist() == [4]
+    capped = P.plan(data, k=1, candidates=_cands([75.0]), minutes=2.5, households_per_manager=3)
+    assert capped.added["new_households"].tolist() == [3] and capped.greedy_value == 3.0
+    assert capped.exact_value == pytest.approx(3.0) and capped.share_after == pytest.approx(0.75)
+    two_managers = P.plan(data, k=1, candidates=_cands([75.0]), minutes=2.5, households_per_manager=3,
+                          managers_per_room=2)
+    assert two_managers.added["new_households"].tolist() == [4]
+    with pytest.raises(P.PlanError):
+        P.plan(data, k=1, candidates=_cands([75.0]), households_per_manager=0)
+    with pytest.raises(P.PlanError, match="objective"):
+        P.plan(data, k=1, objective="fastest")

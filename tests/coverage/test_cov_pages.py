@@ -101,3 +101,17 @@ def test_planner_prints_notice_sheets_without_storing_the_contact(town_db, monke
 
     assert t("cov.notice.print.download", "zh") in [b.proto.label for b in at.get("download_button")]
     assert hashlib.sha256(town_db.read_bytes()).hexdigest() == before  # nothing written to the warehouse
+
+
+def test_planner_mean_walk_objective(town_db, monkeypatch):
+    from dashboard.coverage import planner
+
+    at = _run("planner.py", town_db, monkeypatch, "en")
+    at.radio(key="plan_objective").set_value("mean_walk").run()
+    assert not at.exception, at.exception
+    want = planner.plan(inputs.load_data(town_db), k=5, objective="mean_walk")
+    caption = [c.value for c in at.caption if c.value.startswith("Mean walk:")]
+    assert caption == [f"Mean walk: {want.extra['mean_walk_before_m']:.0f} m before, "
+                       f"{want.extra['mean_walk_after_m']:.0f} m after (walks beyond {want.extra['far_m']:.0f} m "
+                       f"count as {want.extra['far_m']:.0f} m)."]
+    assert want.extra["mean_walk_after_m"] < want.extra["mean_walk_before_m"]

@@ -123,6 +123,7 @@ FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     "data.note.crs_hint.{}": _dict_values("dashboard/ingest/crs_hint.py", "test"),
     # coverage: a room's placement status (np.where in the engine); "ok" rooms are not listed
     "cov.check.status.{}": _call_literals("where", position=1, module="dashboard/coverage/engine.py", leave=("ok",)),
+    "cov.plan.objective.{}": _attr("dashboard.coverage.planner", "OBJECTIVES"),
     # sign-in and audit
     "acc.role.{}": _attr("dashboard.access.roles", "ROLE_CODES"),
     "acc.audit.outcome.{}": _call_literals("record", keyword="outcome"),
