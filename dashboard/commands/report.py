@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from dashboard import settings, warehouse
+from dashboard.access import audit
 from dashboard.analysis.filters import Filters
 from dashboard.i18n import LANGS, t
 from dashboard.commands import parse_date, up_to_date
@@ -144,6 +145,9 @@ def report_command(
     tmp = target.with_name(target.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(target)
+    audit.record(settings.audit_path(db), "export", user=audit.os_user(), via="cli", kind=fmt, source="report",
+                 file=audit.file_entry(target.name, data), period=label or None,
+                 mail_to=list(mail.to) if mail is not None else [])
     result = {"path": str(target), "bytes": len(data), "period": label or None,
               "from": str(filters.date_from) if filters.date_from else None,
               "to": str(filters.date_to) if filters.date_to else None, "emailed_to": []}

@@ -30,16 +30,14 @@ def db(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory):
-    """The ``tiny`` demo city, built once per session (tests copy it beside their own users file)."""
-    from dashboard import privacy
-    from dashboard.demo import build_demo
+    """The ``tiny`` demo city, built once per session by ``servicecircle demo`` (tests copy it
+    beside their own users file)."""
+    from tests.e2e.e2e_support import build_demo
 
     root = tmp_path_factory.mktemp("access_tiny")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SERVICECIRCLE_KEY_FILE", str(root / "hash.key"))
-        privacy._key.cache_clear()
-        build_demo("tiny", seed=7, db=root / "wh.duckdb", out_dir=root / "demo")
-        privacy._key.cache_clear()
+        mp.setenv("SERVICECIRCLE_KEY_FILE", str(root / "hash.key"))  # the command's own key
+        build_demo(root / "wh.duckdb", "tiny")
     return root / "wh.duckdb"
 
 

@@ -113,3 +113,13 @@ def test_import_is_audited(db, tmp_path):
     assert ok["counts"] == {"read": 2, "stored": 2, "updated": 0, "duplicates": 0, "rejected": 0, "reasons": {}}
     assert (refused["outcome"], refused["files"][0]["name"]) == ("refused", "nope.csv")
     assert "nope.csv" in refused["message"]
+
+
+def test_report_is_audited(app_db, tmp_path):
+    out = tmp_path / "briefing.html"
+    r = runner.invoke(app, ["report", "--format", "html", "--out", str(out), "--db", str(app_db)])
+    assert r.exit_code == 0, r.output
+    (rec,) = [x for x in audit.read(settings.audit_path(app_db)) if x["event"] == "export"]
+    assert (rec["user"], rec["via"], rec["kind"], rec["source"]) == (audit.os_user(), "cli", "html", "report")
+    data = out.read_bytes()
+    assert rec["file"] == {"name": "briefing.html", "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
