@@ -43,6 +43,8 @@ from dashboard.warehouse import query
 
 __all__ = [
     "BIN_S",
+    "CAUSAL_OUTCOMES",
+    "NEW_SERVICE_KPIS",
     "OVERVIEW_KPIS",
     "community_profile",
     "cli_summary",
@@ -610,6 +612,20 @@ OVERVIEW_KPIS: tuple[tuple[str, str], ...] = (
 )
 """(KPI key, page it links to), in display order."""
 
+NEW_SERVICE_KPIS: frozenset[str] = frozenset({"offload_share", "vulnerable_visits_per_month"})
+"""KPIs whose baseline is zero by construction: there were no rooms before the first
+opening, so no room visit and no offload. Their "change" is the whole new service, and
+the Overview shows them as new services, not as changes."""
+
+CAUSAL_OUTCOMES: dict[str, str] = {
+    "counter_transactions_per_month": "counter_visits_per_1k_households",
+    "hall_wait_mean_min": "hall_wait_mean_min",
+    "hotline_per_1k_households": "hotline_per_1k_households",
+    "restoration_hours": "restoration_hours",
+}
+"""KPI -> the causal estimate (:data:`dashboard.analysis.effects.OUTCOMES`) that answers
+the same question against communities not yet served; shown beside the plain change."""
+
 
 def openings(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dt.date]:
     """First days of the months in which communities in scope got their first room (the
@@ -666,8 +682,8 @@ def overview_kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str,
     -------
     dict
         ``current`` and ``baseline`` ((from, to) dates or None), ``first_opened_on``, and
-        ``kpis`` DataFrame (key, page, value, baseline, change, change_pct) in
-        :data:`OVERVIEW_KPIS` order.
+        ``kpis`` DataFrame (key, page, value, baseline, change, change_pct, new_service)
+        in :data:`OVERVIEW_KPIS` order; ``new_service`` marks :data:`NEW_SERVICE_KPIS`.
     """
     span = data_span(con)
     end = min(d for d in (filters.date_to, span["last_on"]) if d is not None) if (
@@ -698,12 +714,13 @@ def overview_kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str,
         v, b = cur[key], base[key]
         change = None if v is None or b is None else v - b
         rows.append({"key": key, "page": page, "value": v, "baseline": b, "change": change,
-                     "change_pct": _ratio(change, b) if b else None})
+                     "change_pct": _ratio(change, b) if b else None, "new_service": key in NEW_SERVICE_KPIS})
     return {
         "current": (start, end) if end is not None else None,
         "baseline": base_range,
         "first_opened_on": first,
-        "kpis": pd.DataFrame(rows, columns=["key", "page", "value", "baseline", "change", "change_pct"]),
+        "kpis": pd.DataFrame(rows, columns=["key", "page", "value", "baseline", "change", "change_pct",
+                                            "new_service"]),
     }
 
 
@@ -718,7 +735,7 @@ def cli_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, A
         ``hall_wait_mean_min``, ``hall_wait_median_min``, ``hall_wait_p90_min``,
         ``hall_wait_max_min``, ``share_within_target``, ``no_show_rate``, ``cancel_rate``,
         ``hotline_orders``, ``room_visits``, ``offload_share``, and ``overview``: {KPI key:
-        {value, baseline, change, change_pct}} with ``overview_current`` /
+        {value, baseline, change, change_pct, new_service}} with ``overview_current`` /
         ``overview_baseline`` periods (ISO dates).
     """
     ts = ticket_summary(con, filters)
@@ -745,7 +762,8 @@ def cli_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, A
         "overview_current": iso(ov["current"]),
         "overview_baseline": iso(ov["baseline"]),
         "overview": {
-            r["key"]: {k: _num(r[k]) for k in ("value", "baseline", "change", "change_pct")}
+            r["key"]: {**{k: _num(r[k]) for k in ("value", "baseline", "change", "change_pct")},
+                       "new_service": bool(r["new_service"])}
             for _, r in ov["kpis"].iterrows()
         },
     }
