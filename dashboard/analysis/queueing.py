@@ -203,9 +203,7 @@ def erlang_a(lam: float, s: float, c: int, patience: float) -> ErlangA:
         return ErlangA(lam, s, c, patience, pw, 0.0, wq, lam * wq, np.array([pw]))
     if lam == 0:
         return ErlangA(lam, s, c, patience, 0.0, 0.0, 0.0, 0.0, np.zeros(0))
-    log_p = _erlang_a_log_probs(lam, s, c, patience)
-    log_z = logsumexp(log_p)
-    probs = np.exp(log_p - log_z)
+    probs = _erlang_a_probs(np.array([lam]), np.array([float(s)]), np.array([c]), np.array([patience]))[0]
     queue_probs = probs[c:]
     p_wait = float(queue_probs.sum())
     mean_queue = float((np.arange(queue_probs.size) * queue_probs).sum())
@@ -222,33 +220,59 @@ def erlang_a(lam: float, s: float, c: int, patience: float) -> ErlangA:
     )
 
 
-def _erlang_a_log_probs(lam: float, s: float, c: int, patience: float) -> np.ndarray:
-    """Unnormalised log stationary probabilities of states 0..N of the M/M/c+M chain."""
+def _erlang_a_probs(lam: np.ndarray, s: np.ndarray, c: np.ndarray, patience: np.ndarray) -> np.ndarray:
+    """Stationary probabilities of states ``0..N`` of M/M/c+M chains, one row per chain
+    (1-D inputs, ``lam > 0``, finite ``patience``); every row has the same ``N``, large
+    enough that each row's last state is below :data:`_TAIL` of its largest."""
+    lam, s, c, patience = (np.asarray(x, float) for x in (lam, s, c, patience))
     a = lam * s
-    n = np.arange(c + 1, dtype=float)
-    with np.errstate(divide="ignore"):
-        log_low = (n * math.log(a) if a > 0 else np.where(n == 0, 0.0, -np.inf)) - gammaln(n + 1)
-    # above c: ratio lam / (c/s + k/patience) < 1 once k > (lam - c/s) patience
-    k_peak = max(0.0, (lam - c / s) * patience)
-    k_max = int(k_peak + 12.0 * math.sqrt(lam * patience + 1.0) + 50)
+    mu = 1.0 / s
+    theta = 1.0 / patience
+    # above c the birth/death ratio lam / (c mu + k theta) < 1 once k > (lam - c mu) / theta
+    k_peak = np.maximum(0.0, (lam - c * mu) * patience)
+    n_max = int(np.max(c + k_peak + 12.0 * np.sqrt(lam * patience + 1.0) + 50.0))
     while True:
-        k = np.arange(1, k_max + 1, dtype=float)
-        log_high = log_low[-1] + np.cumsum(np.log(lam) - np.log(c / s + k / patience))
-        log_all = np.concatenate([log_low, log_high])
-        if log_high[-1] - log_all.max() < math.log(_TAIL) and k_max > k_peak:
-            return log_all
-        k_max *= 2
+        n = np.arange(1, n_max + 1, dtype=float)[None, :]
+        cc = c[:, None]
+        # log(p_n / p_{n-1}): a / n up to c, lam / (c mu + (n - c) theta) above
+        step = np.where(
+            n <= cc,
+            np.log(a)[:, None] - np.log(n),
+            np.log(lam)[:, None] - np.log(cc * mu[:, None] + np.maximum(n - cc, 0.0) * theta[:, None]),
+        )
+        log_p = np.concatenate([np.zeros((len(lam), 1)), np.cumsum(step, axis=1)], axis=1)
+        top = log_p.max(axis=1)
+        if np.all(log_p[:, -1] - top < math.log(_TAIL)):
+            return np.exp(log_p - logsumexp(log_p, axis=1, keepdims=True))
+        n_max *= 2
 
 
 def erlang_a_mean_wait(lam, s, c, patience):
-    """Mean wait of all arrivals in M/M/c+M, element-wise over arrays (unit of ``s``)."""
-    lam, s, c, patience = np.broadcast_arrays(
-        np.asarray(lam, float), np.asarray(s, float), np.asarray(c, float), np.asarray(patience, float)
-    )
-    out = np.empty(lam.shape)
-    for idx in np.ndindex(lam.shape):
-        out[idx] = erlang_a(float(lam[idx]), float(s[idx]), int(c[idx]), float(patience[idx])).mean_wait
-    return _unwrap(out)
+    """Mean wait of all arrivals in M/M/c+M, element-wise over arrays (unit of ``s``).
+
+    Infinite ``patience`` gives the Erlang C mean wait (``inf`` when unstable); no
+    arrivals, no wait.
+    """
+    arrays = np.broadcast_arrays(*(np.asarray(x, float) for x in (lam, s, c, patience)))
+    shape = arrays[0].shape
+    lam, s, c, pat = (x.ravel() for x in arrays)
+    out = np.zeros(lam.shape)
+    erl_c = np.isinf(pat) & (lam > 0)
+    if np.any(erl_c):
+        out[erl_c] = erlang_c_mean_wait(lam[erl_c], s[erl_c], c[erl_c])
+    rows = np.flatnonzero(~np.isinf(pat) & (lam > 0))
+    if len(rows):
+        # chunks of about two million states
+        lp = lam[rows] * pat[rows]
+        width = int(np.max(c[rows] + lp + 12.0 * np.sqrt(lp + 1.0) + 50.0))
+        step = max(1, 2_000_000 // width)
+        for i in range(0, len(rows), step):
+            r = rows[i : i + step]
+            probs = _erlang_a_probs(lam[r], s[r], c[r], pat[r])
+            waiting = np.clip(np.arange(probs.shape[1])[None, :] - c[r][:, None], 0.0, None)
+            out[r] = (probs * waiting).sum(axis=1) / lam[r]
+    out = out.reshape(shape)
+    return float(out) if out.ndim == 0 else out
 
 
 def servers_needed(lam, s, target_wait, *, cv2=1.0, patience=None, max_c: int = 200):
@@ -287,21 +311,42 @@ def servers_needed(lam, s, target_wait, *, cv2=1.0, patience=None, max_c: int = 
         raise ValueError("lam must be >= 0 and s > 0 where there are arrivals")
     need = np.zeros(lam.shape, dtype=np.int64)
     busy = lam > 0
-    # start at the smallest stable c for Erlang C; Erlang A is stable for every c (its
-    # mean wait still falls with c), so start at 1 there
-    c_try = np.where(busy, np.where(np.isfinite(pat), 1.0, np.floor(lam * s) + 1.0), 0.0)
-    todo = busy.copy()
-    while np.any(todo):
-        idx = np.flatnonzero(todo)
-        wait = np.atleast_1d(np.asarray(mgc_mean_wait(lam[idx], s[idx], c_try[idx], cv2_a[idx]), dtype=float)).copy()
-        fin = np.isfinite(pat[idx])
-        if np.any(fin):
-            sub = idx[fin]
-            wait[fin] = erlang_a_mean_wait(lam[sub], s[sub], c_try[sub], pat[sub])
-        ok = (wait <= target[idx]) | (c_try[idx] > max_c)
-        done = idx[ok]
-        need[done] = np.minimum(c_try[done], max_c + 1).astype(np.int64)
-        todo[done] = False
-        c_try[todo] += 1.0
+    # M/G/c: upward from the smallest stable c (the mean wait falls with c)
+    mgc = np.flatnonzero(busy & np.isinf(pat))
+    need[mgc] = _search_up(lambda i, c: mgc_mean_wait(lam[i], s[i], c, cv2_a[i]), mgc,
+                           np.floor(lam[mgc] * s[mgc]) + 1.0, target, max_c)
+    # Erlang A: walk-aways only shorten the wait, so at most the Erlang C count; downward
+    # from there while one server fewer still meets the target
+    ea = np.flatnonzero(busy & np.isfinite(pat))
+    if len(ea):
+        c = _search_up(lambda i, c: erlang_c_mean_wait(lam[i], s[i], c), ea,
+                       np.floor(lam[ea] * s[ea]) + 1.0, target, max_c).astype(float)
+        todo = np.ones(len(ea), dtype=bool)
+        while np.any(todo):
+            k = np.flatnonzero(todo & (c > 1))
+            todo[:] = False
+            if not len(k):
+                break
+            i = ea[k]
+            fewer_ok = np.atleast_1d(erlang_a_mean_wait(lam[i], s[i], c[k] - 1.0, pat[i])) <= target[i]
+            c[k[fewer_ok]] -= 1.0
+            todo[k[fewer_ok]] = True
+        need[ea] = c.astype(np.int64)
     need = need.reshape(shape)
     return int(need) if need.ndim == 0 else need
+
+
+def _search_up(wait_at, idx: np.ndarray, c0: np.ndarray, target: np.ndarray, max_c: int) -> np.ndarray:
+    """Smallest ``c >= c0`` with ``wait_at(idx, c) <= target[idx]`` for each of ``idx``
+    (``max_c + 1`` where none up to ``max_c``); the wait must fall with ``c``."""
+    out = np.zeros(len(idx), dtype=np.int64)
+    c = np.asarray(c0, dtype=float).copy()
+    todo = np.ones(len(idx), dtype=bool)
+    while np.any(todo):
+        k = np.flatnonzero(todo)
+        wait = np.atleast_1d(np.asarray(wait_at(idx[k], c[k]), dtype=float))
+        ok = (wait <= target[idx[k]]) | (c[k] > max_c)
+        out[k[ok]] = np.minimum(c[k[ok]], max_c + 1)
+        todo[k[ok]] = False
+        c[todo] += 1.0
+    return out
