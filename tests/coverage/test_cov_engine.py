@@ -145,7 +145,7 @@ def test_totals_match_pandas(town_data):
     assert (unc == r.communities.set_index("community_id")["households"] - got).all()
     j = r.as_dict()
     assert list(j) == ["minutes", "speed_m_s", "households_total", "households_covered", "share",
-                       "elderly_share", "communities"]
+                       "elderly_share", "days_weighted_share", "limit_m_by_kind", "communities"]
     assert set(j["communities"][0]) == {"community_id", "walk_m", "covered", "households", "nearest_room_id"}
 
 

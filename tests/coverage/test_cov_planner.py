@@ -87,7 +87,7 @@ def test_plan_on_the_town(town_data):
     assert res.share_after > res.share_before
     assert res.optimality_gap is not None and 0.0 <= res.optimality_gap < 1 - 1 / np.e
     j = res.as_dict()
-    assert list(j) == ["added", "share_before", "share_after", "optimality_gap"]
+    assert list(j) == ["added", "share_before", "share_after", "optimality_gap", "objective"]
     assert set(j["added"][0]) == {"site_id", "lon", "lat", "new_households", "new_elderly"}
     # the first pick is the best single site: no candidate alone adds more
     A = P.coverage_matrix(town_data, res.candidates,
