@@ -60,8 +60,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Each group uses only its own newly served communities, against every community not yet served. Walking distance is along the streets from the community's homes to the nearest room (household-weighted median); an effect that fades with distance tests the five-minute radius itself.",
     },
     "out.page.hetero.no_network": {
-        "zh": "没有路网，无法计算步行距离：{reason}",
-        "en": "No street network, so no walking distances: {reason}",
+        "zh": "仓库中还没有路网，无法计算步行距离。请先导入路网：servicecircle import network FILE",
+        "en": "The warehouse has no street network yet, so no walking distances. Import one first: servicecircle import network FILE",
     },
     "out.page.faults.effects": {"zh": "效果估计", "en": "Effect estimates"},
     # ---- complaint timeliness, subcategories (Hotline page)

@@ -40,8 +40,8 @@ def render_by_subgroup(filters: Filters, lang: str, default_outcome: str) -> Non
                   horizontal=True, key="out_hetero_by")
     try:
         groups = loaders.cached_call(estimate_by, outcome, by, filters)
-    except NetworkError as exc:
-        st.info(t("out.page.hetero.no_network", lang, reason=str(exc)))
+    except NetworkError:
+        st.info(t("out.page.hetero.no_network", lang))
         return
     st.plotly_chart(effect_by_group_figure(groups, by, outcome, lang), key="out_by_group")
     st.caption(t("out.page.hetero.note", lang))
