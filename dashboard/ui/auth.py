@@ -89,7 +89,11 @@ def gate(lang: str, pages: dict[str, list] | None = None) -> Principal:
         are registered hidden and never run, so the page named in the URL (a shared link)
         opens once the user has signed in.
     """
-    principal, proxy_name = _resolve()
+    try:
+        principal, proxy_name = _resolve()
+    except store.UserError as exc:  # a damaged users file: say so, show nothing else
+        st.error(exc.localized(lang))
+        st.stop()
     if principal is None:
         for k in (_USER, _PRINCIPAL):  # e.g. removed from the users file while signed in
             st.session_state.pop(k, None)
@@ -168,7 +172,12 @@ def current() -> Principal | None:
     """The principal :func:`gate` found on this run (resolved afresh where no gate ran,
     e.g. a page or helper under test); None when nobody is signed in."""
     found = st.session_state.get(_PRINCIPAL)
-    return found if isinstance(found, Principal) else _resolve()[0]
+    if isinstance(found, Principal):
+        return found
+    try:
+        return _resolve()[0]
+    except store.UserError:  # a damaged users file: nobody (the gate says why)
+        return None
 
 
 def can(action: str) -> bool:

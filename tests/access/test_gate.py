@@ -63,6 +63,14 @@ def test_nothing_but_the_form_before_sign_in(with_users):
     assert len(at.text_input) == 2 and at.text_input(key="acc_password").proto.type == 1  # PASSWORD
 
 
+def test_damaged_users_file_shows_nothing(app_db):
+    settings.users_path(app_db).write_text("{ not json", encoding="utf-8")
+    at = _app().run()
+    assert not at.exception
+    assert str(settings.users_path(app_db)) in at.error[0].value
+    assert _data_shown(at) == 0 and not at.text_input
+
+
 def test_wrong_password_then_right(with_users):
     at = _sign_in(_app().run(), "vera", "not-her-password")
     assert [e.value for e in at.error] == [t("acc.signin.failed", "en")]

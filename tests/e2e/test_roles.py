@@ -20,6 +20,7 @@ import pytest
 from dashboard import settings
 from dashboard.access import audit
 from dashboard.i18n import t
+from tests.ingest.ingest_helpers import COMMUNITIES_CSV
 
 from .e2e_support import _bin, exceptions, goto, page_url, pages, start_server, wait_for_run, watch
 
@@ -92,13 +93,23 @@ def _signed_in(ctx, server, name: str, path: str = "overview"):
     return w
 
 
+def _expand_nav(p) -> None:
+    """Show every page link (Streamlit folds a long menu behind "View more")."""
+    more = p.query_selector('[data-testid="stSidebarNavViewButton"]')
+    if more is not None and "more" in more.inner_text().lower():
+        more.click()
+        p.wait_for_timeout(300)
+
+
 def _nav_paths(p) -> set[str]:
+    _expand_nav(p)
     return {a.get_attribute("href").rstrip("/").rsplit("/", 1)[-1].split("?")[0]
             for a in p.query_selector_all('[data-testid="stSidebarNav"] a')}
 
 
 def _open(p, server, path: str) -> None:
     """Go to a page by its sidebar link (the same session: no new sign-in)."""
+    _expand_nav(p)
     p.click(f'[data-testid="stSidebarNav"] a[href*="/{path}"]' if path != FIRST else
             '[data-testid="stSidebarNav"] a >> nth=0')
     p.wait_for_timeout(300)
@@ -206,13 +217,26 @@ def test_analyst(ctx, roles_server):
     w.assert_clean()
 
 
-def test_admin(ctx, roles_server):
+def test_admin(ctx, roles_server, tmp_path):
     w = _signed_in(ctx, roles_server, "ada")
     p = w.page
     _open(p, roles_server, "data")
     assert len(p.query_selector_all('[data-testid="stFileUploader"]')) == 2  # files and profile
     p.get_by_text(t("acc.audit.title", "en"), exact=True).wait_for(timeout=30_000)
     assert p.query_selector_all('[data-testid="stDownloadButton"]')
+    # an import from the page is recorded under the signed-in admin, with the file's hash
+    f = tmp_path / "communities.csv"
+    f.write_text(COMMUNITIES_CSV, encoding="utf-8")
+    p.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(f))
+    p.get_by_text("communities.csv").first.wait_for(timeout=30_000)
+    p.get_by_role("button", name=t("data.upload.button", "en")).click()
+    p.get_by_text(t("data.upload.done", "en", table=t("data.table.communities", "en"))).wait_for(timeout=60_000)
+    rec = [r for r in _trail(roles_server) if r["event"] == "import"][-1]
+    assert (rec["user"], rec["via"], rec["table"], rec["outcome"]) == ("ada", "web", "communities", "stored")
+    assert rec["files"] == [{"name": "communities.csv", "sha256": hashlib.sha256(f.read_bytes()).hexdigest(),
+                             "bytes": f.stat().st_size}]
+    assert rec["counts"]["read"] == 3
+    assert sum(rec["counts"][k] for k in ("stored", "updated", "duplicates", "rejected")) == 3
     # sign out: back to the form, nothing of the page left
     p.get_by_role("button", name=t("acc.signout.button", "en")).click()
     p.wait_for_selector(f'input[aria-label="{t("acc.signin.password", "en")}"]', timeout=30_000)
