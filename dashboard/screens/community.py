@@ -1,11 +1,13 @@
-"""Community profile page: pick one community and see its households, rooms, open days,
-tickets, hotline orders, faults and visits over time."""
+"""Community profile page: pick one community and see its households, elderly and disabled
+residents, walking distance to the nearest room and coverage, callback satisfaction, its
+peers (same kind, similar size: :mod:`dashboard.analysis.community_peers`), rooms, open
+days, tickets, hotline orders, faults and visits over time."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis import definitions, metrics
+from dashboard.analysis import community_peers, definitions, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import fmt_date, t
 from dashboard.ui import loaders
@@ -32,6 +34,21 @@ if f is not None:
         row[2].metric(t("met.page.community.elderly", L), definitions.fmt_value(info.get("elderly"), "people", L))
         wave = info.get("wave")
         row[3].metric(t("met.page.community.wave", L), t("met.wave.none", L) if wave in (None, "none") else wave)
+        cmp = loaders.cached_call(community_peers.page_compare, cid, f)
+        this = cmp["this"] or {}
+        row = st.columns(4)
+        row[0].metric(t("sc.cp.disabled", L), definitions.fmt_value(info.get("disabled"), "people", L))
+        row[1].metric(t("sc.cp.walk_m", L), community_peers.fmt_figure("walk_m", this.get("walk_m"), L))
+        row[2].metric(t("sc.cp.coverage", L), community_peers.fmt_figure("coverage_share", this.get("coverage_share"), L))
+        row[3].metric(t("sc.cp.satisfaction", L),
+                      community_peers.fmt_figure("satisfaction_rate", this.get("satisfaction_rate"), L))
+        st.subheader(t("sc.cp.peers", L))
+        if cmp["peer_ids"]:
+            st.caption(t("sc.cp.peers_note", L, kind=t(f"sc.cp.kind.{this.get('kind')}", L),
+                         pct=community_peers.PEER_BAND * 100, n=len(cmp["peer_ids"])))
+            show_table(community_peers.display_table(cmp, L), "community_peers", L, file_stem="community_peers")
+        else:
+            st.info(t("sc.cp.no_peers", L))
         st.subheader(t("met.page.community.rooms", L))
         if d["rooms"].empty:
             st.info(t("met.page.community.no_room", L))

@@ -115,6 +115,8 @@ FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     "sc.metric.{}": _attr("dashboard.analysis.scorecard", "METRICS"),
     "sc.target.{}": _attr("dashboard.analysis.room_targets", "KEYS"),
     "sc.role.{}": _attr("dashboard.analysis.scorecard_views", "FORMER_ROLES"),
+    "sc.cp.fig.{}": _attr("dashboard.analysis.community_peers", "FIGURES"),
+    "sc.cp.kind.{}": _attr("dashboard.analysis.community_peers", "KINDS"),
     # importer: tables, reasons, coordinate systems, counts
     "data.table.{}": _attr("dashboard.ingest.aliases", "TABLE_ALIASES", lambda d: set(d.values())),
     "data.reason.{}": _attr("dashboard.ingest.validate", "REASONS"),
