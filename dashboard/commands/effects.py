@@ -7,6 +7,12 @@ the JSON and the page show the same numbers. ``--json`` prints exactly
 "naive_before_after"}``; when the data cannot support an estimate the numbers are
 ``null`` and the plain reason goes to stderr.
 
+``--robustness`` adds ``"robustness": {"pretrend": {"wald", "df", "p_value"}, "honest":
+{"relative_magnitudes": [{"mbar", "ci_low", "ci_high"}], "smoothness": [{"m", "ci_low",
+"ci_high"}], "breakdown_mbar", "breakdown_m"}, "placebo": {"att", "ci_low", "ci_high",
+"shift_months"}}`` (:mod:`dashboard.analysis.robustness`; a part the data cannot support
+is ``null`` and its reason goes to stderr); it takes a while.
+
 ``--category CODE`` (repeatable) restricts the hotline outcome to those categories of
 ``hotline_orders.category`` (the JSON adds ``"categories"``). ``--by urban_rural`` or
 ``--by distance_band`` estimates within each subgroup of communities
@@ -29,6 +35,7 @@ from dashboard.analysis.breakdown import GroupEffect, estimate_by
 from dashboard.analysis.community_groups import BY
 from dashboard.analysis.effects import CATEGORY_OUTCOMES, METHOD, OUTCOMES, estimate
 from dashboard.analysis.filters import Filters
+from dashboard.analysis.robustness import assess
 from dashboard.commands import up_to_date
 from dashboard.coverage.refusals import NetworkError
 from dashboard.i18n import label
@@ -77,6 +84,9 @@ def effects_command(
         Optional[str],
         typer.Option("--by", help=f"Estimate within each subgroup: {' | '.join(BY)}."),
     ] = None,
+    robustness: Annotated[
+        bool, typer.Option("--robustness", help="Add the pre-trend test, HonestDiD sensitivity and placebo (slow).")
+    ] = False,
 ) -> None:
     """Estimate the rooms' effect on OUTCOME (Callaway–Sant'Anna staggered DiD)."""
     if outcome not in OUTCOMES:
@@ -111,15 +121,21 @@ def effects_command(
         return
     try:
         res = estimate(con, outcome, filters, categories)
+        rob = assess(con, outcome, filters, categories) if robustness else None
     finally:
         con.close()
+    rob_lines = rob.sentences(lang) if rob is not None else []
     if as_json:
         out = res.as_dict() if not categories else {**res.as_dict(), "categories": list(categories)}
+        if rob is not None:
+            out["robustness"] = rob.as_dict()
         typer.echo(json.dumps(_clean(out), ensure_ascii=False))
         if not res.ok and res.reason:
             typer.echo(res.reason[lang], err=True)
         for c in res.caveats:  # what the estimate leaves out: stderr keeps stdout pure JSON
             typer.echo(c[lang], err=True)
+        for line in rob_lines:
+            typer.echo(line, err=True)
         return
     if not res.ok:
         typer.echo(res.reason[lang] if res.reason else res.status)
@@ -128,6 +144,8 @@ def effects_command(
         typer.echo(res.naive_note[lang])
     for c in res.caveats:
         typer.echo(c[lang])
+    for line in rob_lines:
+        typer.echo(line)
 
 
 def _categories(outcome: str, category: list[str] | None) -> tuple[str, ...]:

@@ -4,7 +4,8 @@ Pages call :func:`render_effect`; it fetches the estimate through
 :func:`dashboard.ui.loaders.cached_call` (cached per data version, so the page and
 ``servicecircle effects --json`` show the same numbers) and lays out: the effect with
 its 95 % CI, the relative effect, a plain sentence, the event study, the
-counterfactual line, and the naive before/after with one sentence on why it differs.
+counterfactual line, and the naive before/after with one sentence on why it differs,
+then the robustness checks on demand (:mod:`dashboard.ui.robustness_panel`).
 When the data cannot support an estimate it says so in words and shows no number. What
 the estimate leaves out (communities served before the data, without households or
 data, rooms that closed) is listed under it in plain sentences, in both cases.
@@ -19,6 +20,7 @@ from dashboard.analysis.filters import Filters
 from dashboard.figures.effects import counterfactual_figure, event_study_figure, naive_vs_did_figure
 from dashboard.i18n import t
 from dashboard.ui import loaders
+from dashboard.ui.robustness_panel import render_robustness
 from dashboard.warehouse import WarehouseMissing
 
 __all__ = ["load_effect", "render_effect"]
@@ -87,6 +89,7 @@ def render_effect(outcome: str, filters: Filters, lang: str) -> EffectResult | N
         st.caption(t("eff.note.hall_wait_mean_min", lang))
     _caveats(res, lang)
     st.caption(t("eff.method_caption", lang, method=t(f"eff.method.{res.method}", lang)))
+    render_robustness(outcome, filters, lang)
     return res
 
 
