@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -40,7 +41,7 @@ from dashboard.i18n import t
 
 __all__ = [
     "User", "UserError", "load", "any_users", "add", "remove", "set_role", "set_password",
-    "authenticate", "check_name", "check_password", "MIN_PASSWORD_LENGTH",
+    "authenticate", "check_name", "check_password", "as_table", "MIN_PASSWORD_LENGTH",
 ]
 
 FORMAT = "servicecircle-users"
@@ -148,6 +149,18 @@ def load(path: str | os.PathLike) -> dict[str, User]:
         except (KeyError, TypeError, ValueError) as exc:
             raise UserError("acc.err.bad_file", path=str(p), msg=f"entry {i} ({who!r}): {exc}") from None
     return users
+
+
+def as_table(users: dict[str, User], lang: str | None = None) -> pd.DataFrame:
+    """The users for people to read (name, role, whether a password is set, last change;
+    never the hash), as ``users list`` and the Data page show them."""
+    rows = list(users.values())
+    return pd.DataFrame({
+        t("acc.col.name", lang): [u.name for u in rows],
+        t("acc.col.role", lang): [t(f"acc.role.{u.role.code}", lang) for u in rows],
+        t("acc.col.password", lang): [t("acc.password.yes" if u.has_password else "acc.password.no", lang) for u in rows],
+        t("acc.col.changed", lang): [u.changed_at[:19].replace("T", " ") for u in rows],
+    })
 
 
 def any_users(path: str | os.PathLike) -> bool:

@@ -19,6 +19,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from dashboard import settings
 from dashboard.access import audit
@@ -151,12 +152,12 @@ def list_command(
     if not found:
         _say(t("acc.cli.none", lang, path=str(path)))
         return
+    df = store.as_table(found, lang)
     tab = Table()
-    for key in ("acc.col.name", "acc.col.role", "acc.col.password", "acc.col.changed"):
-        tab.add_column(t(key, lang))
-    for u in found.values():
-        tab.add_row(u.name, _role_name(u.role, lang),
-                    t("acc.password.yes" if u.has_password else "acc.password.no", lang), u.changed_at)
+    for col in df.columns:
+        tab.add_column(str(col))
+    for row in df.itertuples(index=False):
+        tab.add_row(*(Text(str(v)) for v in row))  # names are data, never markup
     Console().print(tab)
 
 

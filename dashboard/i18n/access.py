@@ -68,6 +68,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The audit trail's chain is broken ({path}): records were changed after they were written:",
     },
     "acc.audit.intact": {"zh": "审计记录完整：{n} 条，链条无断点", "en": "Audit trail intact: {n} records, chain unbroken"},
+    # ---- users on the Data page
+    "acc.users.title": {"zh": "用户与角色", "en": "Users and roles"},
+    "acc.users.caption": {
+        "zh": "在服务器上用 servicecircle users add / set-role / set-password / remove 管理（用户文件：{path}）。没有用户时看板不要求登录。",
+        "en": "Managed on the server with servicecircle users add / set-role / set-password / remove (users file: {path}). With no users the dashboard asks for no sign-in.",
+    },
     # ---- audit trail (Data page and command)
     "acc.audit.title": {"zh": "审计记录", "en": "Audit trail"},
     "acc.audit.caption": {

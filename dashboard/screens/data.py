@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import settings, warehouse
-from dashboard.access import audit
+from dashboard.access import audit, users
 from dashboard.access.trail_view import trail_table
 from dashboard.i18n import fmt_count, fmt_date, label, t
 from dashboard.ingest import ImportRefused, import_files
@@ -195,6 +195,14 @@ def show_result(d: dict, unknown_words: list[dict], notes: list[str] | None = No
         st.code("\n".join(w["profile_line"] for w in unknown_words), language="toml")
 
 
+def users_section() -> None:
+    """Who may sign in, with which role (admins only; changed with ``servicecircle users``)."""
+    auth.require("manage_users", L)
+    st.subheader(t("acc.users.title", L))
+    st.caption(t("acc.users.caption", L, path=str(settings.users_path(db()))))
+    st.dataframe(users.as_table(users.load(settings.users_path(db())), L), hide_index=True, key="data_users")
+
+
 def audit_section() -> None:
     """The latest records of the audit trail (admins only)."""
     auth.require("audit", L)
@@ -215,6 +223,8 @@ def main() -> None:
         rejects_section()
     if auth.can("import"):
         upload_section()
+    if auth.can("manage_users"):
+        users_section()
     if auth.can("audit"):
         audit_section()
 

@@ -129,6 +129,7 @@ def test_viewer_sees_no_downloads_no_upload_no_planner(with_users):
     assert not at.get("download_button")  # no table downloads
     assert not at.get("file_uploader")  # no import
     assert t("acc.audit.title", "en") not in [s.value for s in at.subheader]
+    assert t("acc.users.title", "en") not in [s.value for s in at.subheader]
     # the map, but not its GIS files
     at = _page(at, "coverage_map")
     assert not at.exception and at.get("plotly_chart")
@@ -171,6 +172,9 @@ def test_admin_imports_and_reads_the_audit(with_users):
     assert not at.exception
     assert len(at.get("file_uploader")) == 2  # files and profile
     assert t("acc.audit.title", "en") in [s.value for s in at.subheader]
+    people = next(d.value for d in at.dataframe if t("acc.col.password", "en") in d.value.columns)
+    assert sorted(zip(people["Name"], people["Role"])) == [("ada", "admin"), ("andy", "analyst"), ("vera", "viewer")]
+    assert not people.apply(lambda col: col.astype(str).str.contains("argon2")).any().any()
     trail = at.dataframe[-1].value
     assert list(trail[t("acc.audit.col.event", "en")])[0] == "sign-in"
     assert list(trail[t("acc.audit.col.user", "en")])[0] == "ada"
