@@ -47,7 +47,7 @@ Progress = Callable[[str, float], None] | None
 
 CANONICAL_TABLES: tuple[str, ...] = (
     "communities", "buildings", "business_halls", "service_rooms", "counter_tickets",
-    "hotline_orders", "room_visits", "staff",
+    "hotline_orders", "room_visits", "staff", "customers",
 )
 
 

@@ -6,9 +6,13 @@ encodings and formats (a GBK CSV from Excel on Chinese Windows, an XLSX, UTF-8 a
 UTF-8-with-BOM CSVs, a GeoJSON of polygons, a point file in GCJ-02); different time
 forms; personal columns (姓名, 联系电话) the importer must drop. A handful of *messy*
 rows are planted on purpose (a ticket called before it was issued, an unknown hall, an
-unknown category word, a visit of an unknown room, a negative household count, exact
-duplicate rows): the importer must reject or dedupe exactly those, and
-:class:`Written` records how many of each to expect.
+unknown category word, a visit of an unknown room, a negative household count, a
+customer of an unknown community, exact duplicate rows): the importer must reject or
+dedupe exactly those, and :class:`Written` records how many of each to expect.
+
+Like a real queue system's, the ticket export carries the customer number (户号) and no
+community; the customer list beside it (营销系统客户档案: 户号 → 社区编码) gives the
+tickets their communities on import (:mod:`dashboard.ingest.attribution`).
 
 Big files (tickets, hotline, visits) are formatted and written by DuckDB ``COPY``, which
 keeps row order, so the bytes depend only on the seed.
@@ -45,11 +49,15 @@ FILES: dict[str, tuple[str, str]] = {
     "tickets": ("排队叫号明细_{year}.csv", "wgs84"),
     "hotline": ("95598工单明细.csv", "wgs84"),
     "visits": ("服务室服务台账.csv", "wgs84"),
+    "customers": ("营销系统客户档案.csv", "wgs84"),
 }
 """Export file of each table, and the coordinate system it is written in."""
 
-LOAD_ORDER: tuple[str, ...] = ("communities", "buildings", "halls", "rooms", "staff", "tickets", "hotline", "visits")
-"""Referenced tables first (tickets need halls and communities, visits need rooms)."""
+LOAD_ORDER: tuple[str, ...] = (
+    "communities", "buildings", "halls", "rooms", "staff", "customers", "tickets", "hotline", "visits",
+)
+"""Referenced tables first (tickets need halls, visits need rooms; the customer list
+needs the communities and gives the tickets theirs)."""
 
 TICKET_WORDS = {
     "payment": "交费", "query": "电费查询", "consultation": "业务咨询", "fault_report": "故障报修",
@@ -283,6 +291,7 @@ def write_exports(
     con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": True})
     try:
         _lookup(con, "lu_comm", geo.communities["community_id"])
+        _write_customers(geo, con, raw_dir, w)
         _write_tickets(cfg, geo, tickets, con, raw_dir, w)
         _write_hotline(geo, hotline, con, raw_dir, w)
         _write_visits(geo, roll, visits, con, raw_dir, w)
@@ -342,7 +351,6 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
         "counter": t["counter"].to_numpy() + 1,
         "outcome": cat(outcome, ["已办结", "过号", "取消"]),
         "customer_no": customer_numbers(t["comm_idx"].to_numpy(), t["customer_idx"].to_numpy()),
-        "comm": cat(t["comm_idx"].to_numpy(), geo.communities["community_id"]),
         "appointment": cat(t["appointment"].to_numpy().astype(np.int64), ["否", "是"]),
         "letter": cat(letter, letters),
         "year": issued_at.astype("datetime64[Y]").astype(np.int64) + 1970,
@@ -379,7 +387,6 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
             case when counter > 0 then counter::varchar end as "窗口号",
             outcome::varchar as "状态",
             customer_no::varchar as "户号",
-            comm::varchar as "所属社区",
             appointment::varchar as "是否预约"
         from tk
     """)
@@ -408,20 +415,64 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
             f"to '{_sql_path(path)}' (header, delimiter ',')"
         )
         if y == years[-1]:
-            tmp = path.with_suffix(".part")
-            con.execute(
-                f"copy (select * exclude (_k, rn, year) from tk_messy order by _k) "
-                f"to '{_sql_path(tmp)}' (header false, delimiter ',')"
-            )
-            with open(path, "ab") as fh:
-                fh.write(tmp.read_bytes())
-            tmp.unlink()
+            _append_csv(con, "select * exclude (_k, rn, year) from tk_messy order by _k", path)
         paths.append(path)
     con.execute("drop view tk_out; drop table tk_messy")
     con.unregister("tk")
     w.files["tickets"] = paths
     w.generated["tickets"] = n
     w.planted["tickets"] = {"rejected": 2, "duplicates": 1, "rows": 3}
+
+
+def _append_csv(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
+    """Append the rows of ``select`` (no header) to the CSV at ``path``."""
+    tmp = path.with_suffix(".part")
+    con.execute(f"copy ({select}) to '{_sql_path(tmp)}' (header false, delimiter ',')")
+    with open(path, "ab") as fh:
+        fh.write(tmp.read_bytes())
+    tmp.unlink()
+
+
+def _write_customers(geo: Geography, con, raw_dir: Path, w: Written) -> None:
+    """The marketing system's customer list (营销系统客户档案): one row per household of
+    every community, 户号 → 社区编码 with 台区, 用户类别 and 城乡类别, and a masked 户名
+    (dropped on import). The ticket export carries only 户号: its communities come from
+    this list. Messy rows: a customer of an unknown community, and an exact duplicate."""
+    comm = geo.communities
+    hh = comm["households"].to_numpy().astype(np.int64)
+    comm_idx = np.repeat(np.arange(len(comm), dtype=np.int64), hh)
+    idx = np.arange(int(hh.sum()), dtype=np.int64) - np.repeat(np.cumsum(hh) - hh, hh)
+    frame = pd.DataFrame({
+        "customer_no": customer_numbers(comm_idx, idx),
+        "comm": pd.Categorical.from_codes(comm_idx, categories=list(comm["community_id"])),
+        "rural": (comm["kind"] == "rural").to_numpy()[comm_idx],
+        "idx": idx,
+    })
+    con.register("cu", pa.Table.from_pandas(frame, preserve_index=False))
+    del frame
+    con.execute("""
+        create or replace view cu_out as
+        select
+            customer_no::varchar as "户号",
+            (['王', '李', '张', '刘', '陈'])[1 + idx % 5] || '**' as "户名",
+            comm::varchar as "社区编码",
+            comm::varchar || '-TQ' || lpad((idx // 150)::varchar, 3, '0') as "台区编号",
+            case when idx % 25 = 24 then '一般工商业' else '居民' end as "用户类别",
+            case when rural then '农村' else '城市' end as "城乡类别"
+        from cu
+    """)
+    path = raw_dir / FILES["customers"][0]
+    con.execute(f"copy (select * from cu_out) to '{_sql_path(path)}' (header, delimiter ',')")
+    _append_csv(con, """
+        select '3099999999', '赵**', 'XX999999', 'XX999999-TQ000', '居民', '城市'
+        union all
+        (select * from cu_out limit 1)
+        order by 1""", path)
+    con.execute("drop view cu_out")
+    con.unregister("cu")
+    w.files["customers"] = [path]
+    w.generated["customers"] = int(hh.sum())
+    w.planted["customers"] = {"rejected": 1, "duplicates": 1, "rows": 2}
 
 
 def _run_counts(group: np.ndarray, sub: np.ndarray, n_sub: int) -> tuple[np.ndarray, np.ndarray]:

@@ -24,13 +24,14 @@ from dashboard.demo.queue import day_frame
 WAREHOUSE_TABLE = {
     "communities": "communities", "buildings": "buildings", "halls": "business_halls",
     "rooms": "service_rooms", "staff": "staff", "tickets": "counter_tickets",
-    "hotline": "hotline_orders", "visits": "room_visits",
+    "hotline": "hotline_orders", "visits": "room_visits", "customers": "customers",
 }
 EXPECTED_REASONS = {
     "communities": {"negative_count": 1},
     "tickets": {"called_before_issued": 1, "unknown_hall": 1},
     "hotline": {"unknown_category": 1},
     "visits": {"unknown_room": 1},
+    "customers": {"unknown_community": 1},
 }
 
 
@@ -67,6 +68,28 @@ def test_one_file_gbk_one_xlsx_bom_and_chinese_headers(tiny_build):
     assert report["files"]["halls"][0].endswith(".xlsx")
     head = (raw / report["files"]["tickets"][0]).read_text(encoding="utf-8").splitlines()[0]
     assert head.split(",")[:5] == ["流水号", "营业厅编号", "排队号", "业务名称", "取号时间"]
+    # like a real queue system's: 户号 but no community; the customer list gives it
+    assert "户号" in head.split(",") and "所属社区" not in head and "社区" not in head
+    head = (raw / report["files"]["customers"][0]).read_text(encoding="utf-8").splitlines()[0]
+    assert head.split(",") == ["户号", "户名", "社区编码", "台区编号", "用户类别", "城乡类别"]
+
+
+def test_tickets_get_their_generated_community_through_the_customer_list(tiny_build):
+    report, root = tiny_build
+    assert report["imports"]["tickets"]["attribution"] == {
+        "attributed": report["generated"]["tickets"] + 1,  # the valid rows incl. the planted duplicate
+        "unattributed": 0, "from_export": 0,
+    }
+    city = generate("tiny", seed=7)
+    kept = city.tickets.frame[~city.tickets.frame["diverted"]]
+    want = kept["comm_idx"].map(dict(enumerate(city.geo.communities["community_id"]))).value_counts().sort_index()
+    con = warehouse.connect_read(root / "wh.duckdb")
+    try:
+        got = con.execute("select community_id, community_source, count(*) n from counter_tickets group by all").df()
+    finally:
+        con.close()
+    assert set(got["community_source"]) == {"customer"}
+    assert got.set_index("community_id")["n"].sort_index().to_dict() == want.to_dict()
 
 
 def test_importer_rejects_and_dedupes_exactly_the_planted_rows(tiny_build):
