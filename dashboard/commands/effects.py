@@ -7,6 +7,11 @@ the JSON and the page show the same numbers. ``--json`` prints exactly
 "naive_before_after"}``; when the data cannot support an estimate the numbers are
 ``null`` and the plain reason goes to stderr.
 
+``--outcome hall_wait_mean_min`` is estimated per business hall
+(:mod:`dashboard.analysis.hall_effects`, both methods): the JSON keeps the keys above and
+adds ``"unit": "hall"`` and ``"estimates": [{"method", "att", "ci_low", "ci_high",
+"relative_effect"}]``; the top-level numbers are the presented method's.
+
 ``--robustness`` adds ``"robustness": {"pretrend": {"wald", "df", "p_value"}, "honest":
 {"relative_magnitudes": [{"mbar", "ci_low", "ci_high"}], "smoothness": [{"m", "ci_low",
 "ci_high"}], "breakdown_mbar", "breakdown_m"}, "placebo": {"att", "ci_low", "ci_high",
@@ -35,10 +40,16 @@ from dashboard.analysis.breakdown import GroupEffect, estimate_by
 from dashboard.analysis.community_groups import BY
 from dashboard.analysis.effects import CATEGORY_OUTCOMES, METHOD, OUTCOMES, estimate
 from dashboard.analysis.filters import Filters
+from dashboard.analysis.hall_effects import (
+    HALL_OUTCOME,
+    METHOD_LABEL,
+    HallEffect,
+    estimate_halls,
+)
 from dashboard.analysis.robustness import assess
 from dashboard.commands import up_to_date
 from dashboard.coverage.refusals import NetworkError
-from dashboard.i18n import label
+from dashboard.i18n import label, t
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -119,6 +130,13 @@ def effects_command(
             con.close()
         _print_groups(outcome, by, categories, groups, as_json, lang)
         return
+    if outcome == HALL_OUTCOME:
+        try:
+            hall = estimate_halls(con, filters)
+        finally:
+            con.close()
+        _print_hall(hall, as_json, lang)
+        return
     try:
         res = estimate(con, outcome, filters, categories)
         rob = assess(con, outcome, filters, categories) if robustness else None
@@ -145,6 +163,23 @@ def effects_command(
     for c in res.caveats:
         typer.echo(c[lang])
     for line in rob_lines:
+        typer.echo(line)
+
+
+def _print_hall(res: HallEffect, as_json: bool, lang: str) -> None:
+    """The hall-level waiting-time effect: the keys of every outcome plus ``unit`` and
+    ``estimates`` (one per method); refusals and which method is presented on stderr
+    (``--json``) or printed."""
+    lines = [res.why[lang]] + [
+        t("halls.page.refused", lang, method=t(METHOD_LABEL[e.method], lang), reason=e.reason[lang])
+        for e in res.estimates if not e.ok and e.reason]
+    if as_json:
+        typer.echo(json.dumps(_clean(res.as_dict()), ensure_ascii=False))
+        for line in lines:
+            typer.echo(line, err=True)
+        return
+    typer.echo(res.summary[lang])
+    for line in lines:
         typer.echo(line)
 
 

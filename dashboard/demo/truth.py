@@ -30,6 +30,7 @@ from dashboard.demo.geography import Geography
 from dashboard.demo.queue import OUTCOME_SERVED, Tickets, _rates, day_frame
 from dashboard.demo.rollout import Rollout, ramp
 from dashboard.demo.truth_outcomes import goal_truth
+from dashboard.demo.truth_halls import hall_truth
 
 __all__ = ["compute_truth"]
 
@@ -204,6 +205,8 @@ def compute_truth(
             "hall_mean_actual": float(w_act[s_act].mean()) if s_act.any() else None,
             "hall_mean_counterfactual": float(w_cf[s_cf].mean()) if s_cf.any() else None,
         })
+        wait["hall_level"] = hall_truth(f, geo.communities["hall_idx"].to_numpy(), open_m, month_of_day,
+                                        len(geo.halls), n_m, cf_queue)
         outcomes["hall_wait_mean_min"] = wait
 
     return {

@@ -122,8 +122,10 @@ def effect_input(con, key: str, f: Filters) -> EffectInput | None:
     outcome = EFFECT_OUTCOMES.get(key)
     if outcome is None:
         return None
-    from dashboard.analysis import effects
+    from dashboard.analysis import effects, hall_effects
 
+    if outcome == hall_effects.HALL_OUTCOME:  # a queue shortens for the whole hall: per hall
+        return _hall_effect_input(hall_effects.estimate_halls(con, f))
     r = effects.estimate(con, outcome, f)
     if r.ok:
         sentences = dict(r.summary)
@@ -133,6 +135,16 @@ def effect_input(con, key: str, f: Filters) -> EffectInput | None:
         es = None
     return EffectInput(outcome=outcome, sentences=sentences, att=r.att, ci_low=r.ci_low, ci_high=r.ci_high,
                        relative_effect=r.relative_effect, event_study=es)
+
+
+def _hall_effect_input(h: Any) -> EffectInput:
+    """The hall-level waiting-time effect (presented method) as the briefing needs it."""
+    m = h.main
+    sentences = {lang: f"{h.summary[lang]}{h.why[lang]}" for lang in ("zh", "en")}
+    es = pd.DataFrame(m.event_study, columns=["event_time", "att", "ci_low", "ci_high"]) if m and m.event_study else None
+    return EffectInput(outcome=h.as_dict()["outcome"], sentences=sentences, att=m.att if m else None,
+                       ci_low=m.ci_low if m else None, ci_high=m.ci_high if m else None,
+                       relative_effect=m.relative_effect if m else None, event_study=es)
 
 
 # ---------------------------------------------------------------- coverage and plan

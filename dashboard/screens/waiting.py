@@ -1,6 +1,7 @@
 """Waiting-time page: mean, median, P90 and max wait, share within the (adjustable)
 target, no-show and cancellation rates; weekday × hour heatmaps; before/after
-distributions; per hall; and the causal estimate (teammate's effect panel)."""
+distributions; per hall; the rooms' effect on the halls' waits (both hall-level methods,
+exposure of each hall) and the community-level comparison as a labelled diagnostic."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from dashboard.analysis import definitions, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import t
 from dashboard.ui import loaders
+from dashboard.ui.effect_panel import render_effect
 from dashboard.ui.filters import sidebar
+from dashboard.ui.hall_effect_panel import render_hall_effect
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
 
@@ -46,9 +49,7 @@ if f is not None:
                    for c in ("wait_mean_min", "wait_median_min", "wait_p90_min", "wait_max_min",
                              "share_within_target", "no_show_rate", "cancel_rate")}}
     show_table(d["per_hall"], "wait_per_hall", L, columns=cols_map)
-    try:
-        from dashboard.ui.effect_panel import render_effect
-    except ImportError:
-        st.info(t("met.page.effect_missing", L))
-    else:
+    render_hall_effect(f, L)
+    with st.expander(t("halls.page.diagnostic", L)):
+        st.caption(t("halls.page.diagnostic_note", L))
         render_effect("hall_wait_mean_min", f, L)
