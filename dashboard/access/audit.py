@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["record", "read", "verify", "since_filter", "os_user", "file_entry", "import_record", "EVENTS"]
+__all__ = ["EVENTS", "file_entry", "import_record", "os_user", "read", "record", "since_filter", "verify"]
 
 EVENTS: tuple[str, ...] = (
     "import", "export", "sign_in", "sign_out", "user_add", "user_remove", "user_role", "user_password",
@@ -99,7 +99,7 @@ def record(path: str | os.PathLike, event: str, *, user: str | None, via: str, *
         else:
             seq = int(json.loads(last)["seq"]) + 1
             prev = hashlib.sha256(last).hexdigest()
-        rec = {"seq": seq, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+        rec = {"seq": seq, "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
                "event": event, "user": user, "via": via, **fields, "prev": prev}
         line = json.dumps(rec, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
         os.write(fd, line + b"\n")
@@ -134,11 +134,9 @@ def verify(path: str | os.PathLike) -> list[str]:
     """Problems of the chain: lines changed, removed or inserted (empty when intact)."""
     problems: list[str] = []
     prev = GENESIS
-    try:
-        fh = open(path, "rb")
-    except FileNotFoundError:
+    if not Path(path).exists():
         return []
-    with fh:
+    with open(path, "rb") as fh:
         for n, raw in enumerate(fh, start=1):
             line = raw.rstrip(b"\n")
             try:

@@ -30,7 +30,7 @@ class Role(IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, text: str) -> "Role":
+    def parse(cls, text: str) -> Role:
         """The role named ``text`` (``viewer``, ``analyst``, ``admin``; any case).
 
         Raises

@@ -40,8 +40,19 @@ from dashboard.access.roles import ROLE_CODES, Role
 from dashboard.i18n import t
 
 __all__ = [
-    "User", "UserError", "load", "any_users", "add", "remove", "set_role", "set_password",
-    "authenticate", "check_name", "check_password", "as_table", "MIN_PASSWORD_LENGTH",
+    "MIN_PASSWORD_LENGTH",
+    "User",
+    "UserError",
+    "add",
+    "any_users",
+    "as_table",
+    "authenticate",
+    "check_name",
+    "check_password",
+    "load",
+    "remove",
+    "set_password",
+    "set_role",
 ]
 
 FORMAT = "servicecircle-users"
@@ -96,7 +107,7 @@ class User:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def check_name(name: str) -> str:

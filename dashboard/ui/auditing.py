@@ -19,7 +19,7 @@ from dashboard import settings
 from dashboard.access import audit
 from dashboard.ui.state import db
 
-__all__ = ["record", "audited", "import_record"]
+__all__ = ["audited", "import_record", "record"]
 
 
 def record(event: str, *, user: str | None, **fields: Any) -> dict:

@@ -33,7 +33,7 @@ from dashboard.i18n import t
 from dashboard.ui import auditing
 from dashboard.ui.state import db
 
-__all__ = ["Principal", "gate", "current", "can", "require", "may_open", "THROTTLE"]
+__all__ = ["THROTTLE", "Principal", "can", "current", "gate", "may_open", "require"]
 
 # failed sign-ins of this server process (all sessions share it)
 THROTTLE = Throttle()

@@ -34,7 +34,7 @@ def test_record_fields_and_mode(path):
     assert (line["seq"], line["event"], line["user"], line["via"], line["outcome"]) == (1, "sign_in", "alice", "web", "ok")
     assert line["prev"] == "0" * 64
     at = dt.datetime.fromisoformat(line["at"])
-    assert at.tzinfo is not None and abs((dt.datetime.now(dt.timezone.utc) - at).total_seconds()) < 60
+    assert at.tzinfo is not None and abs((dt.datetime.now(dt.UTC) - at).total_seconds()) < 60
 
 
 def test_existing_open_file_made_private(path):
@@ -109,7 +109,7 @@ def _import(path, files, outcome):
 
 def test_import_records(path, tmp_path):
     f = tmp_path / "t.csv"
-    f.write_bytes("ticket_id\n1\n".encode())
+    f.write_bytes(b"ticket_id\n1\n")
     digest = hashlib.sha256(f.read_bytes()).hexdigest()  # independent of file_entry
     _import(path, [f], "stored")
     from dashboard.ingest import ImportRefused

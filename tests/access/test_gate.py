@@ -176,8 +176,8 @@ def test_admin_imports_and_reads_the_audit(with_users):
     assert sorted(zip(people["Name"], people["Role"])) == [("ada", "admin"), ("andy", "analyst"), ("vera", "viewer")]
     assert not people.apply(lambda col: col.astype(str).str.contains("argon2")).any().any()
     trail = at.dataframe[-1].value
-    assert list(trail[t("acc.audit.col.event", "en")])[0] == "sign-in"
-    assert list(trail[t("acc.audit.col.user", "en")])[0] == "ada"
+    assert trail[t("acc.audit.col.event", "en")].iloc[0] == "sign-in"  # newest first
+    assert trail[t("acc.audit.col.user", "en")].iloc[0] == "ada"
 
 
 REQUIRE_SCRIPT = """

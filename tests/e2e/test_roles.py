@@ -22,7 +22,16 @@ from dashboard.access import audit
 from dashboard.i18n import t
 from tests.ingest.ingest_helpers import COMMUNITIES_CSV
 
-from .e2e_support import _bin, exceptions, goto, page_url, pages, start_server, wait_for_run, watch
+from .e2e_support import (
+    _bin,
+    exceptions,
+    goto,
+    page_url,
+    pages,
+    start_server,
+    wait_for_run,
+    watch,
+)
 
 pytestmark = pytest.mark.e2e
 
