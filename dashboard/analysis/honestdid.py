@@ -23,9 +23,9 @@ enumerated once per restriction and the test statistic is ``max_v v' y``; the
 conditioning event (the optimal vertex stays optimal) then has a closed form, which
 replaces R's bisection. The least favourable critical value is simulated with a fixed
 seed (R uses 1,000 draws of its own generator; more draws here, so the figures agree
-to the grid's resolution, not to the last digit). The FLCI is ``diff-diff``'s
-(pinned 3.13; its ``Delta^SD`` FLCI matches R, its ``Delta^RM`` intervals do not and
-are not used). Both are checked against the HonestDiD README example
+to the grid's resolution, not to the last digit). ``diff-diff`` 3.13's ``Delta^RM``
+intervals widen the identified set by ``z * se`` instead and do not match R, so neither
+restriction uses it. Both are checked against the HonestDiD README example
 (``tests/robustness``).
 
 Public API: :func:`relative_magnitudes_ci`, :func:`smoothness_ci`,
@@ -37,7 +37,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
 __all__ = ["breakdown", "original_ci", "relative_magnitudes_ci", "smoothness_ci"]
 
@@ -258,17 +258,99 @@ def relative_magnitudes_ci(
 
 
 # ---------------------------------------------------------------- smoothness
+def _fold_cv(b: float, alpha: float) -> float:
+    """``1 - alpha`` quantile of ``|N(b, 1)|``."""
+    b = abs(b)
+    def cover(c: float) -> float:
+        return stats.norm.cdf(c - b) - stats.norm.cdf(-c - b) - (1 - alpha)
+    return float(optimize.brentq(cover, 0.0, b + 10.0, xtol=1e-12))
+
+
+class _Flci:
+    """The FLCI's ingredients for one ``(sigma, l_vec)`` (R ``HonestDiD``'s ``flci.R``,
+    same parametrisation): pre-period weights ``w`` with ``sum(w) = sum_s s l_s``, the
+    estimator's pre-period vector ``L w`` (``L``: first differences), its variance
+    ``(Lw)' S_pre (Lw) + 2 (Lw)' S_pre,post l + l' S_post l``, and its worst-case bias per
+    unit of ``M``: ``const + sum_k |cumsum(w)_k|``."""
+
+    def __init__(self, sigma: np.ndarray, n_pre: int, lv: np.ndarray) -> None:
+        n_post = lv.size
+        self.n = n_pre
+        self.L = np.eye(n_pre) - np.eye(n_pre, k=-1)
+        self.S = self.L.T @ sigma[:n_pre, :n_pre] @ self.L
+        self.a = 2 * self.L.T @ sigma[:n_pre, n_pre:] @ lv
+        self.c = float(lv @ sigma[n_pre:, n_pre:] @ lv)
+        steps = np.arange(1, n_post + 1)
+        self.total = float(steps @ lv)
+        self.const = sum(abs(float(np.arange(1, s + 1) @ lv[n_post - s:])) for s in steps) - self.total
+        self.cum = np.tril(np.ones((n_pre, n_pre)))
+
+    def var(self, w: np.ndarray) -> float:
+        return float(w @ self.S @ w + self.a @ w + self.c)
+
+    def bias(self, w: np.ndarray) -> float:
+        return self.const + float(np.abs(self.cum @ w).sum())
+
+    def min_var_w(self) -> np.ndarray:
+        """Minimum-variance weights (KKT of the equality-constrained quadratic)."""
+        n = self.n
+        kkt = np.block([[2 * self.S, np.ones((n, 1))], [np.ones((1, n)), np.zeros((1, 1))]])
+        rhs = np.concatenate([-self.a, [self.total]])
+        return np.linalg.lstsq(kkt, rhs, rcond=None)[0][:n]
+
+    def min_bias_w(self, h: float, w0: np.ndarray) -> np.ndarray:
+        """Least worst-case bias with ``sd <= h``: variables ``(U, w)``, ``U >= |cumsum(w)|``."""
+        n = self.n
+        cons = [
+            {"type": "eq", "fun": lambda x: np.array([x[n:].sum() - self.total]),
+             "jac": lambda x: np.concatenate([np.zeros(n), np.ones(n)])[None, :]},
+            {"type": "ineq", "fun": lambda x: np.concatenate([x[:n] - self.cum @ x[n:], x[:n] + self.cum @ x[n:]]),
+             "jac": lambda x: np.block([[np.eye(n), -self.cum], [np.eye(n), self.cum]])},
+            {"type": "ineq", "fun": lambda x: np.array([h * h - self.var(x[n:])]),
+             "jac": lambda x: np.concatenate([np.zeros(n), -(2 * self.S @ x[n:] + self.a)])[None, :]},
+        ]
+        x0 = np.concatenate([np.abs(self.cum @ w0) + 1e-9, w0])
+        res = optimize.minimize(lambda x: x[:n].sum(), x0, jac=lambda x: np.concatenate([np.ones(n), np.zeros(n)]),
+                                constraints=cons, method="SLSQP", options={"ftol": 1e-12, "maxiter": 500})
+        return res.x[n:]
+
+
 def smoothness_ci(betahat: np.ndarray, sigma: np.ndarray, n_pre: int, n_post: int, m: float,
                   l_vec: np.ndarray | None = None, alpha: float = 0.05) -> tuple[float, float]:
-    """Optimal FLCI for ``theta`` under ``Delta^SD(m)`` (``diff-diff``'s solver)."""
-    from diff_diff.honest_did import _compute_optimal_flci
+    """Optimal fixed-length interval for ``theta`` under ``Delta^SD(m)``.
 
+    The affine estimator ``l' beta_post + (L w)' beta_pre`` with the shortest
+    ``sd * cv_alpha(m * bias / sd)``: for each bound ``h`` on its standard deviation the
+    least-bias weights (a convex program, SLSQP), and the half-length minimised over
+    ``h`` between the minimum-variance and the minimum-bias estimator (convex in ``h``),
+    as R ``HonestDiD``'s ``findOptimalFLCI``; the folded-normal quantile is solved
+    exactly instead of simulated.
+    """
     betahat, sigma = _check(betahat, sigma, n_pre, n_post)
     if m < 0:
         raise ValueError("M must be >= 0")
     lv = _l_vec(l_vec, n_post)
-    lo, hi = _compute_optimal_flci(betahat[:n_pre], betahat[n_pre:], sigma, lv, n_pre, n_post, float(m), alpha)
-    return float(lo), float(hi)
+    f = _Flci(sigma, n_pre, lv)
+    w_min = f.min_var_w()
+    h_min = np.sqrt(max(f.var(w_min), 0.0))
+    w_bias = np.zeros(n_pre)
+    w_bias[-1] = f.total
+    h0 = np.sqrt(max(f.var(w_bias), 0.0))
+    if m == 0 or h0 <= h_min * (1 + 1e-9):
+        w = w_min if m == 0 or f.bias(w_min) <= f.bias(w_bias) else w_bias
+    else:
+        def half(h: float) -> float:
+            wh = f.min_bias_w(h, w_min)
+            return np.sqrt(max(f.var(wh), 1e-300)) * _fold_cv(m * f.bias(wh) / h, alpha)
+
+        best = optimize.minimize_scalar(half, bounds=(h_min, h0), method="bounded",
+                                        options={"xatol": 1e-6 * h0})
+        candidates = [(float(best.fun), best.x), (half(h_min), h_min), (half(h0), h0)]
+        w = f.min_bias_w(min(candidates)[1], w_min)
+    sd = np.sqrt(max(f.var(w), 0.0))
+    chi = sd * _fold_cv(m * f.bias(w) / sd, alpha) if sd > 0 else float("nan")
+    est = float((f.L @ w) @ betahat[:n_pre] + lv @ betahat[n_pre:])
+    return est - chi, est + chi
 
 
 def breakdown(values: list[float], intervals: list[tuple[float, float]]) -> float | None:
