@@ -30,7 +30,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "customers.col.attributed": {"zh": "经客户档案归属", "en": "Attributed via customer list"},
     "customers.col.unattributed": {"zh": "没有社区", "en": "No community"},
     "customers.col.share": {"zh": "有社区的比例", "en": "Share with a community"},
-    "customers.col.customers": {"zh": "客户档案户数", "en": "Customers on the list"},
     # caption on pages with per-community figures
     "customers.left_out": {
         "zh": "分社区的数字不含 {parts} 条没有社区归属的记录（总数中已包含）。",

@@ -11,6 +11,7 @@ from dashboard.analysis import community_peers, definitions, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import fmt_date, t
 from dashboard.ui import loaders
+from dashboard.ui.attribution import left_out_caption
 from dashboard.ui.filters import sidebar
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
@@ -64,3 +65,4 @@ if f is not None:
                            "open_hours": t("met.col.open_hours", L), "managers": t("met.col.managers", L)})
         opens = [info["first_opened_on"]] if info.get("first_opened_on") is not None else []
         st.plotly_chart(figs.community_monthly_figure(d["monthly"], opens, L), key="cm_monthly")
+        left_out_caption(("counter_tickets", "hotline_orders", "room_visits"), L)

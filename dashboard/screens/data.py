@@ -25,11 +25,12 @@ from dashboard.ingest import ImportRefused, import_files
 from dashboard.ingest.aliases import TABLE_ALIASES
 from dashboard.ingest.importer import CRS_CHOICES
 from dashboard.ui import auth, loaders
+from dashboard.ui.attribution import attribution_section
 from dashboard.ui.auditing import import_record
 from dashboard.ui.state import db, lang
 from dashboard.ui.tables import show_table
 
-UPLOAD_TABLES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings")
+UPLOAD_TABLES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings", "customers")
 REJECT_LIMIT = 50_000
 AUDIT_LIMIT = 1_000
 
@@ -219,6 +220,7 @@ def main() -> None:
         st.info(t("app.no_warehouse", L, path=str(db())))
     else:
         loaded_section()
+        attribution_section(L)
         history_section()
         rejects_section()
     if auth.can("import"):

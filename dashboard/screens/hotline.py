@@ -11,6 +11,7 @@ from dashboard.analysis import definitions, goal_metrics, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import label, t
 from dashboard.ui import loaders
+from dashboard.ui.attribution import left_out_caption
 from dashboard.ui.breakdown_panel import render_by_category
 from dashboard.ui.effect_panel import render_effect
 from dashboard.ui.filters import sidebar
@@ -39,6 +40,7 @@ if f is not None:
     st.plotly_chart(figs.per_1k_figure(m, "n_orders", opens, L, "met.fig.hotline_title"), key="hl_1k")
     st.plotly_chart(figs.community_map_figure(d["community_change"], L), key="hl_map")
     st.caption(t("met.page.hotline.map_note", L))
+    left_out_caption(("hotline_orders",), L)
 
     st.subheader(t("out.page.complaints.title", L))
     ct = loaders.cached_call(goal_metrics.complaint_timeliness, f)

@@ -20,6 +20,7 @@ from dashboard.analysis.filters import Filters
 from dashboard.figures.effects import counterfactual_figure, event_study_figure, naive_vs_did_figure
 from dashboard.i18n import t
 from dashboard.ui import loaders
+from dashboard.ui.attribution import effect_tables, left_out_caption
 from dashboard.ui.robustness_panel import render_robustness
 from dashboard.warehouse import WarehouseMissing
 
@@ -88,6 +89,7 @@ def render_effect(outcome: str, filters: Filters, lang: str) -> EffectResult | N
     if outcome == "hall_wait_mean_min":
         st.caption(t("eff.note.hall_wait_mean_min", lang))
     _caveats(res, lang)
+    left_out_caption(effect_tables(outcome), lang)
     st.caption(t("eff.method_caption", lang, method=t(f"eff.method.{res.method}", lang)))
     render_robustness(outcome, filters, lang)
     return res

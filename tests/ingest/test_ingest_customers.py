@@ -21,10 +21,11 @@ import json
 
 import pandas as pd
 import pytest
-from .ingest_helpers import all_text, identity, rows, write_text
 
 from dashboard import privacy, warehouse
 from dashboard.ingest import ImportRefused, attribution, import_files
+
+from .ingest_helpers import all_text, identity, rows, write_text
 
 TICKETS = (
     "流水号,营业厅,排队号,业务类型,取号时间,叫号时间,户号,所属社区\n"
@@ -119,8 +120,8 @@ def test_changed_list_moves_only_rows_the_list_attributed(base_db, files, tmp_pa
     tk = pd.DataFrame(rows(base_db, "select community_id, issued_at from counter_tickets"),
                       columns=["community_id", "issued_at"]).dropna()
     expect = tk.groupby(["community_id", tk["issued_at"].dt.to_period("M").dt.start_time.dt.date]).size()
-    got = dict(((c, m), n) for c, m, n in rows(
-        base_db, "select community_id, month_on, sum(n_tickets) from eff_ticket_cell group by all"))
+    got = {(c, m): n for c, m, n in rows(
+        base_db, "select community_id, month_on, sum(n_tickets) from eff_ticket_cell group by all")}
     assert got == {k: v for k, v in expect.items()}
     assert got[("V001", pd.Timestamp("2024-03-01").date())] == 1
 
