@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dashboard import settings, warehouse
+from dashboard import demo_flag, settings, warehouse
 from dashboard.access import audit
 from dashboard.analysis.filters import Filters
 from dashboard.i18n import LANGS, t
@@ -136,6 +136,7 @@ def report_command(
     except warehouse.WarehouseMissing as exc:
         raise _fail(str(exc), 2) from None
     try:
+        is_demo = demo_flag.read(con) is not None
         data = render(fmt, con, filters, lang)
     except Exception as exc:  # one clear line for the timer's log, never a traceback
         raise _fail(t("sched.failed", lang, msg=f"{type(exc).__name__}: {exc}"), 1) from None
@@ -150,11 +151,13 @@ def report_command(
                  mail_to=list(mail.to) if mail is not None else [])
     result = {"path": str(target), "bytes": len(data), "period": label or None,
               "from": str(filters.date_from) if filters.date_from else None,
-              "to": str(filters.date_to) if filters.date_to else None, "emailed_to": []}
+              "to": str(filters.date_to) if filters.date_to else None, "demo": is_demo, "emailed_to": []}
     if not as_json:
         typer.echo(t("rep.cli.written", lang, path=str(target), size=_size(len(data))))
     if mail is not None:
         subject = t("sched.mail.subject", lang, title=t("rep.title", lang), period=label or t("rep.period_all", lang))
+        if is_demo:  # a demo briefing says so before it is opened
+            subject = f"{t('flag.stamp', lang)} {subject}"
         try:
             send_file(mail, target, subject=subject, body=t("sched.mail.body", lang, file=target.name))
         except MailError as exc:

@@ -119,7 +119,7 @@ def test_last_month_written_by_period_name_and_mailed(db, tmp_path, smtp_server,
     assert r.exit_code == 0, r.output
     written = out / "briefing_2024-04.html"
     assert json.loads(r.stdout) == {"path": str(written), "bytes": written.stat().st_size, "period": "2024-04",
-                                    "from": "2024-04-01", "to": "2024-04-30",
+                                    "from": "2024-04-01", "to": "2024-04-30", "demo": False,
                                     "emailed_to": ["director@example.com", "office@example.com"]}
     html = written.read_text(encoding="utf-8")
     assert t("rep.period", "en", start=fmt_date(D(2024, 4, 1), "en"), end=fmt_date(D(2024, 4, 30), "en")) in html
@@ -127,7 +127,7 @@ def test_last_month_written_by_period_name_and_mailed(db, tmp_path, smtp_server,
     rcpts, raw = handler.messages[0]
     assert rcpts == ["director@example.com", "office@example.com"]
     msg = email.message_from_bytes(raw, policy=email.policy.default)
-    assert "2024-04" in msg["Subject"]
+    assert "2024-04" in msg["Subject"] and t("flag.stamp", "en") not in msg["Subject"]
     files = [(p.get_filename(), p.get_content_type(), p.get_payload(decode=True)) for p in msg.iter_attachments()]
     assert files == [("briefing_2024-04.html", "text/html", written.read_bytes())]
 
@@ -177,3 +177,19 @@ def test_mail_settings_name_file_and_field(tmp_path, monkeypatch):
     monkeypatch.delenv("SERVICECIRCLE_SMTP_PASSWORD", raising=False)
     with pytest.raises(MailError, match="SERVICECIRCLE_SMTP_PASSWORD"):
         s.password()
+
+
+def test_a_demo_briefing_says_so_in_the_mail_subject_and_json(tmp_path, smtp_server, monkeypatch):
+    from tests.tiny_demo import build_tiny
+
+    port, handler = smtp_server
+    build_tiny(tmp_path)
+    cfg = _config(tmp_path / "config.toml", port)
+    r = CliRunner().invoke(app, ["report", "--period", "last-quarter", "--today", "2024-10-01", "--format", "html",
+                                 "--lang", "en", "--db", str(tmp_path / "wh.duckdb"), "--out", str(tmp_path / "out"),
+                                 "--email", "--config", str(cfg), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["demo"] is True
+    msg = email.message_from_bytes(handler.messages[0][1], policy=email.policy.default)
+    assert str(msg["Subject"]).strip().startswith(t("flag.stamp", "en"))
+    assert [p.get_filename() for p in msg.iter_attachments()] == ["briefing_2024Q3.html"]
