@@ -32,6 +32,7 @@ DbOption = Annotated[
     typer.Option("--db", help="Warehouse file (default data/warehouse.duckdb or $SERVICECIRCLE_DB); the users file is <db>.users.json."),
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of the messages: zh or en.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the changed user as JSON (never the password hash).")]
 NameArg = Annotated[str, typer.Argument(help="User name (the company login when a sign-on proxy is used).")]
 RoleArg = Annotated[str, typer.Argument(help="viewer | analyst | admin")]
 
@@ -57,6 +58,15 @@ def _record(db: Path | None, event: str, **fields) -> None:
     audit.record(settings.audit_path(db), event, user=audit.os_user(), via="cli", **fields)
 
 
+def _done(as_json: bool, db: Path | None, name: str, message: str) -> None:
+    """Say what was done: the message, or with --json the user as now stored (null once removed)."""
+    if as_json:
+        user = store.load(settings.users_path(db)).get(name)
+        print(json.dumps({"user": name, "now": user.public() if user else None}, ensure_ascii=False))
+    else:
+        _say(message)
+
+
 def _role_name(role: Role, lang: str) -> str:
     return t(f"acc.role.{role.code}", lang)
 
@@ -75,6 +85,7 @@ def add_command(
     role: Annotated[str, typer.Option("--role", help="viewer | analyst | admin")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input (one line). Without it the user has no password and can only come in through a sign-on proxy.")] = False,
     db: DbOption = None,
+    as_json: JsonOption = False,
     lang: LangOption = "zh",
 ) -> None:
     """Add a user with a role (and a password read from standard input)."""
@@ -86,32 +97,33 @@ def add_command(
         raise _fail(exc, lang) from None
     _record(db, "user_add", target=user.name, role=user.role.code, has_password=user.has_password)
     key = "acc.cli.added" if user.has_password else "acc.cli.added_no_password"
-    _say(t(key, lang, name=user.name, role=_role_name(user.role, lang)))
-    if first:
+    _done(as_json, db, user.name, t(key, lang, name=user.name, role=_role_name(user.role, lang)))
+    if first and not as_json:
         _say(t("acc.cli.first_user", lang, path=str(path)))
 
 
 @users_app.command("remove")
-def remove_command(name: NameArg, db: DbOption = None, lang: LangOption = "zh") -> None:
+def remove_command(name: NameArg, db: DbOption = None, as_json: JsonOption = False, lang: LangOption = "zh") -> None:
     """Remove a user."""
     try:
         user = store.remove(settings.users_path(db), name)
     except store.UserError as exc:
         raise _fail(exc, lang) from None
     _record(db, "user_remove", target=user.name, role=user.role.code)
-    _say(t("acc.cli.removed", lang, name=user.name))
+    _done(as_json, db, user.name, t("acc.cli.removed", lang, name=user.name))
     _warn_if_locked_out(db, lang)
 
 
 @users_app.command("set-role")
-def set_role_command(name: NameArg, role: RoleArg, db: DbOption = None, lang: LangOption = "zh") -> None:
+def set_role_command(name: NameArg, role: RoleArg, db: DbOption = None, as_json: JsonOption = False,
+                     lang: LangOption = "zh") -> None:
     """Give a user another role."""
     try:
         old, new = store.set_role(settings.users_path(db), name, role)
     except store.UserError as exc:
         raise _fail(exc, lang) from None
     _record(db, "user_role", target=name, old_role=old.code, role=new.code)
-    _say(t("acc.cli.role_set", lang, name=name, old=_role_name(old, lang), new=_role_name(new, lang)))
+    _done(as_json, db, name, t("acc.cli.role_set", lang, name=name, old=_role_name(old, lang), new=_role_name(new, lang)))
     _warn_if_locked_out(db, lang)
 
 
@@ -120,6 +132,7 @@ def set_password_command(
     name: NameArg,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the new password from standard input (one line).")] = False,
     db: DbOption = None,
+    as_json: JsonOption = False,
     lang: LangOption = "zh",
 ) -> None:
     """Set a user's password (read from standard input)."""
@@ -131,7 +144,7 @@ def set_password_command(
     except store.UserError as exc:
         raise _fail(exc, lang) from None
     _record(db, "user_password", target=name)
-    _say(t("acc.cli.password_set", lang, name=name))
+    _done(as_json, db, name, t("acc.cli.password_set", lang, name=name))
 
 
 @users_app.command("list")

@@ -46,6 +46,16 @@ def test_add_list_set_role_remove(db):
                       ("user_remove", me, "cli", "alice")]
 
 
+def test_changes_as_json(db):
+    r = run(db, "users", "add", "alice", "--role", "viewer", "--password-stdin", "--json", stdin="long enough pw\n")
+    out = json.loads(r.stdout)
+    assert out["user"] == "alice" and out["now"]["role"] == "viewer" and out["now"]["has_password"] is True
+    out = json.loads(run(db, "users", "set-role", "alice", "admin", "--json").stdout)
+    assert out["now"]["role"] == "admin"
+    out = json.loads(run(db, "users", "remove", "alice", "--json").stdout)
+    assert out == {"user": "alice", "now": None}
+
+
 def test_password_never_in_the_audit(db):
     run(db, "users", "add", "alice", "--role", "viewer", "--password-stdin", stdin="s3cret-passw0rd\n")
     run(db, "users", "set-password", "alice", "--password-stdin", stdin="an0ther-passw0rd\n")
