@@ -1,8 +1,10 @@
 """Sign-in throttle: too many failed sign-ins lock the sign-in for a while.
 
-Failures are counted per user name and per client address. When one of them has
-:data:`MAX_FAILURES` failures within :data:`WINDOW_S`, further sign-ins for it are refused
-without checking the password until :data:`LOCKOUT_S` after its last failure. A correct
+Failures are counted per user name and per client address. When a name has
+:data:`MAX_FAILURES` failures within :data:`WINDOW_S` (a client address
+:data:`MAX_CLIENT_FAILURES`: many people may share one address behind a company proxy),
+further sign-ins for it are refused without checking the password until :data:`LOCKOUT_S`
+after its last failure. A correct
 password clears that name's count (not the client's: one address trying many names stays
 locked). Guessing is then limited to about 20 passwords an hour per name, while a user
 who mistypes a few times is not locked out.
@@ -18,7 +20,9 @@ import time
 from collections.abc import Callable, Iterable
 
 MAX_FAILURES = 5
-"""Failures within the window that lock a name or a client."""
+"""Failures within the window that lock a user name."""
+MAX_CLIENT_FAILURES = 20
+"""Failures within the window that lock a client address (whatever names it tried)."""
 WINDOW_S = 15 * 60.0
 """How far back failures are counted (seconds)."""
 LOCKOUT_S = 15 * 60.0
@@ -33,15 +37,16 @@ class Throttle:
 
     Parameters
     ----------
-    max_failures, window_s, lockout_s
+    max_failures, max_client_failures, window_s, lockout_s
         See the module's constants.
     clock
         Seconds from an arbitrary start (``time.monotonic``; tests pass a fake clock).
     """
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S,
-                 lockout_s: float = LOCKOUT_S, clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures = max_failures
+    def __init__(self, max_failures: int = MAX_FAILURES, max_client_failures: int = MAX_CLIENT_FAILURES,
+                 window_s: float = WINDOW_S, lockout_s: float = LOCKOUT_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = {"user": max_failures, "client": max_client_failures}
         self.window_s = window_s
         self.lockout_s = lockout_s
         self._clock = clock
@@ -64,7 +69,7 @@ class Throttle:
             for key in keys:
                 times = self._recent(key, now)
                 in_window = [t for t in times if now - t < self.window_s]
-                if len(in_window) >= self.max_failures:
+                if len(in_window) >= self.limits[key[0]]:
                     wait = max(wait, times[-1] + self.lockout_s - now)
         return max(wait, 0.0)
 

@@ -35,9 +35,12 @@ def test_five_failures_lock_for_fifteen_minutes():
 def test_name_and_client_counted_apart():
     clock = Clock()
     th = throttle.Throttle(clock=clock)
-    # one client trying five names: the client is locked, a fresh name from elsewhere is not
-    for name in ("a", "b", "c", "d", "e"):
-        th.failed(throttle.keys(name, "10.0.0.7"))
+    # one client trying many names: locked after 20 (people behind one proxy share an
+    # address, so it takes more than one person's five), a fresh name from elsewhere is not
+    for i in range(19):
+        th.failed(throttle.keys(f"n{i}", "10.0.0.7"))
+    assert th.locked_for(throttle.keys("f", "10.0.0.7")) == 0
+    th.failed(throttle.keys("n19", "10.0.0.7"))
     assert th.locked_for(throttle.keys("f", "10.0.0.7")) > 0
     assert th.locked_for(throttle.keys("f", "10.0.0.8")) == 0
     # five failures for one name from five clients: the name is locked everywhere
@@ -49,7 +52,7 @@ def test_name_and_client_counted_apart():
 
 def test_success_clears_the_name_only():
     clock = Clock()
-    th = throttle.Throttle(clock=clock)
+    th = throttle.Throttle(max_client_failures=5, clock=clock)
     for _ in range(4):
         th.failed(throttle.keys("alice", "10.0.0.7"))
     th.succeeded("alice")
