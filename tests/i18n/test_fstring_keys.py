@@ -108,6 +108,7 @@ FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     "eff.method.{}": _attr("dashboard.analysis.effects", "METHOD", lambda m: [m]),
     "eff.reason.{}": _call_literals("_refuse", position=1, module="dashboard/analysis/effects.py"),
     "eff.caveat.{}": _subscript_literals("excluded", module="dashboard/analysis/effects.py"),
+    "rob.reason.{}": _call_literals("_reason", position=0, module="dashboard/analysis/robustness.py"),
     "out.by.{}": _attr("dashboard.analysis.community_groups", "BY"),
     "out.fig.group.title.{}": _attr("dashboard.analysis.community_groups", "BY"),
     "rep.section.{}": _attr("dashboard.report.briefing", "SECTIONS"),
