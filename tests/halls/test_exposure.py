@@ -90,11 +90,12 @@ def test_nearest_hall_walks_round_the_river():
     net = N.network_from_tables(t.nodes, t.edges, {"proj": t.proj})
     hlon, hlat = ll([0.0, 700.0], [-1.0, 201.0])
     halls = pd.DataFrame({"hall_id": ["S", "N"], "lon": hlon, "lat": hlat})
-    plon, plat = ll([0.0], [199.0])
-    comms = pd.DataFrame({"community_id": ["P"], "lon": plon, "lat": plat, "households": [10],
-                          "first_opened_on": [pd.NaT]})
+    # Q (north street, x = 600) shares N's street piece: 100 m along it, not via its ends
+    plon, plat = ll([0.0, 600.0], [199.0, 199.0])
+    comms = pd.DataFrame({"community_id": ["P", "Q"], "lon": plon, "lat": plat, "households": [10, 5],
+                          "first_opened_on": [pd.NaT, pd.NaT]})
     walk, source = nearest_hall(halls, comms, net)
-    assert source == "walk" and walk["hall_id"].tolist() == ["N"]
-    assert walk["distance_m"].iloc[0] == pytest.approx(702, abs=5)
+    assert source == "walk" and walk["hall_id"].tolist() == ["N", "N"]
+    assert walk["distance_m"].tolist() == pytest.approx([702, 102], abs=5)
     straight, _ = nearest_hall(halls, comms, None)
-    assert straight["hall_id"].tolist() == ["S"]
+    assert straight["hall_id"].tolist() == ["S", "N"]
