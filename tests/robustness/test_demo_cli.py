@@ -87,3 +87,28 @@ def test_cli_robustness_json_keys_and_library_numbers(tiny_db):
 def test_sensitivity_figure_without_analysis_is_empty():
     fig = sensitivity_figure(None, "zh")
     assert len(fig.data) == 0 and fig.layout.title.text == "平行趋势放宽后的置信区间"
+
+
+def _expander_app(lang: str) -> None:
+    from dashboard.analysis.filters import Filters
+    from dashboard.ui.robustness_panel import render_robustness
+
+    render_robustness("hotline_per_1k_households", Filters(), lang)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_expander_computes_on_demand(tiny_db, monkeypatch, lang):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SERVICECIRCLE_DB", str(tiny_db))
+    at = AppTest.from_function(_expander_app, args=(lang,), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.expander[0].label == ("稳健性检验" if lang == "zh" else "Robustness")
+    assert len(at.markdown) == 0  # nothing computed until asked
+    at.toggle[0].set_value(True).run()
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert ("预趋势检验" if lang == "zh" else "Pre-trend test") in text
+    assert ("时间安慰剂" if lang == "zh" else "placebo in time") in text
