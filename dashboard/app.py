@@ -52,7 +52,7 @@ def main() -> None:
         )
     gate(current, sections)  # stops here (sign-in form, or not authorised) until someone allowed is signed in
     demo_banner(current)  # one banner above every page
-    st.navigation(sections).run()
+    st.navigation(sections, expanded=True).run()  # every page listed: no English "View more" link
 
 
 main()

@@ -58,8 +58,7 @@ if f is not None:
             else:
                 show_table(views.managers_table(sc, L), "sc_managers", L, file_stem="scorecard_managers")
 
-    st.subheader(t("sc.targets.title", L))
-    st.caption(t("sc.targets.file", L, path=str(settings.room_targets_path(db()))))
+    st.subheader(t("sc.targets.title", L), help=t("sc.targets.file", L, path=str(settings.room_targets_path(db()))))
     editable = auth.can("plan")
     if not editable:
         st.info(t("sc.targets.readonly", L))

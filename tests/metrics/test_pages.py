@@ -14,7 +14,7 @@ from dashboard import settings
 from dashboard.analysis import definitions
 from dashboard.i18n import t
 
-PAGES = ["overview", "offload", "waiting", "hotline", "faults", "groups_staff", "community", "definitions"]
+PAGES = ["overview", "offload", "waiting", "hotline", "faults", "groups_staff", "community", "rooms", "definitions"]
 
 
 @pytest.fixture()
