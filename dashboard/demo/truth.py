@@ -30,6 +30,7 @@ from dashboard.demo.geography import Geography
 from dashboard.demo.queue import OUTCOME_SERVED, Tickets, _rates, day_frame
 from dashboard.demo.rollout import Rollout, ramp
 from dashboard.demo.truth_outcomes import goal_truth
+from dashboard.demo.truth_staffing import staffing_truth
 from dashboard.demo.truth_halls import hall_truth
 
 __all__ = ["compute_truth"]
@@ -225,5 +226,6 @@ def compute_truth(
         "n_communities": int(n_c),
         "n_treated_communities": int((~never).sum()),
         "n_never_treated": int(never.sum()),
+        "counter_staffing": staffing_truth(f, days, geo.halls["hall_id"].astype(str).tolist(), n_m),
         "outcomes": outcomes,
     }

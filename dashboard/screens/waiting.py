@@ -15,6 +15,7 @@ from dashboard.ui import loaders
 from dashboard.ui.effect_panel import render_effect
 from dashboard.ui.filters import sidebar
 from dashboard.ui.hall_effect_panel import render_hall_effect
+from dashboard.ui.staffing_section import render_staffing
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
 
@@ -53,3 +54,4 @@ if f is not None:
     with st.expander(t("halls.page.diagnostic", L)):
         st.caption(t("halls.page.diagnostic_note", L))
         render_effect("hall_wait_mean_min", f, L)
+    render_staffing(f, L)
