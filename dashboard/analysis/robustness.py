@@ -111,6 +111,11 @@ class Robustness:
 
 def _breakdown_sentence(h: dict[str, Any], lang: str) -> str:
     mbar, m = h["breakdown_mbar"], h["breakdown_m"]
+    lead = t("rob.breakdown.lead", lang, months=h["n_post"])
+    sep = "" if lang == "zh" else " "
+    lo, hi = h["original_ci"]
+    if lo <= 0 <= hi:
+        return lead + sep + t("rob.breakdown.not_significant", lang)
     parts = []
     if mbar is None:
         parts.append(t("rob.breakdown.rm_none", lang))
@@ -120,9 +125,11 @@ def _breakdown_sentence(h: dict[str, Any], lang: str) -> str:
         parts.append(t("rob.breakdown.rm", lang, mbar=f"{mbar:g}"))
     if m is None:
         parts.append(t("rob.breakdown.sd_none", lang))
+    elif m == 0:
+        parts.append(t("rob.breakdown.sd_zero", lang))
     else:
         parts.append(t("rob.breakdown.sd", lang, m=effects.fmt_num(m, 3)))
-    return t("rob.breakdown.lead", lang, months=h["n_post"]) + " " + " ".join(parts)
+    return lead + sep + sep.join(parts)
 
 
 def assess(con: duckdb.DuckDBPyConnection, outcome: str, filters: Filters | None = None,
@@ -196,7 +203,7 @@ def _honest(res: Robustness, Y: np.ndarray, g: np.ndarray) -> None:
     sd = [honestdid.smoothness_ci(beta, V, n_pre, n_post, m, l_vec=lv) for m in ms]
     res.honest = {
         "theta": float(lv @ beta[post]),
-        "original_ci": list(honestdid.original_ci(beta, V, n_pre, n_post, l_vec=lv)),
+        "original_ci": [float(x) for x in honestdid.original_ci(beta, V, n_pre, n_post, l_vec=lv)],
         "relative_magnitudes": [{"mbar": mb, "ci_low": lo, "ci_high": hi} for mb, (lo, hi) in zip(MBARS, rm)],
         "smoothness": [{"m": m, "ci_low": lo, "ci_high": hi} for m, (lo, hi) in zip(ms, sd)],
         "breakdown_mbar": honestdid.breakdown(list(MBARS), rm),

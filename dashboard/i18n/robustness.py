@@ -36,6 +36,14 @@ STRINGS = {
         "zh": "若趋势的斜率每月变化不超过 {m}，效果仍显著。",
         "en": "It stays significant if the slope of the trend changes by at most {m} per month.",
     },
+    "rob.breakdown.not_significant": {
+        "zh": "即使平行趋势完全成立，这一平均效果也与零没有显著差异，放宽假设只会让区间更宽。",
+        "en": "even under exact parallel trends this average effect is not distinguishable from zero; relaxing the assumption only widens the interval.",
+    },
+    "rob.breakdown.sd_zero": {
+        "zh": "只有假定趋势严格按开放前的直线外推时效果才显著；允许斜率稍有变化就不能确认。",
+        "en": "It is significant only if the pre-opening trend continues exactly as a straight line; allowing its slope to change at all, the effect can no longer be confirmed.",
+    },
     "rob.breakdown.sd_none": {
         "zh": "即使假定趋势严格线性外推，效果也不显著。",
         "en": "Even with an exactly linear extrapolation of the trend, the effect is not significant.",

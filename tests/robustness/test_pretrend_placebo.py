@@ -67,3 +67,23 @@ def test_placebo_without_enough_early_months_says_why():
     sim = simulate(0, n=60, months=14, waves=(6, 9))
     r = _run(sim.panel)
     assert r.placebo is None and "12" in r.reasons["placebo"]["en"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_breakdown_sentence_cases(lang):
+    from dashboard.analysis.robustness import _breakdown_sentence
+    from dashboard.i18n import t
+
+    base = {"n_post": 6, "original_ci": [-3.0, -1.0]}
+    cases = {
+        (None, None): ("rob.breakdown.rm_none", "rob.breakdown.sd_none"),
+        (1.0, 0.0): ("rob.breakdown.rm", "rob.breakdown.sd_zero"),
+        (2.0, 0.5): ("rob.breakdown.rm_all", "rob.breakdown.sd"),
+    }
+    for (mbar, m), (rm_key, sd_key) in cases.items():
+        text = _breakdown_sentence({**base, "breakdown_mbar": mbar, "breakdown_m": m}, lang)
+        assert t(rm_key, lang, mbar=f"{mbar:g}" if mbar else "") in text
+        assert t(sd_key, lang, m="0.500") in text
+    # not significant to begin with: says so instead of a breakdown
+    text = _breakdown_sentence({**base, "original_ci": [-1.0, 1.0], "breakdown_mbar": None, "breakdown_m": None}, lang)
+    assert text.endswith(t("rob.breakdown.not_significant", lang))
