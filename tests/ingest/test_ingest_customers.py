@@ -202,3 +202,23 @@ def test_old_warehouse_is_migrated_and_keeps_its_demo_rows(base_db, files):
                    ("T4", None, None), ("T5", None, None)]
     assert rows(base_db, "select n_rows from demo_rows_left where table_name = 'counter_tickets'") == [(5,)]
     assert rows(base_db, "select count(*) from meta where key = 'demo'") == [(1,)]
+
+
+def test_cli_prints_the_attribution_in_words_and_json(base_db, files):
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+    from dashboard.i18n import t
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["import", "tickets", str(files["tickets"]), "--db", str(base_db), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    assert t("customers.note.fact", "en", attributed=0, unattributed=4, from_export=1) in " ".join(r.stdout.split())
+    r = runner.invoke(app, ["import", "customers", str(files["customers"]), "--db", str(base_db), "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert set(d["attribution"]) == set(attribution.FACT_TABLES)
+    assert d["attribution"]["counter_tickets"] == {"changed": 2, "attributed": 2, "unattributed": 2}
+    r = runner.invoke(app, ["import", "customers", str(files["customers"]), "--db", str(base_db), "--lang", "en"])
+    words = " ".join(r.stdout.split())
+    assert t("customers.note.reattributed", "en", table="Counter tickets", changed=0, attributed=2, unattributed=2) in words
