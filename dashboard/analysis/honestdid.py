@@ -211,14 +211,16 @@ def relative_magnitudes_ci(
     grid_points, grid
         Test inversion grid: ``grid_points`` values over ``grid`` (default, as R:
         ``+-20`` standard errors of ``theta`` around 0, or around the estimate when it
-        lies more than 10 standard errors from 0).
+        lies more than 10 standard errors from 0; widened four-fold, up to three times,
+        while an end is accepted).
     sims, seed
         Draws for the least favourable critical value.
 
     Returns
     -------
     (low, high)
-        ``nan`` when no grid value is accepted.
+        ``nan`` when no grid value is accepted; ``-inf`` / ``inf`` at an end still
+        accepted on the widest grid.
     """
     betahat, sigma = _check(betahat, sigma, n_pre, n_post)
     if n_pre < 2 and mbar > 0 or mbar < 0:
@@ -226,35 +228,43 @@ def relative_magnitudes_ci(
     lv = _l_vec(l_vec, n_post)
     post = slice(n_pre, n_pre + n_post)
     sd_theta = float(np.sqrt(lv @ sigma[post, post] @ lv))
-    if grid is None:
-        est = float(lv @ betahat[post])
-        centre = est if abs(est) > 10 * sd_theta else 0.0
-        grid = (centre - 20 * sd_theta, centre + 20 * sd_theta)
-    thetas = np.linspace(grid[0], grid[1], grid_points)
+    est = float(lv @ betahat[post])
+    centre = est if abs(est) > 10 * sd_theta else 0.0
     gamma_inv = np.linalg.inv(_gamma(lv))
     kappa = alpha / 10
     # common standard normal draws of betahat's noise for every restriction
     w, U = np.linalg.eigh(sigma)
     noise = np.random.default_rng(seed).standard_normal((sims, betahat.size)) @ (U * np.sqrt(np.clip(w, 0, None))).T
-    accept = np.zeros(grid_points, dtype=bool)
+    tests = []
     for s in range(-(n_pre - 1), 1):
         for sign in (True, False):
             A = _rm_matrix(n_pre, n_post, mbar, s, sign)
-            rows = np.flatnonzero(np.abs(A[:, post]).sum(axis=1) > 0)  # post moments only
-            A = A[rows]
+            A = A[np.abs(A[:, post]).sum(axis=1) > 0]  # post-period moments only
             agi = A[:, post] @ gamma_inv
-            a1, X = agi[:, 0], agi[:, 1:]
-            Y = A @ betahat
             sigma_y = A @ sigma @ A.T
-            sd = np.sqrt(np.diag(sigma_y))
-            V = _dual_vertices(sd, X)
+            V = _dual_vertices(np.sqrt(np.diag(sigma_y)), agi[:, 1:])
             eta_sims = (noise @ A.T @ V.T).max(axis=1) if V.shape[0] else np.full(sims, -np.inf)
-            lf_cv = float(np.quantile(eta_sims, 1 - kappa))
-            y = Y[None, :] - thetas[:, None] * a1[None, :]
-            accept |= _arp_lf_accept(y, sigma_y, V, lf_cv, alpha, kappa)
+            tests.append((A @ betahat, agi[:, 0], sigma_y, V, float(np.quantile(eta_sims, 1 - kappa))))
+
+    def accepted(thetas: np.ndarray) -> np.ndarray:
+        acc = np.zeros(thetas.size, dtype=bool)
+        for Y, a1, sigma_y, V, lf_cv in tests:
+            acc |= _arp_lf_accept(Y[None, :] - thetas[:, None] * a1[None, :], sigma_y, V, lf_cv, alpha, kappa)
+        return acc
+
+    half = 20 * sd_theta
+    for widen in range(4 if grid is None else 1):
+        lo_g, hi_g = grid if grid is not None else (centre - half * 4**widen, centre + half * 4**widen)
+        thetas = np.linspace(lo_g, hi_g, grid_points)
+        accept = accepted(thetas)
+        if not (accept[0] or accept[-1]):
+            break
     if not accept.any():
         return float("nan"), float("nan")
-    return float(thetas[accept].min()), float(thetas[accept].max())
+    # still accepted at an end of the widest grid: the interval is open there
+    low = -np.inf if accept[0] else float(thetas[accept].min())
+    high = np.inf if accept[-1] else float(thetas[accept].max())
+    return low, high
 
 
 # ---------------------------------------------------------------- smoothness

@@ -57,3 +57,16 @@ def test_refusals(ehec):
         honestdid.relative_magnitudes_ci(ehec[0][:6], ehec[1], 5, 2, 1.0)
     with pytest.raises(ValueError, match="M must"):
         honestdid.smoothness_ci(*ehec, 5, 2, -1.0)
+
+
+def test_grid_widens_when_the_interval_reaches_its_end(ehec):
+    beta, sigma = ehec
+    r_grid = 20 * np.sqrt(sigma[5, 5])  # R's default grid: +-20 standard errors around 0
+    lo, hi = honestdid.relative_magnitudes_ci(beta, sigma, 5, 2, 8.0)
+    assert hi > r_grid  # clipped at the grid's end without widening
+    # the same interval on a wide fixed grid with a step of 0.001
+    lo_w, hi_w = honestdid.relative_magnitudes_ci(beta, sigma, 5, 2, 8.0, grid=(-1.5, 1.5), grid_points=3001)
+    assert (lo, hi) == (pytest.approx(lo_w, abs=0.0015), pytest.approx(hi_w, abs=0.0015))
+    # a grid that cannot hold it says so: open ends are infinite, not the grid's edge
+    lo_n, hi_n = honestdid.relative_magnitudes_ci(beta, sigma, 5, 2, 8.0, grid=(-0.05, 0.05), grid_points=101)
+    assert (lo_n, hi_n) == (-np.inf, np.inf)
