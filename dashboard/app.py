@@ -34,6 +34,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("rooms.py", "nav.rooms", ":material/fact_check:", "nav.section.effects"),
     ("coverage_map.py", "nav.coverage_map", ":material/map:", "nav.section.plan"),
     ("planner.py", "nav.planner", ":material/add_location_alt:", "nav.section.plan"),
+    ("forecast.py", "nav.forecast", ":material/trending_up:", "nav.section.plan"),
     ("data.py", "nav.data", ":material/database:", "nav.section.data"),
     ("definitions.py", "nav.definitions", ":material/menu_book:", "nav.section.data"),
 ]

@@ -1,0 +1,55 @@
+"""``servicecircle forecast``: weekly counter arrivals or hotline orders, 26 weeks ahead.
+
+Calls :func:`dashboard.analysis.forecast.forecast`, the function the forecast page calls.
+``--json`` prints ``{"series", "horizon_weeks", "mase", "mase_naive", "points": [{"week",
+"value", "low", "high"}]}``; the backtest (last 26 weeks held out) is described in words
+on stderr, including whether the model beats the seasonal naive forecast.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+
+from dashboard.analysis import forecast as F
+from dashboard.commands import DbOption, open_read
+from dashboard.i18n import t
+
+
+def forecast_command(
+    series: Annotated[str, typer.Option("--series", help="hall_arrivals or hotline.")],
+    db: DbOption = None,
+    hall: Annotated[Optional[list[str]], typer.Option("--hall", help="Hall id (repeatable; default all).")] = None,
+    category: Annotated[Optional[list[str]], typer.Option(
+        "--category", help="Hotline category code (repeatable; default all).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the printed text: zh or en.")] = "zh",
+) -> None:
+    """Forecast weekly counter arrivals or hotline orders 26 weeks ahead, with a backtest."""
+    if series not in F.SERIES:
+        typer.echo(t("fc.cli.bad_series", lang, series=series, known=", ".join(F.SERIES)), err=True)
+        raise typer.Exit(2)
+    con = open_read(db)
+    try:
+        result = F.forecast(con, series, hall_ids=hall, categories=category)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        con.close()
+    verdict = (t("fc.backtest.none", lang, note=result.note) if result.mase is None else
+               t("fc.backtest.beats" if result.beats_naive else "fc.backtest.loses", lang,
+                 mase=f"{result.mase:.2f}", naive=f"{result.mase_naive:.2f}"))
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        typer.echo(verdict, err=True)
+        return
+    typer.echo(verdict)
+    for p in result.points.itertuples(index=False):
+        typer.echo(f"{p.week_on}\t{p.value:.0f}\t[{p.low:.0f}, {p.high:.0f}]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("forecast")(forecast_command)
