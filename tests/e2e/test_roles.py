@@ -98,7 +98,9 @@ def _signed_in(ctx, server, name: str, path: str = "overview"):
     w = watch(ctx.new_page())
     goto(w.page, _url(server, path))
     _sign_in(w.page, name, PASSWORDS[name])
-    w.page.wait_for_selector(f'[data-testid="stSidebar"] >> text={t("acc.signout.button", "en")}', timeout=30_000)
+    # signed in: the sign-out button is there (a heavy page may still redraw the sidebar)
+    w.page.wait_for_selector(f'[data-testid="stSidebar"] >> text={t("acc.signout.button", "en")}',
+                             state="attached", timeout=90_000)
     return w
 
 
