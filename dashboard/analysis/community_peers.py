@@ -138,13 +138,13 @@ def fmt_figure(fig: str, value: float | None, lang: str) -> str:
     from dashboard.analysis import definitions
     from dashboard.i18n import fmt_count, t
 
-    if value is None or value != value:
+    if value is None or pd.isna(value):
         return t("met.none", lang)
     if fig == "walk_m":
         if not np.isfinite(value):
             return t("sc.cp.walk_beyond", lang, limit=settings.walk_limit_m())
         return t("sc.cp.walk_value", lang, v=value)
-    if fig.endswith("_share") or fig.endswith("_rate"):
+    if fig.endswith(("_share", "_rate")):
         return definitions.fmt_value(value, "share", lang)
     if fig.endswith("_per_1k"):
         return f"{value:.2f}"

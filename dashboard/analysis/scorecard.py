@@ -36,6 +36,7 @@ Public API: :data:`METRICS`, :func:`room_months`, :func:`room_coverage`, :func:`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import duckdb
@@ -238,7 +239,7 @@ def breach_since(judged: pd.DataFrame, month: dt.date) -> pd.DataFrame:
 
 def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None, month: dt.date | None = None,
               targets: settings.RoomTargets | None = None, *, coverage_data: Any = None,
-              with_coverage: bool = True) -> dict[str, Any]:
+              with_coverage: bool = True, coverage: pd.DataFrame | None = None) -> dict[str, Any]:
     """The scorecard of one month: rooms, managers, breaches.
 
     Parameters
@@ -257,6 +258,9 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None, mo
         when ``None`` and ``with_coverage``.
     with_coverage
         Compute ``coverage_share`` (needs the street network).
+    coverage
+        Precomputed :func:`room_coverage` rows (``room_id, month_on, coverage_share``)
+        covering the months; used instead of computing them.
 
     Returns
     -------
@@ -273,7 +277,10 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None, mo
     month = _month_start(month) if month is not None else default_month(con, f)
     months = room_months(con, f, month) if month is not None else room_months(con, f).iloc[0:0]
     note = None
-    if with_coverage and len(months):
+    if coverage is not None and len(months):
+        months = months.merge(coverage[["room_id", "month_on", "coverage_share"]], on=["room_id", "month_on"],
+                              how="left")
+    elif with_coverage and len(months):
         try:
             from dashboard.coverage import inputs
 
@@ -292,7 +299,7 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None, mo
     for metric in METRICS:
         ok = judged[(judged["metric"] == metric) & (judged["month_on"] == month)].set_index("room_id")["ok"]
         rooms[f"{metric}_ok"] = pd.array(rooms["room_id"].map(ok), dtype="boolean")
-    rooms["n_breaches"] = sum((rooms[f"{m}_ok"] == False).fillna(False).astype(int)  # noqa: E712
+    rooms["n_breaches"] = sum((rooms[f"{m}_ok"] == False).fillna(False).astype(int)
                               for m in METRICS) if len(rooms) else 0
     rooms = rooms.reset_index(drop=True)
     breaches = breach_since(judged, month) if month is not None else breach_since(judged, dt.date.min)
@@ -315,6 +322,10 @@ def _managers(con: duckdb.DuckDBPyConnection, rooms: pd.DataFrame, month: dt.dat
     staff = warehouse.query(con, "scorecard/managers", {"month_end": end})
     r = rooms.set_index("room_id")
     staff = staff[staff["room_id"].isin(r.index)].copy()
+    cols = ["staff_hash", "room_id", "name", "former_role", "n_managers", "visits", "home_visits", "households",
+            "households_ok"]
+    if staff.empty:
+        return pd.DataFrame(columns=cols)
     n = staff["room_id"].map(r["n_managers"]).astype(float)
     staff["name"] = staff["room_id"].map(r["name"])
     staff["n_managers"] = n
@@ -322,21 +333,36 @@ def _managers(con: duckdb.DuckDBPyConnection, rooms: pd.DataFrame, month: dt.dat
     staff["home_visits"] = staff["room_id"].map(r["n_home_visits"]) / n
     staff["households"] = staff["room_id"].map(r["households"]) / n
     staff["households_ok"] = pd.array(staff["households"] <= tg.households_per_manager_max, dtype="boolean")
-    return staff.reset_index(drop=True)[["staff_hash", "room_id", "name", "former_role", "n_managers", "visits",
-                                         "home_visits", "households", "households_ok"]]
+    return staff.reset_index(drop=True)[cols]
+
+
+@functools.lru_cache(maxsize=2)
+def _coverage_cached(path: str, version: tuple[int, int, int]) -> tuple[pd.DataFrame | None, str | None]:
+    """Every room's coverage in every month of the data, once per data version (filters,
+    targets and the month do not change it); ``(None, why)`` without a street network."""
+    from dashboard.coverage import inputs
+
+    try:
+        data = inputs.load_data(path)
+    except Exception as exc:  # noqa: BLE001 - said on the page: coverage not judged
+        return None, str(exc)
+    con = warehouse.connect_read(path)
+    try:
+        months = sorted(room_months(con)["month_on"].unique())
+    finally:
+        con.close()
+    return room_coverage(data, data.rooms, months), None
 
 
 def page_scorecard(con: duckdb.DuckDBPyConnection, filters: Filters, month: dt.date | None,
                    targets: settings.RoomTargets) -> dict[str, Any]:
-    """:func:`scorecard` with the coverage data cached per data version (for the pages,
-    through :func:`dashboard.ui.loaders.cached_call`)."""
-    from dashboard.coverage import inputs
-
-    try:
-        data = inputs.load_data(settings.db_path(None))
-    except Exception:  # noqa: BLE001 - scorecard() reads it through con and records why it failed
-        data = None
-    return scorecard(con, filters, month, targets, coverage_data=data)
+    """:func:`scorecard` with the rooms' coverage computed once per data version (for the
+    pages, through :func:`dashboard.ui.loaders.cached_call`)."""
+    coverage, why = _coverage_cached(*warehouse.versioned(None))
+    sc = scorecard(con, filters, month, targets, with_coverage=False, coverage=coverage)
+    if why is not None:
+        sc["coverage_note"] = why
+    return sc
 
 
 def _plain(v: Any) -> Any:

@@ -32,7 +32,7 @@ SHARES: frozenset[str] = frozenset({"vulnerable_share", "resolution_rate", "cove
 def fmt_metric(metric: str, value: float | None, lang: str) -> str:
     """A metric value for display: ``45.0%`` for shares, ``2.7`` per open day, counts as
     counts (the "no data" word when missing)."""
-    if value is None or value != value:
+    if value is None or pd.isna(value):
         return t("met.none", lang)
     if metric in SHARES:
         return definitions.fmt_value(value, "share", lang)
@@ -49,7 +49,7 @@ def target_text(metric: str, targets: dict[str, float], lang: str) -> str:
 
 def _status(value: Any, ok: Any, metric: str, lang: str) -> str:
     v = fmt_metric(metric, value, lang)
-    if ok is None or ok is pd.NA or (isinstance(ok, float) and ok != ok):
+    if ok is None or pd.isna(ok):
         return t("sc.status.none", lang, v=v)
     return t("sc.status.ok" if bool(ok) else "sc.status.miss", lang, v=v)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,10 +31,10 @@ def _month(value: str | None) -> dt.date | None:
 
 def scorecard_command(
     db: DbOption = None,
-    month: Annotated[Optional[str], typer.Option("--month", help="Scorecard month (YYYY-MM); default the last whole month.")] = None,
-    district: Annotated[Optional[list[str]], typer.Option("--district", help="District (repeatable).")] = None,
-    wave: Annotated[Optional[list[str]], typer.Option("--wave", help="Roll-out wave, e.g. 2024Q2 (repeatable).")] = None,
-    service_type: Annotated[Optional[list[str]], typer.Option("--type", help="Service type (repeatable).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="Scorecard month (YYYY-MM); default the last whole month.")] = None,
+    district: Annotated[list[str] | None, typer.Option("--district", help="District (repeatable).")] = None,
+    wave: Annotated[list[str] | None, typer.Option("--wave", help="Roll-out wave, e.g. 2024Q2 (repeatable).")] = None,
+    service_type: Annotated[list[str] | None, typer.Option("--type", help="Service type (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Print each room's month against its targets, and the breaches since when."""
@@ -79,7 +79,7 @@ def scorecard_command(
 
 def targets_command(
     db: DbOption = None,
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE (repeatable), e.g. visits_min=25.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE (repeatable), e.g. visits_min=25.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Show the scorecard targets in force; with --set, change them in <db>.targets.toml."""

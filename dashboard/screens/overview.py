@@ -10,7 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import settings
-from dashboard.analysis import definitions, metrics, overview_text, room_targets, scorecard
+from dashboard.analysis import (
+    definitions,
+    metrics,
+    overview_text,
+    room_targets,
+    scorecard,
+)
 from dashboard.analysis import scorecard_views as views
 from dashboard.i18n import fmt_date, fmt_month, t
 from dashboard.ui import loaders

@@ -85,3 +85,23 @@ def tiny(tmp_path_factory) -> Tiny:
         con.close()
     return Tiny(db=db, tables=tables, closed_room=closed.room_id, early_room=early["room_id"],
                 moved_manager=moved["staff_hash"], moved_to=moved_to.room_id)
+
+
+def read(db: Path, fn, *args, **kwargs):
+    """``fn(con, *args, **kwargs)`` on a read connection to ``db`` (closed after)."""
+    con = warehouse.connect_read(db)
+    try:
+        return fn(con, *args, **kwargs)
+    finally:
+        con.close()
+
+
+def app_page(name: str, lang: str = "zh", timeout: int = 120):
+    """An AppTest of the app's entry switched to ``screens/<name>.py`` in ``lang``."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import settings
+
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=timeout)
+    at.query_params["lang"] = lang
+    return at.switch_page(f"screens/{name}.py")

@@ -48,7 +48,7 @@ def reference(t, upto: dt.date) -> pd.DataFrame:
         months = {d.replace(day=1) for d in days
                   if (opened is None or d.replace(day=1) >= opened.replace(day=1)) and (closed is None or d.replace(day=1) < closed)}
         months |= set(rv["month"]) | {d.replace(day=1) for d in sched}
-        served = set(list(r.served_community_ids)) | {r.community_id}
+        served = set(r.served_community_ids) | {r.community_id}
         households = int(sum(hh.get(c, 0) for c in served))
         for m in sorted(months):
             m_end = (pd.Timestamp(m) + pd.offsets.MonthEnd(0)).date()
@@ -65,7 +65,7 @@ def reference(t, upto: dt.date) -> pd.DataFrame:
                 "n_visits": len(mv),
                 "n_vulnerable": int(mv["customer_group"].isin(settings.VULNERABLE_GROUPS).sum()),
                 "n_home_visits": int((mv["mode"] == "home_visit").sum()),
-                "n_resolved": int((mv["resolved"] == True).sum()),  # noqa: E712
+                "n_resolved": int((mv["resolved"] == True).sum()),
                 "households": households,
                 "n_managers": n_mgr if n_mgr else int(r.managers),
                 "is_full_month": (opened is None or opened <= m) and (closed is None or closed > m_end)
@@ -231,3 +231,16 @@ def test_default_month_is_the_last_whole_month(con):
     assert scorecard.default_month(con) == MONTH
     assert scorecard.default_month(con, Filters(date_to=dt.date(2024, 8, 30))) == dt.date(2024, 7, 1)
     assert scorecard.default_month(con, Filters(date_to=dt.date(2024, 8, 31))) == dt.date(2024, 8, 1)
+
+
+def test_page_path_with_cached_coverage_equals_the_direct_one(tiny, con, monkeypatch):
+    """The pages' scorecard (every room's coverage computed once per data version, then
+    filtered) is the scorecard computed directly."""
+    monkeypatch.setenv("SERVICECIRCLE_DB", str(tiny.db))
+    tg = settings.RoomTargets(coverage_share_min=0.3)
+    for f in (Filters(), Filters(service_types=("payment",))):
+        page = scorecard.page_scorecard(con, f, dt.date(2024, 8, 1), tg)
+        direct = scorecard.scorecard(con, f, dt.date(2024, 8, 1), tg)
+        pd.testing.assert_frame_equal(page["rooms"], direct["rooms"])
+        pd.testing.assert_frame_equal(page["breaches"], direct["breaches"])
+        assert page["rooms"]["coverage_share"].notna().all()

@@ -52,3 +52,11 @@ def test_targets_refuses_bad_values(tiny, runner):
     res = runner.invoke(app, ["scorecard", "--db", str(tiny.db), "--month", "2024-13"])
     assert res.exit_code == 2 and "--month" in res.output
     assert not room_targets.settings.room_targets_path(tiny.db).exists()
+
+
+def test_scorecard_of_no_room(tiny, runner):
+    """A district with no room: an empty scorecard, not an error."""
+    res = runner.invoke(app, ["scorecard", "--db", str(tiny.db), "--json", "--district", "no such district"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["rooms"] == [] and out["managers"] == [] and out["breaches"] == []

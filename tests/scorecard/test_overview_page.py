@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import settings, warehouse
+from dashboard import warehouse
 from dashboard.analysis import definitions, effects, metrics, overview_text, scorecard
 from dashboard.analysis.filters import Filters
 from dashboard.i18n import t
+from tests.scorecard.conftest import app_page, read
 
 
 @pytest.fixture()
@@ -20,25 +21,15 @@ def app_env(tiny, monkeypatch):
     return tiny
 
 
-def _overview(lang: str) -> AppTest:
-    at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=120)
-    at.query_params["lang"] = lang
-    return at.switch_page("screens/overview.py")
-
-
 def _card(at: AppTest, key: str, lang: str):
     return next(m for m in at.metric if m.label == t(f"met.def.{key}.name", lang))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_zero_baseline_kpis_are_new_services(app_env, lang):
-    at = _overview(lang).run()
+    at = app_page("overview", lang).run()
     assert not at.exception, at.exception
-    con = warehouse.connect_read(app_env.db)
-    try:
-        ov = metrics.overview_kpis(con, Filters())["kpis"].set_index("key")
-    finally:
-        con.close()
+    ov = read(app_env.db, metrics.overview_kpis, Filters())["kpis"].set_index("key")
     assert ov.loc["offload_share", "baseline"] == 0 and ov.loc["vulnerable_visits_per_month", "baseline"] == 0
     for key in metrics.NEW_SERVICE_KPIS:
         card = _card(at, key, lang)
@@ -56,7 +47,7 @@ def test_zero_baseline_kpis_are_new_services(app_env, lang):
 
 
 def test_causal_estimates_beside_the_plain_change(app_env):
-    at = _overview("zh").run()
+    at = app_page("overview", "zh").run()
     captions = [c.value for c in at.caption]
     assert not any(c.startswith("因果估计（") for c in captions)  # off by default: no fits on load
     at.toggle(key="ov_causal").set_value(True).run()
@@ -74,12 +65,8 @@ def test_causal_estimates_beside_the_plain_change(app_env):
 
 
 def test_breaches_listed_on_the_overview(app_env):
-    at = _overview("en").run()
-    con = warehouse.connect_read(app_env.db)
-    try:
-        sc = scorecard.scorecard(con)
-    finally:
-        con.close()
+    at = app_page("overview", "en").run()
+    sc = read(app_env.db, scorecard.scorecard)
     assert len(sc["breaches"]) > 0
     table = next(d.value for d in at.dataframe if t("sc.col.since", "en") in d.value.columns)
     assert len(table) == min(8, len(sc["breaches"]))

@@ -4,11 +4,11 @@ breaches are listed, and the targets form writes the file (and refuses nothing v
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from dashboard import settings, warehouse
+from dashboard import settings
 from dashboard.analysis import room_targets, scorecard
 from dashboard.i18n import t
+from tests.scorecard.conftest import app_page, read
 
 
 @pytest.fixture()
@@ -18,21 +18,11 @@ def app_env(tiny, monkeypatch):
     settings.room_targets_path(tiny.db).unlink(missing_ok=True)
 
 
-def _page(lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=90)
-    at.query_params["lang"] = lang
-    return at.switch_page("screens/rooms.py")
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rooms_page_shows_the_scorecard(app_env, lang):
-    at = _page(lang).run()
+    at = app_page("rooms", lang).run()
     assert not at.exception, at.exception
-    con = warehouse.connect_read(app_env.db)
-    try:
-        sc = scorecard.scorecard(con)
-    finally:
-        con.close()
+    sc = read(app_env.db, scorecard.scorecard)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("sc.page.rooms", lang)] == str(len(sc["rooms"]))
     assert metrics[t("sc.page.n_breaches", lang)] == str(len(sc["breaches"]))
@@ -45,16 +35,12 @@ def test_rooms_page_shows_the_scorecard(app_env, lang):
 
 
 def test_targets_form_writes_the_file(app_env):
-    at = _page().run()
+    at = app_page("rooms").run()
     at.number_input(key="sc_t_visits_min").set_value(40.0)
     next(b for b in at.button if b.label == t("sc.targets.save", "zh")).click().run()
     assert not at.exception, at.exception
     assert room_targets.load(app_env.db).visits_min == 40.0
     metrics = {m.label: m.value for m in at.metric}
-    con = warehouse.connect_read(app_env.db)
-    try:
-        sc = scorecard.scorecard(con, targets=room_targets.load(app_env.db))
-    finally:
-        con.close()
+    sc = read(app_env.db, scorecard.scorecard, targets=room_targets.load(app_env.db))
     assert metrics[t("sc.page.n_breaches", "zh")] == str(len(sc["breaches"]))
     assert any(m == "visits" for m in sc["breaches"]["metric"])
