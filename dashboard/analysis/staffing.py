@@ -36,22 +36,27 @@ Arrivals the rooms take away
 ----------------------------
 The community-level counter-visit effect (``counter_visits_per_1k_households``,
 :mod:`dashboard.analysis.effects`, over the whole date range: tickets per 1,000
-households per month, negative when rooms take visits away) times, for each hall-month,
-the households of the communities served by then, each times the share of its tickets
-that go to this hall (the same catchment as the hall-level queue model,
-:func:`dashboard.analysis.hall_effects.catchment_from_volume`). The month's tickets
-taken away are spread over its hall-hours like the observed tickets.
+households per month, negative when rooms take visits away) by months since opening
+(its event study: the effect grows while a room becomes known, so the recent months of
+the period take more than the average ``att`` says; months beyond the estimated ones
+take the last estimated month), for each served community of the hall's catchment
+times its households / 1,000 times the share of its tickets that go to this hall — the
+same arrivals as the hall-level queue model
+(:func:`dashboard.analysis.hall_effects.catchment_from_volume`,
+:class:`~dashboard.analysis.hall_effects.ArrivalEffect`). The month's tickets taken away
+are spread over its hall-hours like the observed tickets.
 
 Uncertainty
 -----------
-The counter-visit effect is uncertain: normal with its standard error. Counters needed
-never fall when arrivals rise, so the freed counter-hours are a nondecreasing function
-of the arrivals taken away, and each quantile of the freed hours is that function at the
-same quantile of the arrivals taken away (what drawing the effect many times and
-recomputing every row would give, without the simulation noise). ``median`` / ``low`` /
-``high`` are the 50 %, 2.5 % and 97.5 % points; the rows' ``counters_needed_before`` are
-at the point estimate. Model error (the Erlang formulas, patience, the catchment) is not
-included.
+The whole effect profile is scaled by a factor normal with mean 1 and the relative
+standard error of the overall effect (``se / |att|``), as the queue model does. Counters
+needed never fall when arrivals rise, so the freed counter-hours are a nondecreasing
+function of that factor (when the profile takes arrivals away in every month), and each
+quantile of the freed hours is that function at the same quantile of the factor (what
+drawing the effect many times and recomputing every row would give, without the
+simulation noise). ``median`` / ``low`` / ``high`` are the 50 %, 2.5 % and 97.5 % points;
+the rows' ``counters_needed_before`` are at the point estimate. Model error (the Erlang
+formulas, patience, the catchment) is not included.
 
 Counter-hours a week
 --------------------
@@ -81,6 +86,7 @@ from dashboard.analysis.filters import Filters
 from dashboard.analysis.hall_effects import (
     ArrivalEffect,
     _added_per_hall_month,
+    arrival_effect,
     catchment_from_volume,
 )
 from dashboard.analysis.queueing import servers_needed
@@ -128,15 +134,15 @@ class StaffingInputs:
     cells
         One row per hall × day × hour of the period: ``hall_id, day_on, weekday``
         (0 = Monday), ``hour_of_day``, the counts of ``queries/staffing/hall_cells.sql``,
-        and ``taken``: tickets the rooms take away in the cell per unit of the
-        counter-visit effect (per 1 ticket per 1,000 households per month less).
+        and ``taken``: tickets the rooms take away in the cell at the estimated effect.
     hall_names
         ``hall_id → name``.
     period
         First and last day of the period (``None`` without tickets).
     effect
-        ``{"att", "se", "ci_low", "ci_high"}`` of the counter-visit effect, or ``None``
-        when it could not be estimated.
+        ``{"att", "se", "ci_low", "ci_high", "scale_se", "by_event"}`` of the
+        counter-visit effect (``scale_se = se / |att|``; ``by_event``: months since
+        opening → effect), or ``None`` when it could not be estimated.
     effect_reason
         ``{"zh", "en"}`` why there is no effect (``None`` when there is one).
     """
@@ -362,10 +368,9 @@ def staffing(inputs: StaffingInputs, target_min: float | None = None) -> Staffin
         status, reason = "no_arrival_effect", inputs.effect_reason or _reason("no_arrival_effect")
         need_q = None
     else:
-        # arrivals taken away = -effect x catchment; scale = -effect ~ N(-att, se)
-        z = stats.norm.ppf(QUANTILES)
-        scales = -eff["att"] + eff["se"] * z
-        rows, halls, need_q = staffing_table(inputs.cells, target, scales, point=-eff["att"])
+        # arrivals taken away = scale x (-effect profile x catchment), scale ~ N(1, se/|att|)
+        scales = 1.0 + eff["scale_se"] * stats.norm.ppf(QUANTILES)
+        rows, halls, need_q = staffing_table(inputs.cells, target, scales, point=1.0)
         after = rows["counters_needed_after"].to_numpy()
         freed_q = (need_q - after[:, None]).sum(axis=0)
         taken_week = rows["taken_per_hour_unit"].sum() * scales
@@ -426,7 +431,7 @@ def period_months(con: duckdb.DuckDBPyConnection, filters: Filters,
 
 def load_inputs(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
                 *, months: int = PERIOD_MONTHS) -> StaffingInputs:
-    """Cells of the period, arrivals taken away per unit of effect, and the effect.
+    """Cells of the period, arrivals taken away at the estimated effect, and the effect.
 
     Parameters
     ----------
@@ -461,18 +466,21 @@ def load_inputs(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
         cells["taken"] = 0.0
         return StaffingInputs(cells.drop(columns=["hall_name"]), names, (period[0], last_day), None,
                               res.reason or _reason("no_arrival_effect"))
-    cells["taken"] = _taken_per_unit(cells, catchment_from_volume(warehouse.query(con, "halls/exposure_volume", hp)))
-    effect = {"att": float(res.att), "se": float(res.se), "ci_low": float(res.ci_low), "ci_high": float(res.ci_high)}
+    arrival = arrival_effect(res)
+    catchment = catchment_from_volume(warehouse.query(con, "halls/exposure_volume", hp))
+    cells["taken"] = _taken(cells, catchment, arrival)
+    effect = {"att": float(res.att), "se": float(res.se), "ci_low": float(res.ci_low), "ci_high": float(res.ci_high),
+              "scale_se": float(res.se / abs(res.att)) if res.att else math.inf,
+              "by_event": {int(k): float(v) for k, v in sorted(arrival.by_event.items()) if k >= 0}}
     return StaffingInputs(cells.drop(columns=["hall_name"]), names, (period[0], last_day), effect)
 
 
-def _taken_per_unit(cells: pd.DataFrame, catchment: pd.DataFrame) -> np.ndarray:
-    """Tickets taken away per cell when the counter-visit effect is −1 ticket per 1,000
-    households per month: the hall-month's total spread like its tickets."""
+def _taken(cells: pd.DataFrame, catchment: pd.DataFrame, arrival: ArrivalEffect) -> np.ndarray:
+    """Tickets taken away per cell at the estimated effect profile: the hall-month's
+    total spread like its tickets."""
     c = cells.assign(month_on=pd.to_datetime(cells["month_on"]))
     hm = c.groupby(["hall_id", "month_on"], as_index=False)["n_tickets"].sum()
-    unit = ArrivalEffect(att=-1.0, ci_low=-1.0, ci_high=-1.0, by_event={})
-    hm["per_month"] = _added_per_hall_month(hm, catchment, 1.0, unit)
+    hm["per_month"] = _added_per_hall_month(hm, catchment, 1.0, arrival)
     c = c.merge(hm.rename(columns={"n_tickets": "n_month"}), on=["hall_id", "month_on"], how="left")
     share = c["n_tickets"] / c["n_month"].where(c["n_month"] > 0)
     return (share.fillna(0.0) * c["per_month"]).to_numpy(float)

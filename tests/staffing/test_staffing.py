@@ -107,7 +107,8 @@ def tiny_result(tiny_city):
     return inputs, staffing.staffing(inputs, 15.0), raw, comm, treat
 
 
-def _pandas_rows(raw: pd.DataFrame, comm: pd.DataFrame, treat: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def _pandas_rows(raw: pd.DataFrame, comm: pd.DataFrame, treat: pd.DataFrame,
+                 by_event: dict[int, float]) -> tuple[pd.DataFrame, dict]:
     """The staffing rows from the raw tickets, written independently with pandas."""
     t = raw.copy()
     last = t["issued_at"].max().to_period("M")
@@ -136,7 +137,9 @@ def _pandas_rows(raw: pd.DataFrame, comm: pd.DataFrame, treat: pd.DataFrame) -> 
     out["arrivals_per_hour"] = out["n"] / out["open_days"]
     out["counters_observed"] = out["counters"] / out["open_days"]
     out["handling_min"] = out["handling"].fillna(out["hall_id"].map(hall_s["mean"]))
-    # tickets taken away per unit of effect: hall-month total spread like the tickets
+    # tickets taken away: -effect(months since opening) x households / 1,000 x the
+    # community's share of tickets at the hall; the hall-month total spread like the tickets
+    last_e = max(by_event)
     att = t[t["community_id"].notna()]
     per_c = att.groupby(["hall_id", "community_id"]).size().rename("n_ch").reset_index()
     per_c["share"] = per_c["n_ch"] / per_c.groupby("community_id")["n_ch"].transform("sum")
@@ -147,7 +150,8 @@ def _pandas_rows(raw: pd.DataFrame, comm: pd.DataFrame, treat: pd.DataFrame) -> 
         for m in months:
             pc = per_c[(per_c["hall_id"] == hall) & per_c["served_month"].notna()]
             pc = pc[pc["served_month"] <= m]
-            month_k[(hall, m)] = float((pc["households"].fillna(0) / 1000.0 * pc["share"]).sum())
+            effect = [-by_event[min((m - sm).n, last_e)] for sm in pc["served_month"]]
+            month_k[(hall, m)] = float((pc["households"].fillna(0) / 1000.0 * pc["share"] * effect).sum())
     n_month = in_p.groupby(["hall_id", "issue_month"]).size()
     in_p["k"] = [month_k[(h, m)] / n_month[(h, m)] for h, m in zip(in_p["hall_id"], in_p["issue_month"])]
     taken = in_p.groupby(["hall_id", "weekday", "hour"])["k"].sum().rename("taken").reset_index()
@@ -159,7 +163,8 @@ def _pandas_rows(raw: pd.DataFrame, comm: pd.DataFrame, treat: pd.DataFrame) -> 
 def test_rows_equal_pandas_on_tiny_demo(tiny_result):
     _, res, raw, comm, treat = tiny_result
     assert res.status == "ok"
-    exp, cv2 = _pandas_rows(raw, comm, treat)
+    exp, cv2 = _pandas_rows(raw, comm, treat, res.effect["by_event"])
+    assert len(res.effect["by_event"]) > 3
     got = res.rows.merge(exp, on=["hall_id", "weekday", "hour"], how="outer", indicator=True,
                          suffixes=("", "_pd"))
     assert (got["_merge"] == "both").all(), got[got["_merge"] != "both"]
@@ -176,7 +181,7 @@ def test_rows_equal_pandas_on_tiny_demo(tiny_result):
     cv = got["hall_id"].map(cv2).to_numpy()
     after = queueing.servers_needed(lam, got["handling_min_pd"].to_numpy(), 15.0, cv2=cv)
     np.testing.assert_array_equal(got["counters_needed_after"].to_numpy(), after)
-    taken = got["taken_per_hour_unit_pd"].to_numpy() * -res.effect["att"]
+    taken = got["taken_per_hour_unit_pd"].to_numpy()
     before = queueing.servers_needed(lam + taken / 60.0, got["handling_min_pd"].to_numpy(), 15.0, cv2=cv)
     np.testing.assert_array_equal(got["counters_needed_before"].to_numpy().astype(int), before)
     assert res.freed["median"] == float((before - after).sum())
@@ -187,14 +192,14 @@ def test_quantiles_equal_drawing_the_effect(tiny_result):
     inputs, res, *_ = tiny_result
     eff = res.effect
     rng = np.random.default_rng(3)
-    draws = rng.normal(eff["att"], eff["se"], 301)
-    rows, _, need = staffing.staffing_table(inputs.cells, 15.0, -draws)
+    draws = rng.normal(1.0, eff["scale_se"], 301)
+    rows, _, need = staffing.staffing_table(inputs.cells, 15.0, draws)
     freed_draws = (need - rows["counters_needed_after"].to_numpy()[:, None]).sum(axis=0)
     # freed hours never fall as more arrivals are taken away: the quantile shortcut is exact
-    order = np.argsort(-draws)
+    order = np.argsort(draws)
     assert np.all(np.diff(freed_draws[order]) >= 0)
     for p in (0.025, 0.5, 0.975):
-        at_q = -np.quantile(draws, 1 - p, method="inverted_cdf")
+        at_q = np.quantile(draws, p, method="inverted_cdf")
         _, _, need_q = staffing.staffing_table(inputs.cells, 15.0, np.array([at_q]))
         shortcut = (need_q[:, 0] - rows["counters_needed_after"].to_numpy()).sum()
         assert np.quantile(freed_draws, p, method="inverted_cdf") == shortcut
