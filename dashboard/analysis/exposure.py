@@ -254,13 +254,16 @@ def _walk_nearest(net: Network, halls: pd.DataFrame, comms: pd.DataFrame) -> tup
 
 
 def load_exposure(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
-                  months: list[pd.Timestamp] | pd.DatetimeIndex | None = None) -> Exposure:
+                  months: list[pd.Timestamp] | pd.DatetimeIndex | None = None,
+                  volume: pd.DataFrame | None = None) -> Exposure:
     """The exposure of the selected halls from the warehouse (districts and halls of
-    ``filters``), for ``months`` (default: the months with tickets in the date range)."""
+    ``filters``), for ``months`` (default: the months with tickets in the date range);
+    ``volume``: the rows of ``halls/exposure_volume`` when already read."""
     p = (filters or Filters()).params()
     hp = {"districts": p["districts"], "hall_ids": p["hall_ids"]}
     halls = warehouse.query(con, "halls/halls", hp)
-    volume = warehouse.query(con, "halls/exposure_volume", hp)
+    if volume is None:
+        volume = warehouse.query(con, "halls/exposure_volume", hp)
     if months is None:
         cells = warehouse.query(con, "halls/hall_hour_cells", {**hp, "date_from": p["date_from"],
                                                                "date_to": p["date_to"]})

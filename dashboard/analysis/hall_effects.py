@@ -692,11 +692,11 @@ def estimate_halls(con: duckdb.DuckDBPyConnection, filters: Filters | None = Non
     hp = {"districts": p["districts"], "hall_ids": p["hall_ids"]}
     cells = warehouse.query(con, "halls/hall_hour_cells", {**hp, "date_from": p["date_from"], "date_to": p["date_to"]})
     months = sorted(pd.to_datetime(cells["month_on"]).unique())
-    exposure = load_exposure(con, f, months)
+    volume = warehouse.query(con, "halls/exposure_volume", hp)
+    exposure = load_exposure(con, f, months, volume)
     panel = hall_month_panel(cells, exposure) if len(cells) else pd.DataFrame(
         columns=["hall_id", "month_on", "n_served", "y", "share", "exposed"])
     design = design_estimate(panel, n_boot=n_boot)
-    volume = warehouse.query(con, "halls/exposure_volume", hp)
     # the arrival effect of every community of the date range (the halls' catchments
     # reach beyond a district filter)
     arr = arrival_effect(effects.estimate(con, "counter_visits_per_1k_households",

@@ -73,6 +73,23 @@ def _extra_timings(db: os.PathLike) -> tuple[float | None, float | None]:
     return res.get("coverage_ms"), res.get("plan_ms")
 
 
+def _time(fn: Any, db: os.PathLike, runs: int) -> dict[str, float]:
+    """Cold (first call on a fresh connection) and warm median milliseconds of ``fn(con)``."""
+    con = warehouse.connect_read(db)
+    try:
+        t0 = time.perf_counter()
+        fn(con)
+        cold = (time.perf_counter() - t0) * 1000.0
+        warm = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            fn(con)
+            warm.append((time.perf_counter() - t0) * 1000.0)
+    finally:
+        con.close()
+    return {"median_ms": round(statistics.median(warm), 1), "cold_ms": round(cold, 1)}
+
+
 def bench(db: os.PathLike, runs: int = 7, filters: Filters | None = None) -> dict[str, Any]:
     """Time every page's query set.
 
@@ -88,23 +105,15 @@ def bench(db: os.PathLike, runs: int = 7, filters: Filters | None = None) -> dic
     Returns
     -------
     dict
-        ``{"pages": {name: {"median_ms", "cold_ms"}}, "coverage_ms", "plan_ms"}``;
-        the last two from ``dashboard.coverage.bench.timings(db)`` when that exists.
+        ``{"pages": {name: {"median_ms", "cold_ms"}}, "coverage_ms", "plan_ms",
+        "hall_effect": {"median_ms", "cold_ms"}}``; coverage and plan from
+        ``dashboard.coverage.bench.timings(db)`` when that exists; ``hall_effect`` times
+        :func:`dashboard.analysis.hall_effects.estimate_halls` (both methods, the
+        Waiting page's hall-level effect).
     """
-    pages: dict[str, dict[str, float]] = {}
-    for page in PAGE_CALLS:
-        con = warehouse.connect_read(db)
-        try:
-            t0 = time.perf_counter()
-            run_page(con, page, filters)
-            cold = (time.perf_counter() - t0) * 1000.0
-            warm = []
-            for _ in range(runs):
-                t0 = time.perf_counter()
-                run_page(con, page, filters)
-                warm.append((time.perf_counter() - t0) * 1000.0)
-        finally:
-            con.close()
-        pages[page] = {"median_ms": round(statistics.median(warm), 1), "cold_ms": round(cold, 1)}
+    from dashboard.analysis.hall_effects import estimate_halls
+
+    pages = {page: _time(lambda con, page=page: run_page(con, page, filters), db, runs) for page in PAGE_CALLS}
     cov, plan = _extra_timings(db)
-    return {"pages": pages, "coverage_ms": cov, "plan_ms": plan}
+    hall = _time(lambda con: estimate_halls(con, filters), db, runs)
+    return {"pages": pages, "coverage_ms": cov, "plan_ms": plan, "hall_effect": hall}

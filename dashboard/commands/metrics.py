@@ -85,6 +85,8 @@ def bench_command(
     for name, r in out["pages"].items():
         typer.echo(f"{name:14s} median {r['median_ms']:8.1f} ms   cold {r['cold_ms']:8.1f} ms")
     typer.echo(f"coverage_ms {out['coverage_ms']}  plan_ms {out['plan_ms']}")
+    h = out["hall_effect"]
+    typer.echo(f"{'hall_effect':14s} median {h['median_ms']:8.1f} ms   cold {h['cold_ms']:8.1f} ms")
 
 
 def register(app: typer.Typer) -> None:

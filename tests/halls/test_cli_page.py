@@ -63,12 +63,32 @@ def test_exposure_figure():
     assert fig.layout.yaxis.title.text == "Share reached"
 
 
-def test_hall_event_figure():
+@pytest.fixture(scope="module")
+def found():
+    """A hall result whose presented (queue-model) interval excludes 0."""
     panel, _ = dose_panel()
     w = queue_world(p_divert=0.1, months=4, exposed_from=2)
     design = he.design_estimate(panel, n_boot=19)
     queue = he.queue_estimate(w.cells, w.exposure, w.catchment, w.arrival)
-    res = he.assemble(design, queue, w.exposure, panel)
+    return he.assemble(design, queue, w.exposure, panel), panel, w
+
+
+def test_briefing_says_what_the_halls_found(found):
+    from dashboard.report.collect import _hall_effect_input
+
+    res, _, _ = found
+    assert res.found_effect and res.presented == he.QUEUE
+    eff = _hall_effect_input(res)
+    assert eff.outcome == "hall_wait_mean_min" and eff.att == res.main.att
+    assert "fell by" in eff.sentences["en"] and "not distinguishable" not in eff.sentences["en"]
+    assert "缩短" in eff.sentences["zh"] and "没有显著差异" not in eff.sentences["zh"]
+    assert "queue model" in eff.sentences["en"]  # which method, and why
+    assert list(eff.event_study["event_time"]) == [r["event_time"] for r in res.main.event_study]
+
+
+def test_hall_event_figure(found):
+    res, panel, w = found
+    queue = res.get(he.QUEUE)
     fig = hall_event_figure(res, "zh")
     assert len(fig.data) == 2
     q = fig.data[1]
