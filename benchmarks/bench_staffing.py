@@ -36,9 +36,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard import warehouse  # noqa: E402
-from dashboard.analysis import staffing  # noqa: E402
-from dashboard.analysis.filters import Filters  # noqa: E402
+from dashboard import warehouse
+from dashboard.analysis import staffing
 
 
 def _ms(fn, runs: int) -> tuple[float, list[float], object]:
@@ -91,25 +90,25 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Counter staffing benchmark",
         "",
-        f"`benchmarks/bench_staffing.py --runs {args.runs} --draws {args.draws}` on the small demo "
+        (f"`benchmarks/bench_staffing.py --runs {args.runs} --draws {args.draws}` on the small demo "
         f"({n_tickets:,} counter tickets, {n_halls} halls, period {period[0]} to {period[1]}, "
         f"{len(cells):,} hall-hour cells, {len(res.rows):,} hall x weekday x hour rows; models {models}); "
         f"2 shared CPU cores; 1-minute load average at the end {os.getloadavg()[0]:.1f} "
-        "(other jobs shared the cores; an idle machine is faster).",
+        "(other jobs shared the cores; an idle machine is faster)."),
         "",
         "| step | cold ms | median ms | baseline | baseline ms | ratio |",
         "|---|---|---|---|---|---|",
-        f"| load_inputs (cells + counter-visit effect + arrivals taken) | {cold_ms:.1f} | {load_ms:.1f} | "
-        f"period cells query alone | {cells_ms:.1f} | {load_ms / cells_ms:.1f} |",
-        f"| staffing at one target (7 quantiles) | – | {table_ms:.1f} | "
-        f"every row per draw ({args.draws} draws) | {draws_ms:.1f} | {table_ms / draws_ms:.2f} |",
+        (f"| load_inputs (cells + counter-visit effect + arrivals taken) | {cold_ms:.1f} | {load_ms:.1f} | "
+        f"period cells query alone | {cells_ms:.1f} | {load_ms / cells_ms:.1f} |"),
+        (f"| staffing at one target (7 quantiles) | – | {table_ms:.1f} | "
+        f"every row per draw ({args.draws} draws) | {draws_ms:.1f} | {table_ms / draws_ms:.2f} |"),
         "",
-        f"Freed counter-hours a week at 15 min: median {res.freed['median']:.0f}, "
-        f"low {res.freed['low']:.0f}, high {res.freed['high']:.0f}.",
+        (f"Freed counter-hours a week at 15 min: median {res.freed['median']:.0f}, "
+        f"low {res.freed['low']:.0f}, high {res.freed['high']:.0f}."),
         "",
-        "The page caches `load_inputs` per data version; a new target reruns only the Staffing "
+        ("The page caches `load_inputs` per data version; a new target reruns only the Staffing "
         "fragment, i.e. the `staffing` row. Most of `load_inputs` is the counter-visit effect "
-        "estimate (Callaway-Sant'Anna), not the staffing table.",
+        "estimate (Callaway-Sant'Anna), not the staffing table."),
     ]
     text = "\n".join(lines) + "\n"
     args.out.write_text(text, encoding="utf-8")
