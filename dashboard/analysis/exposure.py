@@ -34,6 +34,7 @@ Public API: :func:`exposure_from_volume`, :func:`nearest_hall`, :func:`load_expo
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
@@ -53,6 +54,7 @@ __all__ = [
     "SOURCES",
     "Exposure",
     "exposure_from_volume",
+    "hall_cells",
     "load_exposure",
     "nearest_hall",
 ]
@@ -253,6 +255,19 @@ def _walk_nearest(net: Network, halls: pd.DataFrame, comms: pd.DataFrame) -> tup
     return k.astype(np.int64), dist
 
 
+def _month_start(d: dt.date | None) -> dt.date | None:
+    return None if d is None else d.replace(day=1)
+
+
+def hall_cells(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """The selected halls' queue by day and hour (``queries/staffing/hall_cells.sql`` on
+    the rollup ``hall_hour_cell``), the date range widened to whole months."""
+    p = (filters or Filters()).params()
+    return warehouse.query(con, "staffing/hall_cells", {
+        "districts": p["districts"], "hall_ids": p["hall_ids"],
+        "month_from": _month_start(p["date_from"]), "month_to": _month_start(p["date_to"])})
+
+
 def load_exposure(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
                   months: list[pd.Timestamp] | pd.DatetimeIndex | None = None,
                   volume: pd.DataFrame | None = None) -> Exposure:
@@ -265,8 +280,7 @@ def load_exposure(con: duckdb.DuckDBPyConnection, filters: Filters | None = None
     if volume is None:
         volume = warehouse.query(con, "halls/exposure_volume", hp)
     if months is None:
-        cells = warehouse.query(con, "halls/hall_hour_cells", {**hp, "date_from": p["date_from"],
-                                                               "date_to": p["date_to"]})
+        cells = hall_cells(con, filters)
         months = sorted(pd.to_datetime(cells["month_on"]).unique())
     hall_ids = halls["hall_id"].astype(str).tolist()
     have = set(volume.loc[volume["n_tickets"] > 0, "hall_id"].astype(str))

@@ -68,7 +68,7 @@ import pandas as pd
 
 from dashboard import warehouse
 from dashboard.analysis import effects
-from dashboard.analysis.exposure import Exposure, load_exposure
+from dashboard.analysis.exposure import Exposure, hall_cells, load_exposure
 from dashboard.analysis.filters import Filters
 from dashboard.analysis.queueing import mgc_mean_wait
 from dashboard.i18n import t
@@ -246,7 +246,7 @@ def hall_month_panel(cells: pd.DataFrame, exposure: Exposure) -> pd.DataFrame:
     Parameters
     ----------
     cells
-        Rows of ``queries/halls/hall_hour_cells.sql``.
+        Rows of ``queries/staffing/hall_cells.sql``.
     exposure
         The halls' exposure for the same months.
 
@@ -457,7 +457,7 @@ def queue_estimate(cells: pd.DataFrame, exposure: Exposure, catchment: pd.DataFr
     Parameters
     ----------
     cells
-        Rows of ``queries/halls/hall_hour_cells.sql``.
+        Rows of ``queries/staffing/hall_cells.sql``.
     exposure
         The halls' exposure.
     catchment
@@ -690,7 +690,7 @@ def estimate_halls(con: duckdb.DuckDBPyConnection, filters: Filters | None = Non
     f = filters or Filters()
     p = f.params()
     hp = {"districts": p["districts"], "hall_ids": p["hall_ids"]}
-    cells = warehouse.query(con, "halls/hall_hour_cells", {**hp, "date_from": p["date_from"], "date_to": p["date_to"]})
+    cells = hall_cells(con, f)
     months = sorted(pd.to_datetime(cells["month_on"]).unique())
     volume = warehouse.query(con, "halls/exposure_volume", hp)
     exposure = load_exposure(con, f, months, volume)
