@@ -90,26 +90,18 @@ def greedy(A: sparse.spmatrix, w: np.ndarray, k: int) -> tuple[list[int], list[f
     """
     A = sparse.csr_matrix(A, dtype=float)
     w = np.asarray(w, float).copy()
-    gain = A @ w
-    chosen: list[int] = []
-    gains: list[float] = []
-    for _ in range(int(k)):
-        if len(gain) == 0:
-            break
-        j = int(np.argmax(gain))
-        if gain[j] <= 0:
-            break
-        chosen.append(j)
-        gains.append(float(gain[j]))
+    state = {"gain": A @ w}
+
+    def take(j: int) -> None:
         cols = A.indices[A.indptr[j]:A.indptr[j + 1]]
         cols = cols[w[cols] > 0]
-        if len(cols):
+        if len(cols):  # the picked site's households are covered: the gains of the others drop
             delta = np.zeros(len(w))
             delta[cols] = w[cols]
-            gain = gain - A @ delta
+            state["gain"] = state["gain"] - A @ delta
             w[cols] = 0.0
-        gain[j] = -1.0
-    return chosen, gains
+
+    return solvers.greedy_picks(lambda: state["gain"], take, k)
 
 
 def exact(A: sparse.spmatrix, w: np.ndarray, k: int, time_limit_s: float = EXACT_TIME_LIMIT_S
@@ -556,8 +548,7 @@ def plan(
             gap = 0.0 if ex_bound <= 0 else (ex_bound - greedy_value) / ex_bound
     elif exact_check and n_cols == 0:
         gap, ex_val, ex_bound, ex_opt = 0.0, 0.0, 0.0, True
-    after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind,
-                    add=added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
+    after = _with_added(data, added, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind)
     if progress:
         progress("done", 1.0)
     return PlanResult(added, before.totals["share"], after.totals["share"], gap, greedy_value, ex_val,
@@ -579,6 +570,23 @@ def _site_row(cands: pd.DataFrame, j: int, new_households: float, new_elderly: f
 
 
 _ADDED_COLUMNS = ["site_id", "name", "lon", "lat", "new_households", "new_elderly", "gain"]
+
+
+def _checked(exact_check: bool, n_cands: int, n_pairs: int, greedy_value: float, solve: Callable[[], tuple],
+             progress: Progress) -> tuple[float | None, float | None, float | None, bool | None]:
+    """``(gap, exact value, bound, optimal)`` of an exact program when the instance is
+    small enough (``None`` each otherwise)."""
+    if not (exact_check and n_cands <= EXACT_MAX_CANDIDATES and n_pairs <= solvers.EXACT_MAX_PAIRS):
+        return None, None, None, None
+    if progress:
+        progress("exact check", 0.85)
+    ex = solve()
+    return _exact_gap(greedy_value, ex), ex[1], ex[2], ex[3]
+
+
+def _with_added(data: CoverageData, added: pd.DataFrame, **walk: Any) -> CoverageResult:
+    """Coverage with the added sites open (the plan's "after")."""
+    return compute(data, **walk, add=added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
 
 
 def _exact_gap(greedy_value: float, ex: tuple[list[int], float, float, bool]) -> float:
@@ -605,15 +613,9 @@ def _finish_capacity(data: CoverageData, pairs: tuple[np.ndarray, np.ndarray, np
                               g * float(np.mean(el_share[mine])) if len(mine) else 0.0, g))
     added = pd.DataFrame(rows, columns=_ADDED_COLUMNS)
     greedy_value = float(sum(served))
-    gap = ex_val = ex_bound = ex_opt = None
-    if exact_check and len(cands) <= EXACT_MAX_CANDIDATES and len(site) <= solvers.EXACT_MAX_PAIRS:
-        if progress:
-            progress("exact check", 0.85)
-        ex = solvers.exact_capacity(site, col, w, capacity, len(cands), k)
-        _, ex_val, ex_bound, ex_opt = ex
-        gap = _exact_gap(greedy_value, ex)
-    after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind,
-                    add=added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
+    gap, ex_val, ex_bound, ex_opt = _checked(exact_check, len(cands), len(site), greedy_value, lambda: (
+        solvers.exact_capacity(site, col, w, capacity, len(cands), k)), progress)
+    after = _with_added(data, added, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind)
     served_total = float(before.totals["households_covered"]) + float(added["new_households"].sum())
     share_after = round(served_total / before.totals["households_total"], 6) if before.totals["households_total"] else None
     return PlanResult(added, before.totals["share"], share_after, gap, greedy_value, ex_val, ex_bound, ex_opt,
@@ -663,15 +665,9 @@ def _plan_mean_walk(data: CoverageData, *, k: int, candidates: pd.DataFrame | No
         rows.append(_site_row(cands, j, hh[new].sum(), el[new].sum(), g))
     added = pd.DataFrame(rows, columns=_ADDED_COLUMNS)
     greedy_value = float(sum(saved))
-    gap = ex_val = ex_bound = ex_opt = None
-    if exact_check and len(cands) <= EXACT_MAX_CANDIDATES and len(site) <= solvers.EXACT_MAX_PAIRS:
-        if progress:
-            progress("exact check", 0.85)
-        ex = solvers.exact_median(site, col, dist, w, cur, len(cands), k)
-        _, ex_val, ex_bound, ex_opt = ex
-        gap = _exact_gap(greedy_value, ex)
-    after = compute(data, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind,
-                    add=added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
+    gap, ex_val, ex_bound, ex_opt = _checked(exact_check, len(cands), len(site), greedy_value, lambda: (
+        solvers.exact_median(site, col, dist, w, cur, len(cands), k)), progress)
+    after = _with_added(data, added, minutes=minutes, speed_m_s=speed_m_s, on=on, minutes_by_kind=minutes_by_kind)
     after_far = np.array(cur)
     for j in chosen:
         mine = site == j

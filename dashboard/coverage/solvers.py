@@ -23,14 +23,43 @@ instances (:data:`EXACT_MAX_PAIRS`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-__all__ = ["EXACT_MAX_PAIRS", "exact_capacity", "exact_median", "greedy_capacity", "greedy_median"]
+__all__ = ["EXACT_MAX_PAIRS", "exact_capacity", "exact_median", "greedy_capacity", "greedy_median", "greedy_picks"]
 
 EXACT_MAX_PAIRS = 60_000
 """Largest number of candidate → demand pairs the exact programs are given."""
+
+
+def greedy_picks(gains: Callable[[], np.ndarray], take: Callable[[int], None], k: int
+                 ) -> tuple[list[int], list[float]]:
+    """The greedy loop every planner objective shares: ``k`` times, pick the site of the
+    largest gain (``gains()`` after the earlier picks; ties to the lowest index), stop when
+    no site gains anything, and let ``take(site)`` update the state the gains read.
+
+    Returns
+    -------
+    chosen, gains
+        Picked sites in order and the gain of each when picked.
+    """
+    chosen: list[int] = []
+    got: list[float] = []
+    for _ in range(int(k)):
+        gain = np.asarray(gains(), float).copy()
+        if len(gain) == 0:
+            break
+        gain[chosen] = -1.0
+        i = int(np.argmax(gain))
+        if gain[i] <= 0:
+            break
+        chosen.append(i)
+        got.append(float(gain[i]))
+        take(i)
+    return chosen, got
 
 
 def _savings(site: np.ndarray, col: np.ndarray, dist: np.ndarray, w: np.ndarray, cur: np.ndarray) -> np.ndarray:
@@ -49,22 +78,13 @@ def greedy_median(site: np.ndarray, col: np.ndarray, dist: np.ndarray, w: np.nda
         Picked sites in order and the weighted metres each one saved.
     """
     cur = np.asarray(cur, float).copy()
-    chosen: list[int] = []
-    saved: list[float] = []
-    for _ in range(int(k)):
-        gain = np.bincount(site, weights=_savings(site, col, dist, w, cur), minlength=n_sites)
-        if chosen:
-            gain[chosen] = -1.0
-        if n_sites == 0:
-            break
-        i = int(np.argmax(gain))
-        if gain[i] <= 0:
-            break
-        chosen.append(i)
-        saved.append(float(gain[i]))
+
+    def take(i: int) -> None:
         mine = site == i
         np.minimum.at(cur, col[mine], dist[mine])
-    return chosen, saved
+
+    return greedy_picks(lambda: np.bincount(site, weights=_savings(site, col, dist, w, cur), minlength=n_sites),
+                        take, k)
 
 
 def exact_median(site: np.ndarray, col: np.ndarray, dist: np.ndarray, w: np.ndarray, cur: np.ndarray,
@@ -108,30 +128,20 @@ def greedy_capacity(site: np.ndarray, col: np.ndarray, dist: np.ndarray, w: np.n
         Picked sites in order and the weight each one serves.
     """
     left = np.asarray(w, float).copy()
-    chosen: list[int] = []
-    served: list[float] = []
     order = np.lexsort((dist, site))
-    site, col, dist = site[order], col[order], dist[order]
-    for _ in range(int(k)):
-        reachable = np.bincount(site, weights=left[col], minlength=n_sites)
-        gain = np.minimum(reachable, capacity)
-        if chosen:
-            gain[chosen] = -1.0
-        if n_sites == 0:
-            break
-        i = int(np.argmax(gain))
-        if gain[i] <= 0:
-            break
-        chosen.append(i)
-        served.append(float(gain[i]))
+    site, col = site[order], col[order]
+
+    def take(i: int) -> None:
         room = capacity
         for j in col[site == i]:  # nearest first
-            take = min(left[j], room)
-            left[j] -= take
-            room -= take
+            served = min(left[j], room)
+            left[j] -= served
+            room -= served
             if room <= 0:
                 break
-    return chosen, served
+
+    return greedy_picks(lambda: np.minimum(np.bincount(site, weights=left[col], minlength=n_sites), capacity),
+                        take, k)
 
 
 def exact_capacity(site: np.ndarray, col: np.ndarray, w: np.ndarray, capacity: float, n_sites: int, k: int,
