@@ -118,7 +118,8 @@ ROW_COLUMNS = ["hall_id", "weekday", "hour", "arrivals_per_hour", "handling_min"
                "counters_needed_before", "counters_needed_after"]
 """The CLI's row keys, in order (the rows carry more columns)."""
 
-REASON_KEY = {"no_data": "staffing.reason.no_data", "no_arrival_effect": "staffing.reason.no_arrival_effect"}
+REASON_KEY = {"no_data": "staffing.reason.no_data", "no_handling": "staffing.reason.no_handling",
+              "no_arrival_effect": "staffing.reason.no_arrival_effect"}
 """Label key of each refusal code."""
 
 _CELL_COLUMNS = ["hall_id", "day_on", "weekday", "hour_of_day", "n_tickets", "n_arrivals", "n_waited",
@@ -177,7 +178,8 @@ class Staffing:
         ``[{"p", "arrivals_taken_per_week", "freed"}]`` at :data:`QUANTILES`.
     period, effect, status, reason
         The period, the counter-visit effect used, ``"ok"`` / ``"no_arrival_effect"`` /
-        ``"no_data"`` and, when not ok, why (``{"zh", "en"}``).
+        ``"no_data"`` / ``"no_handling"`` (no ticket with call and finish times) and,
+        when not ok, why (``{"zh", "en"}``).
     """
 
     target_wait_min: float
@@ -231,7 +233,7 @@ def hall_rows(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     -------
     rows
         ``hall_id, weekday, hour, open_days, arrivals_per_hour, taken_per_hour_unit,
-        handling_min, counters_observed``.
+        handling_min, counters_observed``; only halls with a counter time.
     halls
         ``hall_id, handling_min, cv2, abandon_share, patience_min, model``.
     """
@@ -276,6 +278,9 @@ def hall_rows(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "counters_observed": g["n_counters"] / g["open_days"],
     })
     rows["handling_min"] = rows["handling_min"].fillna(rows["hall_id"].map(halls.set_index("hall_id")["handling_min"]))
+    # a hall without any counter time (no served ticket with call and finish times) cannot
+    # be staffed: its rows are left out
+    rows = rows[np.isfinite(rows["handling_min"].to_numpy(float))]
     return rows.sort_values(["hall_id", "weekday", "hour"]).reset_index(drop=True), halls
 
 
@@ -354,10 +359,11 @@ def staffing(inputs: StaffingInputs, target_min: float | None = None) -> Staffin
         raise ValueError(f"the waiting target must be above 0 minutes, got {target_min!r}")
     eff = inputs.effect
     empty_halls = pd.DataFrame(columns=["hall_id", "hall_name", "model", "cv2", "abandon_share", "patience_min"])
-    if inputs.cells.empty or inputs.cells["n_tickets"].sum() == 0:
+    no_data = inputs.cells.empty or inputs.cells["n_tickets"].sum() == 0
+    if no_data or not (inputs.cells["n_busy"] > 0).any():
+        code = "no_data" if no_data else "no_handling"
         return Staffing(target, pd.DataFrame(columns=[*ROW_COLUMNS, "hall_name", "taken_per_hour"]), empty_halls,
-                        None, period=inputs.period, effect=eff, status="no_data",
-                        reason=_reason("no_data"))
+                        None, period=inputs.period, effect=eff, status=code, reason=_reason(code))
     if eff is None:
         # no reduction known: the rows with the rooms only, nothing said about before
         rows, halls, _ = staffing_table(inputs.cells.assign(taken=0.0), target)
@@ -491,7 +497,7 @@ def sentence(res: Staffing, lang: str) -> str:
     counter-hours needed at today's tickets; the reason when there is no estimate."""
     from dashboard.i18n import t
 
-    if res.status == "no_data":
+    if res.status in ("no_data", "no_handling"):
         return (res.reason or {}).get(lang, "")
     needed = t("staffing.sentence.needed", lang, after=f"{int(res.rows['counters_needed_after'].sum()):,}",
                observed=f"{float(res.rows['counters_observed'].sum()):,.0f}")

@@ -37,6 +37,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "所选营业厅和时间范围内没有取号数据，无法测算窗口配置。导入叫号系统的取号数据或放宽筛选条件会有帮助。",
         "en": "There are no queue tickets for the selected halls and dates, so staffing cannot be worked out. Importing queue tickets or widening the filters would help.",
     },
+    "staffing.reason.no_handling": {
+        "zh": "取号数据中没有叫号和办结时间，算不出每位客户占用窗口的时长，无法测算窗口配置。导入含叫号时间、办结时间的取号数据会有帮助。",
+        "en": "The queue tickets carry no call and finish times, so the time each customer takes at a counter is unknown and staffing cannot be worked out. Importing tickets with call and finish times would help.",
+    },
     "staffing.reason.no_arrival_effect": {
         "zh": "服务室对取号量的效果无法估计，只能给出按目前取号量所需的窗口数，不能说明服务室节省了多少。",
         "en": "The rooms' effect on counter visits could not be estimated, so only the counters needed at today's tickets are shown, not what the rooms save.",

@@ -47,7 +47,7 @@ def render_staffing(f: Filters, lang: str) -> None:
     target = st.number_input(t("staffing.page.target", lang), min_value=1.0, max_value=120.0,
                              value=float(settings.TARGETS.wait_target_min), step=1.0, key="staffing_target")
     res = staffing.staffing(inputs, target)
-    if res.status == "no_data":
+    if res.status in ("no_data", "no_handling"):
         st.info((res.reason or {}).get(lang, ""))
         return
     start, end = res.period

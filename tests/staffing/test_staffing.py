@@ -235,3 +235,14 @@ def test_truth_matches_the_warehouse(tiny_city, tiny_result):
     assert truth["freed_per_week"] == sum(truth["by_hall"].values())
     # the estimate's interval covers the truth on the tiny city
     assert res.freed["low"] <= truth["freed_per_week"] <= res.freed["high"]
+
+
+def test_halls_without_counter_time_are_left_out():
+    # hall N has tickets but none with call and finish times: it cannot be staffed
+    cells = pd.DataFrame([_cell("H", MON1, 9, 10, 10, 20.0), _cell("N", MON1, 9, 8, 0, 0.0)])
+    rows, halls, _ = staffing.staffing_table(cells, 15.0)
+    assert set(rows["hall_id"]) == {"H"} and set(halls["hall_id"]) == {"H", "N"}
+    bare = staffing.StaffingInputs(cells[cells["hall_id"] == "N"], {}, (MON1, MON2), None)
+    out = staffing.staffing(bare, 15.0)
+    assert out.status == "no_handling" and out.rows.empty
+    assert staffing.sentence(out, "en") == out.reason["en"]
