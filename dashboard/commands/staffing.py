@@ -19,6 +19,7 @@ from typing import Annotated
 
 import typer
 
+from dashboard import settings
 from dashboard.analysis.filters import Filters
 from dashboard.commands import DbOption, open_read, parse_date
 
@@ -26,7 +27,8 @@ from dashboard.commands import DbOption, open_read, parse_date
 def staffing_command(
     db: DbOption = None,
     hall: Annotated[list[str] | None, typer.Option("--hall", help="Hall id (repeatable; default all).")] = None,
-    target_min: Annotated[float, typer.Option("--target-min", help="Mean-wait target, minutes.", min=0.1)] = 15.0,
+    target_min: Annotated[float, typer.Option("--target-min", help="Mean-wait target, minutes.", min=0.1)] = (
+        settings.TARGETS.wait_target_min),
     months: Annotated[int, typer.Option("--months", help="Whole months in the period (the last ones with tickets).", min=1)] = 3,
     date_from: Annotated[str | None, typer.Option("--from", help="Start of the date range (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="End of the date range (YYYY-MM-DD).")] = None,
