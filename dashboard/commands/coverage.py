@@ -117,7 +117,16 @@ def plan_command(
         typer.echo(t("cov.cli.failed", lang, msg=str(exc)), err=True)
         raise typer.Exit(2) from None
     if as_json:
-        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        from dashboard.analysis import impact
+
+        con = warehouse.connect_read(settings.db_path(db))
+        try:
+            effects = impact.load_effects(con)
+        finally:
+            con.close()
+        imp = impact.plan_impact(result, effects, managers_per_room=managers_per_room,
+                                 households_per_manager=per_manager)
+        typer.echo(json.dumps({**result.as_dict(), **impact.json_keys(imp)}, ensure_ascii=False))
         return
     for r in result.added.itertuples(index=False):
         typer.echo(f"{r.site_id}\t{r.lon:.6f}\t{r.lat:.6f}\t+{r.new_households}\t+{r.new_elderly}")
