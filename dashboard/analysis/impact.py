@@ -7,7 +7,9 @@ Newly covered
 Per community, households (elderly) covered after minus before (the coverage engine's
 ``households_covered`` / ``elderly_covered``): for a plan, ``PlanResult.before`` and
 ``.after``; for any what-if set, the what-if's coverage against the starting one. A
-what-if that closes rooms loses coverage, and the figures then turn negative.
+what-if that closes rooms loses coverage, and the figures then turn negative. A plan
+with a cap of households per manager serves only part of the households within a new
+room's walk: each community's change is scaled so the total is what the rooms serve.
 
 Visits and orders avoided
 -------------------------
@@ -63,7 +65,7 @@ from dashboard.analysis.effects import EffectResult
 from dashboard.analysis.filters import Filters
 from dashboard.analysis.hall_effects import catchment_from_volume
 
-__all__ = ["COUNTER", "HOTLINE", "json_keys", "impact", "load_effects", "newly_covered", "plan_impact",
+__all__ = ["COUNTER", "HOTLINE", "impact", "json_keys", "load_effects", "newly_covered", "plan_impact",
            "rank_sites", "sentence"]
 
 COUNTER = "counter_visits_per_1k_households"
@@ -217,8 +219,8 @@ def impact(changes: pd.DataFrame, room_households: Sequence[float], effects: Map
             reasons.get("counter_visits_avoided_per_month") or _reason(None, "impact.reason.hours"))
     return {
         "rooms": len(room_households),
-        "households_covered": int(round(hh)),
-        "elderly_covered": int(round(float(changes["elderly"].sum()))),
+        "households_covered": round(hh),
+        "elderly_covered": round(float(changes["elderly"].sum())),
         "counter_visits_avoided_per_month": visits,
         "hotline_orders_avoided_per_month": orders,
         "counter_hours_freed_per_week": hours,
@@ -232,6 +234,13 @@ def plan_impact(plan_result: Any, effects: Mapping[str, Any], *, managers_per_ro
                 target_wait_min: float | None = None) -> dict[str, Any]:
     """:func:`impact` of a :class:`~dashboard.coverage.planner.PlanResult`'s new rooms."""
     changes = newly_covered(plan_result.before.communities, plan_result.after.communities)
+    if "capacity" in plan_result.extra:
+        # a capped room serves part of the households within its walk: each community's
+        # change scaled to the households (elderly) the rooms serve
+        for col, served in (("households", "new_households"), ("elderly", "new_elderly")):
+            within = float(changes[col].sum())
+            if within > 0:
+                changes[col] = changes[col] * float(plan_result.added[served].sum()) / within
     return impact(changes, list(plan_result.added["new_households"]), effects,
                   managers_per_room=managers_per_room, households_per_manager=households_per_manager,
                   target_wait_min=target_wait_min)

@@ -105,7 +105,10 @@ def test_plan_cli_json(town_db, tmp_path, town):
     res = CliRunner().invoke(app, ["plan", "--add", "2", "--db", str(town_db), "--json"])
     assert res.exit_code == 0, res.output
     j = json.loads(res.stdout)
-    assert list(j) == ["added", "share_before", "share_after", "optimality_gap", "objective"]
+    assert list(j) == ["added", "share_before", "share_after", "optimality_gap", "objective", "impact",
+                       "impact_reason"]
+    # the town has no tickets or hotline orders: no effect, so no impact, with a reason
+    assert j["impact"] is None and set(j["impact_reason"]) == {"zh", "en"}
     assert len(j["added"]) == 2 and j["share_after"] > j["share_before"]
     lon, lat = town.ll([-310], [60])
     p = tmp_path / "c.csv"

@@ -1,0 +1,149 @@
+"""What a plan will bring (:mod:`dashboard.analysis.impact`): hand-worked cases with fake
+effects, the null-with-reason path, managers with and without a cap, the ranking by
+impact per manager, and ``servicecircle plan --json``'s impact on the tiny demo checked
+against an independent recomputation from ``effects --json`` and ``plan --json``."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from dashboard.analysis import impact
+from dashboard.analysis.effects import EffectResult
+from dashboard.cli import app
+from tests.tiny_demo import build_tiny
+
+
+def _effect(att: float, lo: float, hi: float, outcome: str = impact.COUNTER) -> EffectResult:
+    return EffectResult(outcome=outcome, att=att, ci_low=lo, ci_high=hi, se=(hi - lo) / (2 * 1.96))
+
+
+def _refused(outcome: str) -> EffectResult:
+    return EffectResult(outcome=outcome, status="too_few_treated",
+                        reason={"zh": "已设服务室的社区太少", "en": "too few served communities"})
+
+
+def _changes(households: list[float], elderly: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"community_id": [f"c{i}" for i in range(len(households))],
+                         "households": households, "elderly": elderly})
+
+
+def test_visits_and_orders_avoided_hand_worked():
+    # att -5 per 1,000 households a month, CI [-7, -3]; 2,000 households newly covered
+    # (1,200 + 800): 5 x 2 = 10 visits avoided a month, range 3 x 2 = 6 to 7 x 2 = 14
+    eff = {"counter": _effect(-5.0, -7.0, -3.0),
+           "hotline": _effect(-1.5, -2.0, 1.0, impact.HOTLINE),
+           "hotline_by_category": {"fault_repair": _effect(-1.0, -1.5, -0.5, impact.HOTLINE),
+                                   "complaint": _refused(impact.HOTLINE)}}
+    out = impact.impact(_changes([1200, 800], [300, 100]), [1200, 800], eff)
+    assert out["households_covered"] == 2000 and out["elderly_covered"] == 400
+    v = out["counter_visits_avoided_per_month"]
+    assert v == pytest.approx({"value": 10.0, "low": 6.0, "high": 14.0})
+    o = out["hotline_orders_avoided_per_month"]
+    # -1.5 x 2 = 3, CI ends -2 -> 4 and +1 -> -2 (more orders), low/high ordered
+    assert (o["value"], o["low"], o["high"]) == pytest.approx((3.0, -2.0, 4.0))
+    assert o["by_category"] == {"fault_repair": pytest.approx({"value": 2.0, "low": 1.0, "high": 3.0})}
+    # no staffing inputs: no counter-hours, with a reason in both languages
+    assert out["counter_hours_freed_per_week"] is None
+    assert set(out["reasons"]) == {"counter_hours_freed_per_week"}
+    assert set(out["reasons"]["counter_hours_freed_per_week"]) == {"zh", "en"}
+    assert impact.json_keys(out) == {"impact": out}
+    en = impact.sentence(out, "en")
+    assert "2,000" in en and "about 10 counter visits" in en and "range 6 to 14" in en
+
+
+def test_newly_covered_is_after_minus_before():
+    before = pd.DataFrame({"community_id": ["a", "b", "c"], "households_covered": [100.0, 0.0, 50.0],
+                           "elderly_covered": [10.0, 0.0, 5.0]})
+    after = pd.DataFrame({"community_id": ["a", "b", "c"], "households_covered": [100.0, 80.0, 20.0],
+                          "elderly_covered": [10.0, 8.0, 5.0]})
+    got = impact.newly_covered(before, after).set_index("community_id")
+    assert list(got.index) == ["b", "c"]
+    assert got.loc["b", "households"] == 80 and got.loc["b", "elderly"] == 8
+    assert got.loc["c", "households"] == -30 and got.loc["c", "elderly"] == 0
+
+
+def test_no_effect_gives_null_with_reason():
+    eff = {"counter": _refused(impact.COUNTER), "hotline": _refused(impact.HOTLINE)}
+    out = impact.impact(_changes([2000], [100]), [2000], eff)
+    assert out["counter_visits_avoided_per_month"] is None
+    assert out["hotline_orders_avoided_per_month"] is None
+    assert out["counter_hours_freed_per_week"] is None
+    keys = impact.json_keys(out)
+    assert keys["impact"] is None
+    assert "too few served communities" in keys["impact_reason"]["en"]
+    assert "已设服务室的社区太少" in keys["impact_reason"]["zh"]
+    # the coverage part is still said, then why there is no effect
+    assert impact.sentence(out, "en").endswith("too few served communities")
+
+
+def test_managers_needed_with_and_without_cap():
+    eff = {"counter": _effect(-5.0, -7.0, -3.0), "hotline": _effect(-1.0, -2.0, 0.0, impact.HOTLINE)}
+    ch = _changes([1200, 300, 0], [0, 0, 0])
+    assert impact.impact(ch, [1200, 300, 0], eff, managers_per_room=2)["managers_needed"] == 6
+    # cap 500 households a manager: ceil(1200/500) = 3, then at least one per room: 3 + 1 + 1
+    assert impact.impact(ch, [1200, 300, 0], eff, households_per_manager=500)["managers_needed"] == 5
+    # two managers a room at least: 3 + 2 + 2
+    assert impact.impact(ch, [1200, 300, 0], eff, households_per_manager=500,
+                         managers_per_room=2)["managers_needed"] == 7
+    with pytest.raises(ValueError, match="households per manager"):
+        impact.impact(ch, [1200], eff, households_per_manager=0)
+
+
+def test_rank_by_impact_per_manager_differs_from_coverage():
+    added = pd.DataFrame({"site_id": ["A", "B", "C"], "name": ["A", "B", "C"],
+                          "new_households": [1000, 600, 450], "new_elderly": [1, 2, 3]})
+    # cap 500: managers 2, 2, 1; visits at -5 per 1,000: 5, 3, 2.25; per manager 2.5, 1.5, 2.25
+    got = impact.rank_sites(added, _effect(-5.0, -7.0, -3.0), households_per_manager=500)
+    assert list(got["site_id"]) == ["A", "C", "B"]
+    g = got.set_index("site_id")
+    assert list(g.loc[["A", "B", "C"], "managers"]) == [2, 2, 1]
+    assert list(g.loc[["A", "B", "C"], "impact_per_manager"]) == pytest.approx([2.5, 1.5, 2.25])
+    assert list(g.loc[["A", "B", "C"], "rank_coverage"]) == [1, 2, 3]
+    assert list(g.loc[["A", "B", "C"], "rank_impact_per_manager"]) == [1, 3, 2]
+    assert g.loc["C", "visits_low"] == pytest.approx(450 * 3 / 1000)
+    # without an effect: no impact, no impact rank, coverage rank kept
+    none = impact.rank_sites(added, _refused(impact.COUNTER)).set_index("site_id")
+    assert none["impact_per_manager"].isna().all() and none["rank_impact_per_manager"].isna().all()
+    assert list(none.loc[["A", "B", "C"], "rank_coverage"]) == [1, 2, 3]
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory):
+    root = tmp_path_factory.mktemp("impact_tiny")
+    build_tiny(root)
+    return root / "wh.duckdb"
+
+
+def _cli(*args: str) -> dict:
+    res = CliRunner().invoke(app, list(args))
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+@pytest.mark.slow
+def test_plan_json_impact_equals_recomputation(tiny_db):
+    plan = _cli("plan", "--add", "3", "--db", str(tiny_db), "--json", "--per-manager", "400")
+    assert {"added", "share_before", "share_after", "optimality_gap", "impact"} <= set(plan)
+    imp = plan["impact"]
+    assert {"households_covered", "elderly_covered", "counter_visits_avoided_per_month",
+            "hotline_orders_avoided_per_month", "counter_hours_freed_per_week", "managers_needed"} <= set(imp)
+    hh = sum(a["new_households"] for a in plan["added"])
+    assert imp["households_covered"] == hh
+    assert imp["elderly_covered"] == sum(a["new_elderly"] for a in plan["added"])
+    assert imp["managers_needed"] == sum(max(1, math.ceil(a["new_households"] / 400)) for a in plan["added"])
+    counter = _cli("effects", "--outcome", impact.COUNTER, "--db", str(tiny_db), "--json")
+    hotline = _cli("effects", "--outcome", impact.HOTLINE, "--db", str(tiny_db), "--json")
+    fault = _cli("effects", "--outcome", impact.HOTLINE, "--category", "fault_repair", "--db", str(tiny_db), "--json")
+    for got, e in ((imp["counter_visits_avoided_per_month"], counter),
+                   (imp["hotline_orders_avoided_per_month"], hotline),
+                   (imp["hotline_orders_avoided_per_month"]["by_category"]["fault_repair"], fault)):
+        assert got["value"] == pytest.approx(-e["att"] * hh / 1000)
+        assert got["low"] == pytest.approx(-e["ci_high"] * hh / 1000)
+        assert got["high"] == pytest.approx(-e["ci_low"] * hh / 1000)
+    hours = imp["counter_hours_freed_per_week"]
+    assert hours["low"] <= hours["median"] <= hours["high"] and hours["halls"]
