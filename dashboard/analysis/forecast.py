@@ -2,7 +2,7 @@
 
 Series
 ------
-Weekly sums (ISO weeks, Monday first) from the rollups (``queries/forecast/``): counter
+Weekly sums (ISO weeks, Monday first) from the rollups (``queries/forecast/weekly.sql``): counter
 tickets issued at one hall or every hall, hotline orders of some categories or all. Weeks
 cut by the data's first or last day are dropped (a partial week would look like a fall);
 weeks without any event inside the span count 0.
@@ -124,10 +124,8 @@ def weekly_series(con: Any, series: str, *, hall_ids: list[str] | None = None,
     """
     if series not in SERIES:
         raise ValueError(f"unknown series {series!r}; one of {', '.join(SERIES)}")
-    if series == "hall_arrivals":
-        df = warehouse.query(con, "forecast/hall_arrivals_weekly", {"hall_ids": hall_ids or None})
-    else:
-        df = warehouse.query(con, "forecast/hotline_weekly", {"categories": categories or None})
+    df = warehouse.query(con, "forecast/weekly", {"series": series, "hall_ids": hall_ids or None,
+                                                  "categories": categories or None})
     if df.empty or pd.isna(df["first_day_on"].iloc[0]):
         return pd.Series(dtype=float, name="value")
     first, last = pd.Timestamp(df["first_day_on"].iloc[0]), pd.Timestamp(df["last_day_on"].iloc[0])
