@@ -147,3 +147,36 @@ def test_plan_json_impact_equals_recomputation(tiny_db):
         assert got["high"] == pytest.approx(-e["ci_low"] * hh / 1000)
     hours = imp["counter_hours_freed_per_week"]
     assert hours["low"] <= hours["median"] <= hours["high"] and hours["halls"]
+
+
+def test_counter_hours_freed_hand_worked():
+    from dashboard.analysis.queueing import servers_needed
+    from dashboard.analysis.staffing import StaffingInputs
+
+    # one hall open one Monday, one hour: 60 tickets, each 10 minutes at a counter (no
+    # spread: cv2 = 0), nobody walks away
+    cells = pd.DataFrame({"hall_id": ["H1"], "day_on": [pd.Timestamp("2025-03-03")],
+                          "month_on": [pd.Timestamp("2025-03-01")], "weekday": [0], "hour_of_day": [9],
+                          "n_tickets": [60], "n_arrivals": [60], "n_waited": [60], "sum_wait_min": [120.0],
+                          "n_busy": [60], "sum_busy_min": [600.0], "sumsq_busy_min2": [6000.0],
+                          "n_counters": [12]})
+    catchment = pd.DataFrame({"community_id": ["c0"], "hall_id": ["H1"], "households": [1000.0],
+                              "hall_share": [1.0], "served_month": [pd.NaT]})
+    # att -30 per 1,000 households a month, se 7.5/1.96: multiplier 1 +- 0.25 x z; the
+    # 1,000 households of c0 take 30 tickets a month, all from this hour; c1 has no hall
+    se = 7.5 / 1.959963984540054
+    eff = {"counter": EffectResult(outcome=impact.COUNTER, att=-30.0, se=se, ci_low=-30 - 1.96 * se,
+                                   ci_high=-30 + 1.96 * se),
+           "hotline": None, "staffing": StaffingInputs(cells, {"H1": "Hall 1"}, None, None),
+           "catchment": catchment}
+    out = impact.impact(_changes([1000, 500], [0, 0]), [1500], eff, target_wait_min=2.0)
+    h = out["counter_hours_freed_per_week"]
+
+    def need(per_hour: float) -> int:
+        return int(servers_needed(per_hour / 60.0, 10.0, 2.0, cv2=0.0))
+
+    today = need(60)
+    assert h["median"] == today - need(60 - 30)
+    assert h["low"] == today - need(60 - 30 * 0.75 + 0.0)
+    assert h["high"] == today - need(60 - 30 * 1.25)
+    assert h["halls"] == ["H1"] and h["high"] > h["low"]
