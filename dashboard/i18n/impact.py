@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "impact.col.new_households": {"zh": "新覆盖户数", "en": "New households"},
     "impact.col.managers": {"zh": "客户经理", "en": "Managers"},
     "impact.col.visits_avoided": {"zh": "每月少跑（次）", "en": "Visits avoided a month"},
+    "impact.col.orders_avoided": {"zh": "每月少打（件）", "en": "Orders avoided a month"},
     "impact.col.visits_low": {"zh": "下限", "en": "Low"},
     "impact.col.visits_high": {"zh": "上限", "en": "High"},
     "impact.col.impact_per_manager": {"zh": "每名经理每月少跑（次）", "en": "Visits avoided per manager a month"},

@@ -21,6 +21,7 @@ from dashboard.i18n import t
 from dashboard.report.tables import safe_filename, to_csv_bytes
 from dashboard.ui import auth
 from dashboard.ui.auditing import audited
+from dashboard.ui.impact_section import render_impact
 from dashboard.ui.state import db, lang
 from dashboard.ui.tables import show_table
 
@@ -128,6 +129,7 @@ else:
                    "site_id": t("cov.col.site_id", L), "name": t("cov.col.name", L), "lon": t("cov.col.lon", L),
                    "lat": t("cov.col.lat", L), "new_households": t("cov.col.new_households", L),
                    "new_elderly": t("cov.col.new_elderly", L)})
+render_impact(res, L, households_per_manager=(per_manager or None) if objective == "coverage" else None)
 
 # ---------------------------------------------------------------- what-if
 st.subheader(t("cov.whatif.title", L))

@@ -180,3 +180,33 @@ def test_counter_hours_freed_hand_worked():
     assert h["low"] == today - need(60 - 30 * 0.75 + 0.0)
     assert h["high"] == today - need(60 - 30 * 1.25)
     assert h["halls"] == ["H1"] and h["high"] > h["low"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_planner_page_shows_the_impact(tiny_db, monkeypatch, lang):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import settings, warehouse
+    from dashboard.coverage import inputs, planner
+    from dashboard.i18n import t
+
+    monkeypatch.setenv("SERVICECIRCLE_DB", str(tiny_db))
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard" / "screens" / "planner.py"), default_timeout=180)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    con = warehouse.connect_read(tiny_db)
+    try:
+        eff = impact.load_effects(con)
+    finally:
+        con.close()
+    res = planner.plan(inputs.load_data(tiny_db), k=5)
+    want = impact.plan_impact(res, eff)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("impact.metric.households", lang)] == f"{want['households_covered']:,}"
+    assert metrics[t("impact.metric.visits", lang)] == f"{want['counter_visits_avoided_per_month']['value']:,.0f}"
+    assert metrics[t("impact.metric.managers", lang)] == str(want["managers_needed"])
+    assert any(i.value == impact.sentence(want, lang) for i in at.info)
+    ranked = next(d.value for d in at.dataframe if t("impact.col.rank_impact_per_manager", lang) in d.value.columns)
+    assert list(ranked.iloc[:, 0]) == list(impact.rank_sites(res.added, eff["counter"])["site_id"])
