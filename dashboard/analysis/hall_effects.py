@@ -46,11 +46,15 @@ its 2.5 % and 97.5 % points map to the result's (model error is not included).
 
 Which is presented
 ------------------
-The queue model when it can run (it needs the counter-visit effect, months before
-exposure to calibrate, and counters in the data): its interval rests on the hundreds of
-communities of the counter-visit estimate, not on a few dozen halls. The design-based
-estimate is shown beside it as the model-free check; it is presented when the queue
-model cannot run. :attr:`HallEffect.why` says which and why in plain words.
+The design-based estimate whenever the data support it (enough halls, exposed halls and
+spread of shares): its interval comes from the halls themselves and carries every source
+of error, and it needs no model of the queue. The queue model's interval carries only the
+counter-visit effect's uncertainty, not the model's own error; on the demos it overstates
+the effect (small demo +21 %, city demo +43 % against the true hall-level effect,
+``benchmarks/results/hall_effects.md``). So the queue model is presented only where the
+design-based estimate must refuse (a handful of halls, as in one district), and the page
+says so; otherwise it is shown beside the design-based one as a check.
+:attr:`HallEffect.why` says which and why in plain words.
 
 Public API: :func:`estimate_halls`, :func:`design_estimate`, :func:`queue_estimate`,
 :func:`hall_month_panel`, :class:`HallEffect`, :class:`MethodEstimate`.
@@ -708,10 +712,10 @@ def estimate_halls(con: duckdb.DuckDBPyConnection, filters: Filters | None = Non
 def assemble(design: MethodEstimate, queue: MethodEstimate, exposure: Exposure,
              panel: pd.DataFrame) -> HallEffect:
     """Pick the presented method and write the sentences."""
-    if queue.ok:
-        presented, why_key = QUEUE, "halls.why.queue"
-    elif design.ok:
+    if design.ok:
         presented, why_key = DESIGN, "halls.why.design"
+    elif queue.ok:
+        presented, why_key = QUEUE, "halls.why.queue"
     else:
         presented, why_key = None, "halls.why.none"
     res = HallEffect(estimates=[design, queue], presented=presented,

@@ -77,12 +77,12 @@ def test_briefing_says_what_the_halls_found(found):
     from dashboard.report.collect import _hall_effect_input
 
     res, _, _ = found
-    assert res.found_effect and res.presented == he.QUEUE
+    assert res.found_effect and res.presented == he.DESIGN
     eff = _hall_effect_input(res)
     assert eff.outcome == "hall_wait_mean_min" and eff.att == res.main.att
     assert "fell by" in eff.sentences["en"] and "not distinguishable" not in eff.sentences["en"]
     assert "缩短" in eff.sentences["zh"] and "没有显著差异" not in eff.sentences["zh"]
-    assert "queue model" in eff.sentences["en"]  # which method, and why
+    assert "difference-in-differences" in eff.sentences["en"]  # which method, and why
     assert list(eff.event_study["event_time"]) == [r["event_time"] for r in res.main.event_study]
 
 

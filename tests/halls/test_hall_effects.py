@@ -119,13 +119,16 @@ def test_presented_method_and_json_keys(world):
     d = res.as_dict()
     assert set(d) == {"outcome", "method", "att", "ci_low", "ci_high", "relative_effect", "n_treated",
                       "n_control", "event_study", "naive_before_after", "unit", "estimates"}
-    assert d["unit"] == "hall" and d["method"] == he.QUEUE and d["att"] == queue.att
+    # both ran: the design-based estimate is presented, the queue model shown beside it
+    assert d["unit"] == "hall" and d["method"] == he.DESIGN and d["att"] == design.att
     assert [e["method"] for e in d["estimates"]] == [he.DESIGN, he.QUEUE]
     assert set(d["estimates"][0]) == {"method", "att", "ci_low", "ci_high", "relative_effect"}
     assert res.found_effect and "缩短" in res.summary["zh"]
-    # the queue model cannot run: the design-based estimate is presented
+    # too few halls for the design: the queue model is presented
+    few = he.design_estimate(panel[panel["hall_id"] < "H05"])
+    res2 = he.assemble(few, queue, world.exposure, pd.DataFrame(columns=panel.columns))
+    assert few.status == "too_few_halls"
+    assert res2.presented == he.QUEUE and res2.as_dict()["att"] == queue.att
     no_q = he.queue_estimate(world.cells, world.exposure, world.catchment, None)
-    res2 = he.assemble(design, no_q, world.exposure, pd.DataFrame(columns=panel.columns))
-    assert res2.presented == he.DESIGN and res2.as_dict()["att"] == design.att
     none = he.assemble(he.design_estimate(panel.head(0)), no_q, world.exposure, panel.head(0))
     assert none.presented is None and none.as_dict()["att"] is None and not none.found_effect
