@@ -19,12 +19,7 @@ from typing import Annotated, Optional
 import typer
 
 from dashboard import settings
-from dashboard.commands import up_to_date
-
-DbOption = Annotated[
-    Optional[Path],
-    typer.Option("--db", help="Warehouse file (default data/warehouse.duckdb or $SERVICECIRCLE_DB)."),
-]
+from dashboard.commands import DbOption, up_to_date
 
 
 def serve_command(

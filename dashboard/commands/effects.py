@@ -27,10 +27,8 @@ is ``null`` and its reason goes to stderr); it takes a while.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
-from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -47,18 +45,9 @@ from dashboard.analysis.hall_effects import (
     estimate_halls,
 )
 from dashboard.analysis.robustness import assess
-from dashboard.commands import up_to_date
+from dashboard.commands import DbOption, parse_date, up_to_date
 from dashboard.coverage.refusals import NetworkError
 from dashboard.i18n import label, t
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2024-03-05", param_hint=option) from None
 
 
 def _clean(obj: Any) -> Any:
@@ -74,10 +63,7 @@ def _clean(obj: Any) -> Any:
 
 def effects_command(
     outcome: Annotated[str, typer.Option("--outcome", help=f"One of: {', '.join(OUTCOMES)}.")],
-    db: Annotated[
-        Optional[Path],
-        typer.Option("--db", help="Warehouse file (default data/warehouse.duckdb or $SERVICECIRCLE_DB)."),
-    ] = None,
+    db: DbOption = None,
     date_from: Annotated[Optional[str], typer.Option("--from", help="First day (YYYY-MM-DD), widened to its month.")] = None,
     date_to: Annotated[Optional[str], typer.Option("--to", help="Last day (YYYY-MM-DD), widened to its month.")] = None,
     district: Annotated[Optional[list[str]], typer.Option("--district", help="District (repeatable).")] = None,
@@ -106,8 +92,8 @@ def effects_command(
     if by is not None and by not in BY:
         raise typer.BadParameter(f"{by!r}; choose one of: {', '.join(BY)}", param_hint="--by")
     filters = Filters(
-        date_from=_date(date_from, "--from"),
-        date_to=_date(date_to, "--to"),
+        date_from=parse_date(date_from, "--from"),
+        date_to=parse_date(date_to, "--to"),
         districts=tuple(district or ()),
         waves=tuple(wave or ()),
         hall_ids=tuple(hall or ()),

@@ -20,8 +20,8 @@ import typer
 from dashboard import demo_flag, settings, warehouse
 from dashboard.access import audit
 from dashboard.analysis.filters import Filters
+from dashboard.commands import DbOption, parse_date, up_to_date
 from dashboard.i18n import LANGS, t
-from dashboard.commands import parse_date, up_to_date
 
 FORMATS = ("pptx", "html")
 
@@ -74,10 +74,7 @@ def report_command(
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="File to write, or a folder (then named briefing_<period>.<format>; default: this folder).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="pptx or html.")] = "pptx",
-    db: Annotated[
-        Optional[Path],
-        typer.Option("--db", help="Warehouse file (default data/warehouse.duckdb or $SERVICECIRCLE_DB)."),
-    ] = None,
+    db: DbOption = None,
     date_from: Annotated[Optional[str], typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
     date_to: Annotated[Optional[str], typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
     period: Annotated[Optional[str], typer.Option(
