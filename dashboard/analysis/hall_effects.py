@@ -506,8 +506,10 @@ def queue_estimate(cells: pd.DataFrame, exposure: Exposure, catchment: pd.DataFr
 
     # dense (hall-day, hour) arrays; counters where none called: the hall-day's most
     c = c.sort_values(["hall_id", "day_on", "hour_of_day"])
-    hd_key = c["hall_id"] + "|" + c["day_on"].astype(str)
-    hd, hd_idx = np.unique(hd_key.to_numpy(), return_inverse=True)
+    hall_code, hall_names = pd.factorize(c["hall_id"])
+    day_no = pd.to_datetime(c["day_on"]).to_numpy().astype("datetime64[D]").astype(np.int64)
+    hd_key = hall_code.astype(np.int64) * 1_000_000 + (day_no - day_no.min())
+    hd, hd_idx = np.unique(hd_key, return_inverse=True)
     h0, h1 = int(c["hour_of_day"].min()), int(c["hour_of_day"].max())
     hr = c["hour_of_day"].to_numpy() - h0
     shape = (len(hd), h1 - h0 + 1)
@@ -534,7 +536,7 @@ def queue_estimate(cells: pd.DataFrame, exposure: Exposure, catchment: pd.DataFr
         with np.errstate(invalid="ignore", divide="ignore"):
             return num / den
 
-    hall_of_hd = np.array([k.split("|", 1)[0] for k in hd])
+    hall_of_hd = np.asarray(hall_names, dtype=object)[hd // 1_000_000]
     theta = _patience(c[~c["is_exposed"]]).reindex(hall_of_hd).fillna(np.inf).to_numpy(float)[:, None]
     w_act = _modelled_wait(n, n_all, cnt, s_a, cv2_a, theta)
     obs = (hm["sum_wait_min"] / hm["n_waited"].where(hm["n_waited"] > 0)).to_numpy(float)
