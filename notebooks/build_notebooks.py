@@ -61,11 +61,11 @@ result = effects.estimate(con, OUTCOME, filters)
 print(result.status)
 print(result.summary.get("zh") if result.ok else result.reason["zh"])
 print(result.summary.get("en") if result.ok else result.reason["en"])"""),
-    new_code_cell("""# the same two steps by hand: the panel from the named query, then the estimator
-spec = effects.OUTCOMES[OUTCOME]
-panel = warehouse.query(con, spec.query, filters.params())
+    new_code_cell("""# the same two steps by hand: the community-month panel (named query queries/effects/<outcome>.sql)
+# and the communities' status rows, then the estimator
+panel, status = effects.load_panel(con, OUTCOME, filters)
 print(panel.shape)
-by_hand = effects.estimate_panel(panel, OUTCOME)
+by_hand = effects.estimate_panel(panel, OUTCOME, communities=status)
 assert by_hand.status == result.status
 assert by_hand.att == result.att and by_hand.ci_low == result.ci_low and by_hand.ci_high == result.ci_high
 panel.head()"""),

@@ -46,17 +46,27 @@ from threadpoolctl import threadpool_limits
 from dashboard import warehouse
 
 __all__ = [
-    "HORIZON_WEEKS", "SERIES", "ForecastResult", "backtest", "fit_predict", "forecast", "holiday_features",
+    "HORIZON_WEEKS", "MIN_WEEKS", "SERIES", "ForecastResult", "TooShort", "backtest", "fit_predict", "forecast", "holiday_features",
     "mase", "weekly_series",
 ]
 
 HORIZON_WEEKS = 26
 """How far the forecast looks (weeks)."""
+MIN_WEEKS = 8
+"""Fewest complete weeks a forecast is made from."""
 SEASON_WEEKS = 52
 """Lag of the seasonal naive forecast (weeks)."""
 YEAR_WEEKS = 365.25 / 7
 SERIES = ("hall_arrivals", "hotline")
 """What can be forecast: counter arrivals (per hall or all), hotline orders (per category or all)."""
+
+
+class TooShort(ValueError):
+    """Too few complete weeks for a forecast (``weeks`` of them, ``needed``)."""
+
+    def __init__(self, series: str, weeks: int, needed: int) -> None:
+        super().__init__(f"{series}: {weeks} complete weeks of data; a forecast needs at least {needed}")
+        self.series, self.weeks, self.needed = series, weeks, needed
 
 
 @dataclass
@@ -76,8 +86,8 @@ class ForecastResult:
         weeks (``None`` without enough history).
     backtest_points
         ``week_on, actual, value, low, high, naive`` of the held-out weeks.
-    note
-        Why there is no backtest, when there is none.
+    backtest_needed
+        Weeks of history a backtest needs, when there were fewer (no backtest then).
     """
 
     series: str
@@ -87,7 +97,7 @@ class ForecastResult:
     mase: float | None = None
     mase_naive: float | None = None
     backtest_points: pd.DataFrame = field(default_factory=pd.DataFrame)
-    note: str | None = None
+    backtest_needed: int | None = None
 
     @property
     def beats_naive(self) -> bool | None:
@@ -182,8 +192,8 @@ def fit_predict(y: pd.Series, horizon: int = HORIZON_WEEKS, level: float = 0.95)
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     y = y.astype(float)
-    if len(y) < 8:
-        raise ValueError(f"a weekly forecast needs at least 8 weeks, got {len(y)}")
+    if len(y) < MIN_WEEKS:
+        raise TooShort("series", len(y), MIN_WEEKS)
     last = pd.Timestamp(y.index[-1])
     future = pd.Index([(last + pd.Timedelta(weeks=h)).date() for h in range(1, horizon + 1)])
     k = 2 if len(y) >= SEASON_WEEKS else (1 if len(y) >= 26 else 0)
@@ -238,12 +248,11 @@ def forecast(con: Any, series: str, *, hall_ids: list[str] | None = None, catego
              horizon: int = HORIZON_WEEKS) -> ForecastResult:
     """Weekly forecast of a series with its backtest (see the module docstring)."""
     y = weekly_series(con, series, hall_ids=hall_ids, categories=categories)
-    if len(y) < 8:
-        raise ValueError(f"{series}: {len(y)} complete weeks of data; a forecast needs at least 8")
+    if len(y) < MIN_WEEKS:
+        raise TooShort(series, len(y), MIN_WEEKS)
     history = pd.DataFrame({"week_on": list(y.index), "value": y.to_numpy()})
     points = fit_predict(y, horizon)
     if len(y) < SEASON_WEEKS + horizon + 1:
-        return ForecastResult(series, horizon, history, points,
-                              note=f"{len(y)} weeks of history: a backtest needs {SEASON_WEEKS + horizon + 1}")
+        return ForecastResult(series, horizon, history, points, backtest_needed=SEASON_WEEKS + horizon + 1)
     m, m_naive, pts = backtest(y, horizon)
     return ForecastResult(series, horizon, history, points, m, m_naive, pts)

@@ -34,12 +34,12 @@ def forecast_command(
     con = open_read(db)
     try:
         result = F.forecast(con, series, hall_ids=hall, categories=category)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
+    except F.TooShort as exc:
+        typer.echo(t("fc.too_short", lang, weeks=exc.weeks, needed=exc.needed), err=True)
         raise typer.Exit(2) from None
     finally:
         con.close()
-    verdict = (t("fc.backtest.none", lang, note=result.note) if result.mase is None else
+    verdict = (t("fc.backtest.none", lang, weeks=len(result.history), needed=result.backtest_needed) if result.mase is None else
                t("fc.backtest.beats" if result.beats_naive else "fc.backtest.loses", lang,
                  mase=f"{result.mase:.2f}", naive=f"{result.mase_naive:.2f}"))
     if as_json:

@@ -20,7 +20,8 @@ STRINGS = {
         "zh": "回测（最近 26 周）：模型误差 MASE {mase}，不低于“去年同周”朴素预测的 {naive}，这组数据上模型没有胜过朴素方法，请谨慎使用。",
         "en": "Backtest (last 26 weeks): the model's MASE is {mase}, not below the seasonal naive forecast's {naive}: on these data the model does not beat last year's same week; use it with care.",
     },
-    "fc.backtest.none": {"zh": "没有回测：{note}", "en": "No backtest: {note}"},
+    "fc.backtest.none": {"zh": "没有回测：只有 {weeks} 周历史，回测（留出最近 26 周）需要 {needed} 周。",
+                         "en": "No backtest: {weeks} weeks of history; a backtest (the last 26 weeks held out) needs {needed}."},
     "fc.fig.title": {"zh": "每周数量：历史、回测与未来 26 周预测", "en": "Per week: history, backtest and the next 26 weeks"},
     "fc.fig.history": {"zh": "实际", "en": "Actual"},
     "fc.fig.forecast": {"zh": "预测", "en": "Forecast"},
@@ -33,6 +34,7 @@ STRINGS = {
     "fc.col.value": {"zh": "预测值", "en": "Forecast"},
     "fc.col.low": {"zh": "下限", "en": "Low"},
     "fc.col.high": {"zh": "上限", "en": "High"},
-    "fc.too_short": {"zh": "数据不足，无法预测：{msg}", "en": "Not enough data for a forecast: {msg}"},
+    "fc.too_short": {"zh": "数据不足，无法预测：只有 {weeks} 个完整周，至少需要 {needed} 周。",
+                     "en": "Not enough data for a forecast: {weeks} complete weeks, at least {needed} needed."},
     "fc.cli.bad_series": {"zh": "未知的预测对象 {series}（可选：{known}）", "en": "Unknown series {series} (one of {known})"},
 }

@@ -37,12 +37,12 @@ else:
 with st.spinner(t("fc.fig.title", L)):
     try:
         res = cached_call(F.forecast, series, hall_ids=halls, categories=categories)
-    except ValueError as exc:
-        st.info(t("fc.too_short", L, msg=str(exc)))
+    except F.TooShort as exc:
+        st.info(t("fc.too_short", L, weeks=exc.weeks, needed=exc.needed))
         st.stop()
 
 if res.mase is None:
-    st.info(t("fc.backtest.none", L, note=res.note))
+    st.info(t("fc.backtest.none", L, weeks=len(res.history), needed=res.backtest_needed))
 elif res.beats_naive:
     st.success(t("fc.backtest.beats", L, mase=f"{res.mase:.2f}", naive=f"{res.mase_naive:.2f}"))
 else:
