@@ -47,8 +47,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The main result is the hall-panel difference-in-differences: it compares halls whose catchments the rooms reach to different degrees, on the halls' own data, and its interval carries every source of error without a model of the queue. The queue model is shown beside it as a check (its interval carries only the uncertainty of the visits taken away, and on the demo data it overstates the effect).",
     },
     "halls.why.queue": {
-        "zh": "主结果采用排队模型：营业厅太少或覆盖比例差别太小，无法可靠地按营业厅比较（原因见下）。排队模型按营业厅×日×小时的实际到厅量、办理时长和开放窗口数计算，其区间只反映分流人次的不确定性，不含模型误差，在演示数据上结果偏大约两成，应视为估计上限。",
-        "en": "The main result is the queue model: there are too few halls, or their shares differ too little, to compare halls reliably (reason below). The queue model works from each hall's actual arrivals, handling times and open counters by day and hour; its interval carries only the uncertainty of the visits taken away, not the model's own error, and on the demo data it overstates the effect by about a fifth: read it as an upper bound.",
+        "zh": "主结果采用排队模型：营业厅太少或覆盖比例差别太小，无法可靠地按营业厅比较（原因见下）。排队模型按营业厅×日×小时的实际到厅量、办理时长和开放窗口数计算，其区间只反映分流人次的不确定性，不含模型误差，在演示数据上结果偏大两成至四成，应视为估计上限。",
+        "en": "The main result is the queue model: there are too few halls, or their shares differ too little, to compare halls reliably (reason below). The queue model works from each hall's actual arrivals, handling times and open counters by day and hour; its interval carries only the uncertainty of the visits taken away, not the model's own error, and on the demo data it overstates the effect by a fifth to two fifths: read it as an upper bound.",
     },
     "halls.why.none": {
         "zh": "两种方法都无法给出结果（原因见下）。",
