@@ -12,13 +12,10 @@ from dashboard.figures import metrics as figs
 from dashboard.i18n import fmt_date, t
 from dashboard.ui import loaders
 from dashboard.ui.attribution import left_out_caption
-from dashboard.ui.filters import sidebar
-from dashboard.ui.state import lang
+from dashboard.ui.filters import metric_page
 from dashboard.ui.tables import show_table
 
-L = lang()
-st.title(t("nav.community", L))
-f = sidebar(L)
+L, f = metric_page("nav.community")
 if f is not None:
     lst = loaders.query("metrics/community_list", districts=list(f.districts) or None, waves=list(f.waves) or None)
     if lst.empty:

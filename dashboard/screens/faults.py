@@ -12,12 +12,9 @@ from dashboard.figures import metrics as figs
 from dashboard.i18n import t
 from dashboard.ui import loaders
 from dashboard.ui.effect_panel import render_effect
-from dashboard.ui.filters import sidebar
-from dashboard.ui.state import lang
+from dashboard.ui.filters import metric_page
 
-L = lang()
-st.title(t("nav.faults", L))
-f = sidebar(L)
+L, f = metric_page("nav.faults")
 if f is not None:
     d = loaders.cached_call(metrics.faults, f)
     opens = loaders.cached_call(metrics.openings, f)

@@ -12,13 +12,10 @@ from dashboard.analysis import definitions, goal_metrics, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import t
 from dashboard.ui import loaders
-from dashboard.ui.filters import sidebar
-from dashboard.ui.state import lang
+from dashboard.ui.filters import metric_page
 from dashboard.ui.tables import show_table
 
-L = lang()
-st.title(t("nav.groups_staff", L))
-f = sidebar(L)
+L, f = metric_page("nav.groups_staff")
 if f is not None:
     d = loaders.cached_call(metrics.groups_staff, f)
     opens = loaders.cached_call(metrics.openings, f)

@@ -14,13 +14,10 @@ from dashboard.ui import loaders
 from dashboard.ui.attribution import left_out_caption
 from dashboard.ui.breakdown_panel import render_by_category
 from dashboard.ui.effect_panel import render_effect
-from dashboard.ui.filters import sidebar
-from dashboard.ui.state import lang
+from dashboard.ui.filters import metric_page
 from dashboard.ui.tables import show_table
 
-L = lang()
-st.title(t("nav.hotline", L))
-f = sidebar(L)
+L, f = metric_page("nav.hotline")
 if f is not None:
     d = loaders.cached_call(metrics.hotline, f)
     opens = loaders.cached_call(metrics.openings, f)

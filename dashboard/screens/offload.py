@@ -13,13 +13,10 @@ from dashboard.i18n import label, t
 from dashboard.ui import loaders
 from dashboard.ui.breakdown_panel import render_by_subgroup
 from dashboard.ui.effect_panel import render_effect
-from dashboard.ui.filters import sidebar
-from dashboard.ui.state import lang
+from dashboard.ui.filters import metric_page
 from dashboard.ui.tables import show_table
 
-L = lang()
-st.title(t("nav.offload", L))
-f = sidebar(L)
+L, f = metric_page("nav.offload")
 if f is not None:
     d = loaders.cached_call(metrics.offload, f)
     ts = loaders.cached_call(metrics.ticket_summary, f)

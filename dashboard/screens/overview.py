@@ -21,13 +21,11 @@ from dashboard.analysis import scorecard_views as views
 from dashboard.i18n import fmt_date, fmt_month, t
 from dashboard.ui import loaders
 from dashboard.ui.effect_panel import load_effect
-from dashboard.ui.filters import query_params_for, sidebar
-from dashboard.ui.state import db, lang
+from dashboard.ui.filters import metric_page, query_params_for
+from dashboard.ui.state import db
 from dashboard.ui.tables import show_table
 
-L = lang()
-st.title(t("nav.overview", L))
-f = sidebar(L)
+L, f = metric_page("nav.overview")
 if f is not None:
     ov = loaders.cached_call(metrics.overview_kpis, f)
     if ov["current"] and ov["baseline"]:

@@ -14,13 +14,11 @@ from dashboard.analysis import room_targets, scorecard
 from dashboard.analysis import scorecard_views as views
 from dashboard.i18n import fmt_month, t
 from dashboard.ui import auth, loaders
-from dashboard.ui.filters import sidebar
-from dashboard.ui.state import db, lang
+from dashboard.ui.filters import metric_page
+from dashboard.ui.state import db
 from dashboard.ui.tables import show_table
 
-L = lang()
-st.title(t("nav.rooms", L))
-f = sidebar(L)
+L, f = metric_page("nav.rooms")
 if f is not None:
     try:
         targets = room_targets.load(db())

@@ -61,6 +61,16 @@ def _clear() -> None:
         st.query_params.pop(k, None)
 
 
+def metric_page(title_key: str) -> tuple[str, Filters | None]:
+    """Start a metric page: its language, its title, and the global filters in the
+    sidebar (``None`` when there is no warehouse: the sidebar says so)."""
+    from dashboard.ui.state import lang
+
+    current = lang()
+    st.title(t(title_key, current))
+    return current, sidebar(current)
+
+
 def sidebar(lang: str) -> Filters | None:
     """Draw the global filters and return the selection (``None`` when there is no warehouse).
 
