@@ -14,20 +14,15 @@ import datetime as dt
 import shapely
 import streamlit as st
 
-from dashboard import settings, warehouse
-from dashboard.coverage import areas, engine, exports, inputs, views
-from dashboard.coverage.refusals import NetworkError
+from dashboard import settings
+from dashboard.coverage import areas, engine, exports, views
 from dashboard.figures import maps
 from dashboard.i18n import fmt_count, fmt_date, t
-from dashboard.ui import auth
+from dashboard.ui import auth, coverage_data
 from dashboard.ui.auditing import audited
-from dashboard.ui.state import db, lang
+from dashboard.ui.coverage_data import data_or_stop
+from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _data(path: str, version: tuple) -> inputs.CoverageData:
-    return inputs.load_data(path)
 
 
 def _by_kind(minutes: float, village: float) -> dict[str, float] | None:
@@ -36,12 +31,12 @@ def _by_kind(minutes: float, village: float) -> dict[str, float] | None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _series(path: str, version: tuple, minutes: float, speed: float, village: float):
-    return views.rollout_series(_data(path, version), minutes, speed, _by_kind(minutes, village))
+    return views.rollout_series(coverage_data.load(path, version), minutes, speed, _by_kind(minutes, village))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float) -> bytes | None:
-    data = _data(path, version)
+    data = coverage_data.load(path, version)
     area = areas.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on,
                                                    minutes_by_kind=_by_kind(minutes, village)))
     return None if area is None else shapely.to_wkb(area)
@@ -49,14 +44,14 @@ def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date, 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, fmt: str) -> bytes:
-    data = _data(path, version)
+    data = coverage_data.load(path, version)
     result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=_by_kind(minutes, village))
     return exports.export_bytes(data, result, fmt)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _streets(path: str, version: tuple):
-    return views.street_lines(_data(path, version))
+    return views.street_lines(coverage_data.load(path, version))
 
 
 def _pct(v: float | None) -> str:
@@ -67,16 +62,7 @@ L = lang()
 st.title(t("cov.page.title", L))
 st.caption(t("cov.page.intro", L))
 
-path = str(db())
-version = warehouse.data_version(path)
-if version is None:
-    st.info(t("app.no_warehouse", L, path=path))
-    st.stop()
-try:
-    data = _data(path, version)
-except NetworkError:
-    st.warning(t("cov.no_network", L))
-    st.stop()
+path, version, data = data_or_stop(L)
 if data.communities.empty:
     st.info(t("cov.no_communities", L))
     st.stop()

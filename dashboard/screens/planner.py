@@ -14,28 +14,23 @@ import streamlit as st
 
 from dashboard import settings, warehouse
 from dashboard.analysis import definitions
-from dashboard.coverage import inputs, notices, planner, schedule
-from dashboard.coverage.refusals import NetworkError
+from dashboard.coverage import notices, planner, schedule
 from dashboard.figures import maps
 from dashboard.i18n import t
 from dashboard.report.tables import safe_filename, to_csv_bytes
-from dashboard.ui import auth
+from dashboard.ui import auth, coverage_data
 from dashboard.ui.auditing import audited
+from dashboard.ui.coverage_data import data_or_stop
 from dashboard.ui.impact_section import render_impact
-from dashboard.ui.state import db, lang
+from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _data(path: str, version: tuple) -> inputs.CoverageData:
-    return inputs.load_data(path)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _plan(path: str, version: tuple, k: int, minutes: float, speed: float, weight: float,
           cand_key: str, _cands: pd.DataFrame | None, village: float, objective: str,
           per_manager: float) -> planner.PlanResult:
-    return planner.plan(_data(path, version), k=k, candidates=_cands, minutes=minutes, speed_m_s=speed,
+    return planner.plan(coverage_data.load(path, version), k=k, candidates=_cands, minutes=minutes, speed_m_s=speed,
                         elderly_weight=weight, minutes_by_kind=_by_kind(minutes, village), objective=objective,
                         households_per_manager=per_manager or None)
 
@@ -62,16 +57,7 @@ who = auth.require("plan", L).name  # analysts and admins: plans and what-ifs (d
 st.title(t("cov.plan.title", L))
 st.caption(t("cov.plan.intro", L))
 
-path = str(db())
-version = warehouse.data_version(path)
-if version is None:
-    st.info(t("app.no_warehouse", L, path=path))
-    st.stop()
-try:
-    data = _data(path, version)
-except NetworkError:
-    st.warning(t("cov.no_network", L))
-    st.stop()
+path, version, data = data_or_stop(L)
 
 with st.sidebar:
     st.subheader(t("cov.settings", L))
