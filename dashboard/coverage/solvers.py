@@ -103,17 +103,9 @@ def exact_median(site: np.ndarray, col: np.ndarray, dist: np.ndarray, w: np.ndar
     n_p = len(s)
     if n_p == 0 or k <= 0:
         return [], 0.0, 0.0, True
-    cols, col_idx = np.unique(col, return_inverse=True)
     # variables: x (n_sites, binary), z (n_p, continuous)
     c = np.concatenate([np.zeros(n_sites), -s])
-    link = sparse.hstack([sparse.csr_matrix((-np.ones(n_p), (np.arange(n_p), site)), shape=(n_p, n_sites)),
-                          sparse.identity(n_p, format="csr")], format="csr")  # z_p - x_i <= 0
-    once = sparse.hstack([sparse.csr_matrix((len(cols), n_sites)),
-                          sparse.csr_matrix((np.ones(n_p), (col_idx, np.arange(n_p))), shape=(len(cols), n_p))],
-                         format="csr")  # sum_i z_ij <= 1
-    budget = sparse.csr_matrix(np.concatenate([np.ones(n_sites), np.zeros(n_p)])[None, :])
-    return _solve(c, [LinearConstraint(link, -np.inf, 0.0), LinearConstraint(once, -np.inf, 1.0),
-                      LinearConstraint(budget, 0.0, float(min(k, n_sites)))], n_sites, n_p, time_limit_s)
+    return _solve(c, _assignment(site, col, n_sites, k), n_sites, n_p, time_limit_s)
 
 
 def greedy_capacity(site: np.ndarray, col: np.ndarray, dist: np.ndarray, w: np.ndarray, capacity: float,
@@ -159,22 +151,31 @@ def exact_capacity(site: np.ndarray, col: np.ndarray, w: np.ndarray, capacity: f
     n_p = len(site)
     if n_p == 0 or k <= 0:
         return [], 0.0, 0.0, True
-    cols, col_idx = np.unique(col, return_inverse=True)
     wp = w[col]
     c = np.concatenate([np.zeros(n_sites), -wp])
-    link = sparse.hstack([sparse.csr_matrix((-np.ones(n_p), (np.arange(n_p), site)), shape=(n_p, n_sites)),
-                          sparse.identity(n_p, format="csr")], format="csr")  # y_ij - x_i <= 0
-    once = sparse.hstack([sparse.csr_matrix((len(cols), n_sites)),
-                          sparse.csr_matrix((np.ones(n_p), (col_idx, np.arange(n_p))), shape=(len(cols), n_p))],
-                         format="csr")  # sum_i y_ij <= 1
     cap = sparse.hstack([sparse.csr_matrix((-capacity * np.ones(n_sites), (np.arange(n_sites), np.arange(n_sites))),
                                            shape=(n_sites, n_sites)),
                          sparse.csr_matrix((wp, (site, np.arange(n_p))), shape=(n_sites, n_p))],
                         format="csr")  # sum_j w_j y_ij - capacity x_i <= 0
-    budget = sparse.csr_matrix(np.concatenate([np.ones(n_sites), np.zeros(n_p)])[None, :])
-    return _solve(c, [LinearConstraint(link, -np.inf, 0.0), LinearConstraint(once, -np.inf, 1.0),
-                      LinearConstraint(cap, -np.inf, 0.0), LinearConstraint(budget, 0.0, float(min(k, n_sites)))],
+    return _solve(c, [*_assignment(site, col, n_sites, k), LinearConstraint(cap, -np.inf, 0.0)],
                   n_sites, n_p, time_limit_s)
+
+
+def _assignment(site: np.ndarray, col: np.ndarray, n_sites: int, k: int) -> list[LinearConstraint]:
+    """The constraints both programs share, over ``x`` (one per site, binary) then one
+    continuous variable per pair: a pair only through its open site (``z_p <= x_i``),
+    each demand point at most once (``sum_i z_ij <= 1``), at most ``k`` sites."""
+    n_p = len(site)
+    _, col_idx = np.unique(col, return_inverse=True)
+    n_cols = int(col_idx.max(initial=-1)) + 1
+    link = sparse.hstack([sparse.csr_matrix((-np.ones(n_p), (np.arange(n_p), site)), shape=(n_p, n_sites)),
+                          sparse.identity(n_p, format="csr")], format="csr")
+    once = sparse.hstack([sparse.csr_matrix((n_cols, n_sites)),
+                          sparse.csr_matrix((np.ones(n_p), (col_idx, np.arange(n_p))), shape=(n_cols, n_p))],
+                         format="csr")
+    budget = sparse.csr_matrix(np.concatenate([np.ones(n_sites), np.zeros(n_p)])[None, :])
+    return [LinearConstraint(link, -np.inf, 0.0), LinearConstraint(once, -np.inf, 1.0),
+            LinearConstraint(budget, 0.0, float(min(k, n_sites)))]
 
 
 def _solve(c: np.ndarray, cons: list[LinearConstraint], n_sites: int, n_p: int, time_limit_s: float

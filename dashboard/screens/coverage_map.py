@@ -20,32 +20,28 @@ from dashboard.figures import maps
 from dashboard.i18n import fmt_count, fmt_date, t
 from dashboard.ui import auth, coverage_data
 from dashboard.ui.auditing import audited
-from dashboard.ui.coverage_data import data_or_stop
+from dashboard.ui.coverage_data import by_kind, data_or_stop, walk_settings
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
 
 
-def _by_kind(minutes: float, village: float) -> dict[str, float] | None:
-    return {"rural": village} if village != minutes else None
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def _series(path: str, version: tuple, minutes: float, speed: float, village: float):
-    return views.rollout_series(coverage_data.load(path, version), minutes, speed, _by_kind(minutes, village))
+    return views.rollout_series(coverage_data.load(path, version), minutes, speed, by_kind(minutes, village))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float) -> bytes | None:
     data = coverage_data.load(path, version)
     area = areas.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on,
-                                                   minutes_by_kind=_by_kind(minutes, village)))
+                                                   minutes_by_kind=by_kind(minutes, village)))
     return None if area is None else shapely.to_wkb(area)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, fmt: str) -> bytes:
     data = coverage_data.load(path, version)
-    result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=_by_kind(minutes, village))
+    result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
     return exports.export_bytes(data, result, fmt)
 
 
@@ -68,12 +64,7 @@ if data.communities.empty:
     st.stop()
 
 with st.sidebar:
-    st.subheader(t("cov.settings", L))
-    minutes = float(st.number_input(t("cov.minutes", L), 1.0, 30.0, settings.WALK_MINUTES, 1.0, key="cov_minutes"))
-    speed = float(st.number_input(t("cov.speed", L), 0.3, 2.0, settings.WALK_SPEED_M_S, 0.1,
-                                  help=t("cov.speed_help", L), key="cov_speed"))
-    village = float(st.number_input(t("cov.village_minutes", L), 1.0, 60.0, minutes, 1.0,
-                                    help=t("cov.village_help", L), key="cov_village_minutes"))
+    minutes, speed, village = walk_settings(L, "cov")
     st.caption(t("cov.limit", L, m=f"{settings.walk_limit_m(minutes, speed):.0f}"))
     show_streets = st.toggle(t("cov.show_streets", L), value=True, key="cov_streets")
     show_area = st.toggle(t("cov.show_area", L), value=True, key="cov_area")
@@ -86,7 +77,7 @@ if dates[-1] < today:
 on = st.select_slider(t("cov.date", L), options=dates, value=dates[-1], format_func=lambda d: fmt_date(d, L),
                       help=t("cov.date_help", L), key="cov_on")
 
-result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=_by_kind(minutes, village))
+result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
 tot = result.totals
 cols = st.columns(7)
 cols[0].metric(t("cov.kpi.share", L), _pct(tot["share"]))

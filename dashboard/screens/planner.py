@@ -20,7 +20,7 @@ from dashboard.i18n import t
 from dashboard.report.tables import safe_filename, to_csv_bytes
 from dashboard.ui import auth, coverage_data
 from dashboard.ui.auditing import audited
-from dashboard.ui.coverage_data import data_or_stop
+from dashboard.ui.coverage_data import by_kind, data_or_stop, walk_settings
 from dashboard.ui.impact_section import render_impact
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
@@ -31,12 +31,8 @@ def _plan(path: str, version: tuple, k: int, minutes: float, speed: float, weigh
           cand_key: str, _cands: pd.DataFrame | None, village: float, objective: str,
           per_manager: float) -> planner.PlanResult:
     return planner.plan(coverage_data.load(path, version), k=k, candidates=_cands, minutes=minutes, speed_m_s=speed,
-                        elderly_weight=weight, minutes_by_kind=_by_kind(minutes, village), objective=objective,
+                        elderly_weight=weight, minutes_by_kind=by_kind(minutes, village), objective=objective,
                         households_per_manager=per_manager or None)
-
-
-def _by_kind(minutes: float, village: float) -> dict[str, float] | None:
-    return {"rural": village} if village != minutes else None
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -60,12 +56,7 @@ st.caption(t("cov.plan.intro", L))
 path, version, data = data_or_stop(L)
 
 with st.sidebar:
-    st.subheader(t("cov.settings", L))
-    minutes = float(st.number_input(t("cov.minutes", L), 1.0, 30.0, settings.WALK_MINUTES, 1.0, key="plan_minutes"))
-    speed = float(st.number_input(t("cov.speed", L), 0.3, 2.0, settings.WALK_SPEED_M_S, 0.1,
-                                  help=t("cov.speed_help", L), key="plan_speed"))
-    village = float(st.number_input(t("cov.village_minutes", L), 1.0, 60.0, minutes, 1.0,
-                                    help=t("cov.village_help", L), key="plan_village_minutes"))
+    minutes, speed, village = walk_settings(L, "plan")
 
 c1, c2 = st.columns(2)
 k = int(c1.number_input(t("cov.plan.k", L), 1, 50, 5, 1, key="plan_k"))
@@ -149,7 +140,7 @@ if len(sites):
     adds.append(sites)
 add_df = pd.concat(adds, ignore_index=True) if adds else None
 move = {move_id: (float(move_lon), float(move_lat))} if move_id != none else None
-wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, minutes_by_kind=_by_kind(minutes, village),
+wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, minutes_by_kind=by_kind(minutes, village),
                      add=add_df, close=[c for c in close if c != move_id], move=move)
 delta = (wi.totals["share"] or 0.0) - (res.share_before or 0.0)
 st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=definitions.fmt_delta(delta, "share", L),
