@@ -18,23 +18,20 @@
 --   $service_types        only tickets of these service types
 with
 
+months as (
+    select month_on
+    from eff_months($date_from, $date_to,
+                    (select min(month_on) from eff_ticket_cell), (select max(month_on) from eff_ticket_cell))
+),
+
 bounds as (
-    select
-        cast(date_trunc('month', coalesce(cast($date_from as date), min(month_on))) as date)
-            as first_month_on,
-        cast(date_trunc('month', coalesce(cast($date_to as date), max(month_on))) as date)
-            as last_month_on
-    from eff_ticket_cell
+    select min(month_on) as first_month_on, max(month_on) as last_month_on
+    from months
 ),
 
 units as (
-    select
-        c.community_id,
-        t.first_opened_on
-    from communities as c
-    left join community_treatment as t using (community_id)
-    where ($districts is null or c.district = any($districts))
-      and ($waves is null or coalesce(t.wave, 'none') = 'none' or t.wave = any($waves))
+    select community_id, first_opened_on
+    from eff_units($districts, $waves)
 ),
 
 waits as (

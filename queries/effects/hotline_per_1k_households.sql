@@ -21,32 +21,21 @@
 --   $per_households       households the rate is per (NULL = 1000)
 with
 
-bounds as (
-    select
-        cast(date_trunc('month', coalesce(cast($date_from as date), min(month_on))) as date)
-            as first_month_on,
-        cast(date_trunc('month', coalesce(cast($date_to as date), max(month_on))) as date)
-            as last_month_on
-    from eff_hotline_cell
+months as (
+    select month_on
+    from eff_months($date_from, $date_to,
+                    (select min(month_on) from eff_hotline_cell), (select max(month_on) from eff_hotline_cell))
 ),
 
-months as (
-    select cast(m as date) as month_on
-    from bounds,
-        unnest(generate_series(first_month_on, last_month_on, interval 1 month)) as g(m)
-    where first_month_on is not null and last_month_on is not null
+bounds as (
+    select min(month_on) as first_month_on, max(month_on) as last_month_on
+    from months
 ),
 
 units as (
-    select
-        c.community_id,
-        c.households,
-        t.first_opened_on
-    from communities as c
-    left join community_treatment as t using (community_id)
-    where c.households > 0
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or coalesce(t.wave, 'none') = 'none' or t.wave = any($waves))
+    select community_id, households, first_opened_on
+    from eff_units($districts, $waves)
+    where households > 0
 ),
 
 counts as (

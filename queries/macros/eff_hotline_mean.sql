@@ -20,13 +20,8 @@ create or replace macro eff_hotline_mean(p_from, p_to, p_districts, p_waves, p_m
 with
 
 units as (
-    select
-        c.community_id,
-        t.first_opened_on
-    from communities as c
-    left join community_treatment as t using (community_id)
-    where (p_districts is null or list_contains(p_districts, c.district))
-      and (p_waves is null or coalesce(t.wave, 'none') = 'none' or list_contains(p_waves, t.wave))
+    select community_id, first_opened_on
+    from eff_units(p_districts, p_waves)
 ),
 
 cells as (
