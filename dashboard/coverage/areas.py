@@ -15,10 +15,7 @@ from dashboard.coverage.inputs import CoverageData
 from dashboard.coverage.network import Network
 from dashboard.coverage.projection import to_lonlat
 
-__all__ = [
-    "reached_segments",
-    "walking_area",
-]
+__all__ = ["reached_segments", "walking_area"]
 
 # ---------------------------------------------------------------- walking areas
 EXACT_AREA_MAX_SEGMENTS = 3000

@@ -50,12 +50,7 @@ from dashboard.coverage.inputs import CoverageData
 from dashboard.coverage.projection import to_xy
 from dashboard.coverage.routing import attach_points, reach
 
-__all__ = [
-    "CoverageResult",
-    "compute",
-    "room_placement",
-    "summarize",
-]
+__all__ = ["CoverageResult", "compute", "room_placement", "summarize"]
 
 FAR_ACCESS_M = 150.0
 """A room farther than this (metres, straight line) from its nearest street is flagged

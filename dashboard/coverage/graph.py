@@ -28,10 +28,7 @@ from dashboard.coverage.refusals import NetworkError
 from dashboard.coverage.street_files import Lines
 from dashboard.coverage.wkb import linestring_wkb
 
-__all__ = [
-    "NetworkTables",
-    "build_network",
-]
+__all__ = ["NetworkTables", "build_network"]
 
 Progress = Callable[[str, float], None] | None
 

@@ -24,14 +24,7 @@ from dashboard.coverage.projection import to_xy
 from dashboard.coverage.refusals import NetworkError
 from dashboard.coverage.routing import Model, build_model
 
-__all__ = [
-    "CoverageData",
-    "data_from_frames",
-    "demand_points",
-    "load_data",
-    "open_mask",
-    "read_data",
-]
+__all__ = ["CoverageData", "data_from_frames", "demand_points", "load_data", "open_mask", "read_data"]
 
 
 # ---------------------------------------------------------------- data

@@ -31,13 +31,7 @@ from dashboard.coverage.refusals import NetworkError, refuse
 from dashboard.coverage.street_files import Lines, parse_crs, read_lines
 from dashboard.coverage.wkb import pack_wkb, parse_linestring_wkb
 
-__all__ = [
-    "Network",
-    "import_network",
-    "load_network",
-    "network_from_tables",
-    "read_network",
-]
+__all__ = ["Network", "import_network", "load_network", "network_from_tables", "read_network"]
 
 Progress = Callable[[str, float], None] | None
 

@@ -12,11 +12,7 @@ import functools
 import numpy as np
 import pyproj
 
-__all__ = [
-    "local_proj",
-    "to_lonlat",
-    "to_xy",
-]
+__all__ = ["local_proj", "to_lonlat", "to_xy"]
 
 
 # ---------------------------------------------------------------- projection

@@ -11,10 +11,7 @@ from typing import Any
 
 from dashboard.ingest.importer import ImportRefused
 
-__all__ = [
-    "refuse",
-    "NetworkError",
-]
+__all__ = ["refuse", "NetworkError"]
 
 
 class NetworkError(ImportRefused):

@@ -20,12 +20,7 @@ from scipy.sparse.csgraph import dijkstra
 from dashboard.coverage.network import Network
 from dashboard.coverage.snapping import snap, snap_points
 
-__all__ = [
-    "Model",
-    "attach_points",
-    "build_model",
-    "reach",
-]
+__all__ = ["Model", "attach_points", "build_model", "reach"]
 
 EPS = 1e-6
 """Weight given to zero-length edges (scipy's csgraph must see them as edges)."""

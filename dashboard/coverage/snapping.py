@@ -11,10 +11,7 @@ import numpy as np
 
 from dashboard.coverage.network import Network
 
-__all__ = [
-    "snap",
-    "snap_points",
-]
+__all__ = ["snap", "snap_points"]
 
 
 # ---------------------------------------------------------------- snapping

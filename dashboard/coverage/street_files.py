@@ -33,11 +33,7 @@ import shapely
 from dashboard.coverage.refusals import NetworkError, refuse
 from dashboard.coverage.walking import is_walkable, tag
 
-__all__ = [
-    "Lines",
-    "parse_crs",
-    "read_lines",
-]
+__all__ = ["Lines", "parse_crs", "read_lines"]
 
 
 # ---------------------------------------------------------------- readers

@@ -16,10 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = [
-    "tag",
-    "is_walkable",
-]
+__all__ = ["tag", "is_walkable"]
 
 # ---------------------------------------------------------------- walking rules
 EXCLUDED_HIGHWAY: frozenset[str] = frozenset({

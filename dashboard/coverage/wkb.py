@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = [
-    "pack_wkb",
-    "linestring_wkb",
-    "parse_linestring_wkb",
-]
+__all__ = ["pack_wkb", "linestring_wkb", "parse_linestring_wkb"]
 
 
 def linestring_wkb(coords: np.ndarray, npts: np.ndarray) -> np.ndarray:
