@@ -143,17 +143,17 @@ def exposure_from_volume(
 
     n_h, n_m = len(hall_ids), len(months)
     pos = {h: i for i, h in enumerate(hall_ids)}
-    hi = w["hall_id"].map(pos).to_numpy()
+    hi = w["hall_id"].map(pos).to_numpy(dtype=np.int64)  # int also when no community is left
     # month position from which the community counts as served (n_m: never in the panel)
     sm = w["served_month"]
     mpos = np.searchsorted(months.values, sm.values.astype("datetime64[ns]"), side="left")
-    mpos = np.where(sm.isna().to_numpy(), n_m, mpos)
+    mpos = np.where(sm.isna().to_numpy(), n_m, mpos).astype(np.int64)
     add = np.zeros((n_h, n_m + 1))
     np.add.at(add, (hi, mpos), w["weight"].to_numpy())
     total = np.bincount(hi, weights=w["weight"].to_numpy(), minlength=n_h)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.cumsum(add[:, :n_m], axis=1) / total[:, None]
-    first = np.where((share > 0).any(axis=1), (share > 0).argmax(axis=1), -1)
+    first = np.where((share > 0).any(axis=1), (share > 0).argmax(axis=1), -1) if n_m else np.full(n_h, -1)
     exposed = (np.arange(n_m)[None, :] >= first[:, None]) & (first[:, None] >= 0)
     shares = pd.DataFrame({
         "hall_id": np.repeat(np.asarray(hall_ids, dtype=object), n_m),

@@ -90,6 +90,7 @@ __all__ = [
     "RHO_MAX",
     "HallEffect",
     "MethodEstimate",
+    "added_per_hall_month",
     "design_estimate",
     "estimate_halls",
     "hall_month_panel",
@@ -499,7 +500,7 @@ def queue_estimate(cells: pd.DataFrame, exposure: Exposure, catchment: pd.DataFr
     var = hm["sumsq_busy_min2"] / hm["n_busy"].where(hm["n_busy"] > 0) - s**2
     hm["s"] = s.fillna(s.median())
     hm["cv2"] = (var / s**2).clip(lower=0.0).fillna(1.0)
-    hm["added"] = _added_per_hall_month(hm, catchment, 1.0, arrival)  # tickets, at scale 1
+    hm["added"] = added_per_hall_month(hm, catchment, 1.0, arrival)  # tickets, at scale 1
     hm["arr_share"] = (hm["n_arrivals"] / hm["n_tickets"].where(hm["n_tickets"] > 0)).fillna(1.0)
     hm["hm"] = np.arange(len(hm))
     c = c.merge(hm[["hall_id", "month_on", "s", "cv2", "hm"]], on=["hall_id", "month_on"])
@@ -639,7 +640,7 @@ def _patience(pre: pd.DataFrame) -> pd.Series:
     return (g["exposure"] / g["away"].where(g["away"] > 0)).fillna(np.inf)
 
 
-def _added_per_hall_month(hm: pd.DataFrame, catchment: pd.DataFrame, scale: float,
+def added_per_hall_month(hm: pd.DataFrame, catchment: pd.DataFrame, scale: float,
                           arrival: ArrivalEffect) -> np.ndarray:
     """Tickets the rooms took away from each hall-month (positive), at ``scale`` times
     the counter-visit effect: sum over the hall's served communities of households /

@@ -85,7 +85,7 @@ from dashboard.analysis import effects
 from dashboard.analysis.filters import Filters
 from dashboard.analysis.hall_effects import (
     ArrivalEffect,
-    _added_per_hall_month,
+    added_per_hall_month,
     arrival_effect,
     catchment_from_volume,
 )
@@ -486,7 +486,7 @@ def _taken(cells: pd.DataFrame, catchment: pd.DataFrame, arrival: ArrivalEffect)
     total spread like its tickets."""
     c = cells.assign(month_on=pd.to_datetime(cells["month_on"]))
     hm = c.groupby(["hall_id", "month_on"], as_index=False)["n_tickets"].sum()
-    hm["per_month"] = _added_per_hall_month(hm, catchment, 1.0, arrival)
+    hm["per_month"] = added_per_hall_month(hm, catchment, 1.0, arrival)
     c = c.merge(hm.rename(columns={"n_tickets": "n_month"}), on=["hall_id", "month_on"], how="left")
     share = c["n_tickets"] / c["n_month"].where(c["n_month"] > 0)
     return (share.fillna(0.0) * c["per_month"]).to_numpy(float)

@@ -101,7 +101,7 @@ def import_command(
                 bar.update(task, completed=fraction, description=message)
 
             if table == "network":
-                from dashboard.coverage.network import import_network  # the coverage area's
+                from dashboard.coverage.network import import_network
 
                 counts = import_network([str(f) for f in files], db=db, crs=crs, progress=progress)
                 record["counts"] = counts

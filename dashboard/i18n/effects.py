@@ -193,7 +193,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "met.page.community.rooms": {"zh": "服务本社区的服务室", "en": "Rooms serving this community"},
     "met.page.community.no_room": {"zh": "本社区尚未设服务室。", "en": "No room serves this community yet."},
     "met.page.community.none": {"zh": "没有符合筛选条件的社区。", "en": "No community matches the filters."},
-    "met.page.effect_missing": {"zh": "效果估计模块尚未就绪。", "en": "The effect estimate is not available yet."},
     # ---- eff.: causal estimates (dashboard/analysis/effects.py, ui/effect_panel.py)
     "eff.method.callaway_santanna_dr_not_yet_treated": {
         "zh": "交错双重差分（Callaway–Sant'Anna，双重稳健，以尚未设服务室的社区为对照）",
