@@ -73,7 +73,7 @@ _DUMMY_HASH: str | None = None
 class UserError(ValueError):
     """A user command that cannot be carried out (unknown user, bad role, bad password, bad file).
 
-    ``key`` and ``params`` name the message in :mod:`dashboard.i18n.access`; ``str()`` is
+    ``key`` and ``params`` name the message in ``dashboard/i18n/access.toml``; ``str()`` is
     the English text, :meth:`localized` the text in another language.
     """
 

@@ -1,7 +1,7 @@
 """Refusals of street-network files (:class:`NetworkError`).
 
 A refusal is raised before anything is written and names the file (and row); its
-message is the English text of a ``cov.net.*`` string of ``dashboard/i18n/coverage.py``
+message is the English text of a ``cov.net.*`` string of ``dashboard/i18n/coverage.toml``
 so the ``import`` command can show it in the user's language.
 """
 
@@ -19,7 +19,7 @@ class NetworkError(ImportRefused):
 
     A subclass of :class:`dashboard.ingest.ImportRefused`: the ``import`` command shows it
     as a refusal (exit code 2) in the user's language when ``key`` names a ``cov.net.*``
-    string of ``dashboard/i18n/coverage.py``.
+    string of ``dashboard/i18n/coverage.toml``.
     """
 
 

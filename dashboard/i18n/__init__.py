@@ -1,10 +1,11 @@
 """Every visible string in Chinese (default) and English, from one catalogue.
 
-The catalogue is split by area so each concern owns its file (``core``, ``data``,
-``effects``, ``coverage``, ``report``, ...: every module of this package); each file defines ``STRINGS = {key: {"zh": ..,
-"en": ..}}`` and keys are unique across files. :func:`t` looks a key up and formats it;
-a missing key raises ``KeyError`` (tests walk every page, so a missing key fails a test
-rather than showing a raw key to a user).
+The catalogue is data, not code: one TOML file per area beside this module
+(``core.toml``, ``data.toml``, ``effects.toml``, ``coverage.toml``, ``report.toml``, ...,
+every ``*.toml`` here), each a table per key with its ``zh`` and ``en`` text, so a
+translator edits text files and each concern owns its file. Keys are unique across
+files. :func:`t` looks a key up and formats it; a missing key raises ``KeyError`` (tests
+walk every page, so a missing key fails a test rather than showing a raw key to a user).
 
 Also here: Chinese number and date conventions (万 for large counts, 2024年3月).
 """
@@ -12,22 +13,32 @@ Also here: Chinese number and date conventions (万 for large counts, 2024年3�
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
-import pkgutil
+import tomllib
+from importlib import resources
 from typing import Any
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
-_AREAS: tuple[str, ...] = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__)))
+_FILES = sorted((f for f in resources.files(__name__).iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+_AREAS: tuple[str, ...] = tuple(f.name[: -len(".toml")] for f in _FILES)
+
+
+def area_strings(area: str) -> dict[str, dict[str, str]]:
+    """The strings of one area's file (``<area>.toml``): ``{key: {"zh": .., "en": ..}}``."""
+    text = resources.files(__name__).joinpath(f"{area}.toml").read_text(encoding="utf-8")
+    strings = tomllib.loads(text)
+    for k, v in strings.items():
+        if set(v) != set(LANGS) or not all(isinstance(x, str) for x in v.values()):
+            raise ValueError(f"i18n {area}.toml: key {k!r} must have exactly the texts {', '.join(LANGS)}")
+    return strings
 
 
 def _load() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for area in _AREAS:
-        mod = importlib.import_module(f"dashboard.i18n.{area}")
-        for k, v in mod.STRINGS.items():
+        for k, v in area_strings(area).items():
             if k in merged:
-                raise ValueError(f"i18n key {k!r} defined twice (second in {area})")
+                raise ValueError(f"i18n key {k!r} defined twice (second in {area}.toml)")
             merged[k] = v
     return merged
 

@@ -73,7 +73,7 @@ class ImportRefused(ValueError):
     """A whole import refused before anything was written (file unreadable, required
     column missing, bad profile, unknown table). The message names the file.
 
-    ``key`` and ``params`` (when set) name an i18n string in ``dashboard/i18n/data.py``
+    ``key`` and ``params`` (when set) name an i18n string in ``dashboard/i18n/data.toml``
     so the CLI and the page can show the refusal in the user's language
     (:meth:`localized`).
     """

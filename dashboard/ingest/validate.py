@@ -34,7 +34,7 @@ Shapes of real exports handled here
 No value from a file is ever formatted into SQL: columns are referenced by position
 (``c3``), words and hashes live in small temp tables that are joined.
 
-Reasons (stable codes; their labels are translated in ``dashboard/i18n/data.py``)
+Reasons (stable codes; their labels are translated in ``dashboard/i18n/data.toml``)
 --------------------------------------------------------------------------------
 ``key_missing``, ``value_missing``, ``time_unparseable``, ``date_unparseable``,
 ``number_unparseable``, ``boolean_unparseable``, ``open_days_unparseable``,

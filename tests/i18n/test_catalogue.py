@@ -4,7 +4,6 @@ and every literal key the code asks for exists."""
 from __future__ import annotations
 
 import ast
-import importlib
 import string
 from pathlib import Path
 
@@ -49,13 +48,21 @@ def test_every_placeholder_formats():
 def test_area_files_prefix_and_unique():
     seen: dict[str, str] = {}
     for area in i18n._AREAS:
-        mod = importlib.import_module(f"dashboard.i18n.{area}")
-        for k in mod.STRINGS:
+        for k in i18n.area_strings(area):
             assert k not in seen, f"{k} in both {seen[k]} and {area}"
             seen[k] = area
-    assert set(seen) == set(CATALOGUE)
-    rep = importlib.import_module("dashboard.i18n.report").STRINGS
+    assert set(seen) == set(CATALOGUE) and len(i18n._AREAS) >= 10
+    rep = i18n.area_strings("report")
     assert all(k.startswith("rep.") for k in rep)
+
+
+def test_a_catalogue_file_with_a_missing_language_is_refused(tmp_path, monkeypatch):
+    from importlib import resources
+
+    (tmp_path / "broken.toml").write_text('["x.y"]\nzh = "中"\n', encoding="utf-8")
+    monkeypatch.setattr(resources, "files", lambda name: tmp_path)
+    with pytest.raises(ValueError, match="broken.toml: key 'x.y' must have exactly the texts zh, en"):
+        i18n.area_strings("broken")
 
 
 def _literal_keys() -> list[tuple[str, int, str]]:
