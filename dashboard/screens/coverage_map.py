@@ -115,7 +115,7 @@ else:
     })
 
 if auth.can("download_tables"):  # data files: analysts and admins; each one made is audited
-    with st.expander(t("cov.gis.title", L), icon=":material/download:"):
+    with st.expander(t("cov.gis.title", L)):
         st.caption(t("cov.gis.help", L))
         stem = f"walking_{minutes:g}min_{on.isoformat()}"
         labels = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}

@@ -189,7 +189,7 @@ else:
     notice = schedule.notice_text(sched, sched_rooms.assign(community_id=sched_rooms.get("community_id")),
                                   data.communities, "zh")
     st.code(notice, language=None)
-    with st.expander(t("cov.notice.print.title", L), icon=":material/print:"):
+    with st.expander(t("cov.notice.print.title", L)):
         st.caption(t("cov.notice.print.help", L))
         with st.form("notice_print"):
             labels = dict(zip(sched["room_id"], sched["name"], strict=True))

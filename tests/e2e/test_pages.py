@@ -29,12 +29,14 @@ ZH_ALLOWED_WORDS = {
     "callaway", "sant", "anna",  # Callaway & Sant'Anna, the estimator's authors
     "gpkg", "geopackage", "parquet", "toml", "xlsm", "shapefile",  # file formats
     "yyyy",  # the date inputs' format hint (YYYY/MM/DD)
+    "erlang",  # Erlang C / Erlang A, the queueing models' names
 }
 
 
 def visible_text(p) -> str:
     """Text of the main area and the sidebar, without Material icon ligatures (their
-    names, e.g. ``download``, are drawn as icons, not read as words) and without the
+    names, e.g. ``download``, are drawn as icons, not read as words), without inline
+    code (commands and file paths are literal, not words to translate) and without the
     file uploader's built-in "Drag and drop / Upload" text, which Streamlit 1.67 does
     not let an app translate."""
     return p.evaluate("""() => ['[data-testid="stMain"]', '[data-testid="stSidebar"]'].map(sel => {
@@ -44,7 +46,7 @@ def visible_text(p) -> str:
         // icons are ligature names; the uploader's dropzone text and button are
         // Streamlit's own, untranslatable in 1.67 (reported, not the app's strings)
         copy.querySelectorAll('[data-testid="stIconMaterial"], [data-testid="stFileUploaderDropzoneInstructions"], '
-            + '[data-testid="stFileUploaderDropzone"] button').forEach(i => i.remove());
+            + '[data-testid="stFileUploaderDropzone"] button, code').forEach(i => i.remove());
         document.body.appendChild(copy);
         const text = copy.innerText;
         copy.remove();
