@@ -5,7 +5,8 @@
 -- (community_id, month_on). NOT balanced: a month without served tickets has no mean
 -- and no row (the estimator handles the unbalanced panel).
 --
--- Reads the rollup eff_ticket_cell (queries/rollups/11_effect_cells.sql).
+-- Reads the rollup eff_ticket_cell (queries/rollups/11_effect_cells.sql), summed by the macro
+-- eff_counts (queries/macros/eff_base.sql).
 -- Outcome y = mean over served tickets (outcome = 'served') with this community_id,
 -- issued in the month, of wait = called_at - issued_at in minutes (called_at is the last
 -- call, spec). Tickets with no called_at or called_at < issued_at are left out.
@@ -18,34 +19,15 @@
 --   $service_types        only tickets of these service types
 with
 
-months as (
-    select month_on
-    from eff_months($date_from, $date_to,
-                    (select min(month_on) from eff_ticket_cell), (select max(month_on) from eff_ticket_cell))
-),
-
-bounds as (
-    select min(month_on) as first_month_on, max(month_on) as last_month_on
-    from months
-),
-
 units as (
     select community_id, first_opened_on
     from eff_units($districts, $waves)
 ),
 
 waits as (
-    select
-        k.community_id,
-        k.month_on,
-        sum(k.n_waited) as n_served,
-        sum(k.sum_wait_min) / sum(k.n_waited) as wait_mean_min
-    from eff_ticket_cell as k
-    where k.month_on between (select first_month_on from bounds) and (select last_month_on from bounds)
-      and ($hall_ids is null or k.hall_id = any($hall_ids))
-      and ($service_types is null or k.service_type = any($service_types))
-    group by all
-    having sum(k.n_waited) > 0
+    select community_id, month_on, n_waited, sum_wait_min
+    from eff_counts($date_from, $date_to, 'tickets', $hall_ids, $service_types, null)
+    where n_waited > 0
 ),
 
 final as (
@@ -55,8 +37,8 @@ final as (
         w.month_on,
         u.first_opened_on,
         -- numerics
-        w.n_served as n_obs,
-        w.wait_mean_min as y
+        w.n_waited as n_obs,
+        w.sum_wait_min / w.n_waited as y
     from units as u
     inner join waits as w using (community_id)
 )

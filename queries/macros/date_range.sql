@@ -30,3 +30,9 @@ create or replace macro day_in_tail(day_on, p_from, p_to) as
     and day_on <= cast(p_to as date)
     and not coalesce(cast(p_from as date) > date_trunc('month', cast(p_from as date))
         and date_trunc('month', cast(p_from as date)) = date_trunc('month', cast(p_to as date)), false);
+
+-- a month-grain row of a monthly metric: its calendar month overlaps the range (whole
+-- calendar months overlapping [p_from, p_to]; month_on is the month's first day)
+create or replace macro month_overlaps(month_on, p_from, p_to) as
+    (p_from is null or month_on >= date_trunc('month', cast(p_from as date)))
+    and (p_to is null or month_on <= cast(p_to as date));

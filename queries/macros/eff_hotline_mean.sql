@@ -39,8 +39,7 @@ cells as (
             when 'satisfied_share' then n_satisfied
         end) as total
     from eff_hotline_cell
-    where (p_from is null or month_on >= date_trunc('month', cast(p_from as date)))
-      and (p_to is null or month_on <= date_trunc('month', cast(p_to as date)))
+    where month_overlaps(month_on, p_from, p_to)
     group by all
     having sum(case p_measure
         when 'restore_h' then n_restored
