@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.analysis.hall_effects import METHOD_LABEL, HallEffect
 from dashboard.figures import date_axis
+from dashboard.figures.downsample import thin
 from dashboard.i18n import t
 
 __all__ = ["exposure_figure", "hall_event_figure"]
@@ -40,8 +41,8 @@ def exposure_figure(shares: pd.DataFrame, names: dict[str, str] | None = None, l
     names = names or {}
     fig = go.Figure()
     for hall_id, g in shares.sort_values(["hall_id", "month_on"]).groupby("hall_id", sort=True):
-        fig.add_trace(go.Scatter(x=pd.to_datetime(g["month_on"]), y=g["share"], mode="lines",
-                                 name=names.get(hall_id) or str(hall_id)))
+        x, y = thin(pd.to_datetime(g["month_on"]), g["share"])  # a long history: no more points than drawn
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=names.get(hall_id) or str(hall_id)))
     fig.update_layout(title=t("halls.fig.exposure.title", lang), xaxis_title=t("halls.fig.exposure.x", lang),
                       yaxis_title=t("halls.fig.exposure.y", lang), yaxis_tickformat=".0%",
                       yaxis_range=[0, 1.02], hovermode="x unified")
