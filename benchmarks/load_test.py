@@ -66,17 +66,17 @@ def _free_port() -> int:
 
 
 def _pages() -> list[str]:
-    """Pages of the app's navigation that exist, in order (read from dashboard/app.py)."""
+    """Pages of the app's navigation that exist, in order (read from dashboard/ui/navigation.py)."""
     import ast
 
-    tree = ast.parse((ROOT / "dashboard" / "app.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "dashboard" / "ui" / "navigation.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.AnnAssign | ast.Assign):
             targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
             if any(getattr(t, "id", "") == "PAGES" for t in targets):
                 files = [e.elts[0].value for e in node.value.elts]
                 return [f[:-3] for f in files if (ROOT / "dashboard" / "screens" / f).exists()]
-    raise RuntimeError("no PAGES in dashboard/app.py")
+    raise RuntimeError("no PAGES in dashboard/ui/navigation.py")
 
 
 @dataclass

@@ -15,6 +15,12 @@ SERVICECIRCLE_KEY_FILE
 SERVICECIRCLE_TRUST_PROXY_HEADER
     Set by ``servicecircle serve --trust-proxy-header HEADER``: the request header in
     which a company reverse proxy names the signed-in user (unset: sign-in by password).
+SERVICECIRCLE_PRECOMPUTE
+    ``0`` turns off the precomputation of the default views after an import (see
+    :mod:`dashboard.derived`); the pages then compute on first visit.
+SERVICECIRCLE_FIT_LOG
+    A file to which every effect fit of this process appends a line (see
+    :mod:`dashboard.analysis.fits`); unset: fits are only counted in memory.
 """
 
 from __future__ import annotations
@@ -82,6 +88,18 @@ def users_path(db: str | os.PathLike | None = None) -> Path:
     """The users file beside the warehouse: ``<db>.users.json`` (see :mod:`dashboard.access.users`)."""
     path = db_path(db)
     return path.with_name(path.name + ".users.json")
+
+
+def derived_path(db: str | os.PathLike | None = None) -> Path:
+    """The folder of precomputed results beside the warehouse: ``<db>.derived/`` (see
+    :mod:`dashboard.derived`)."""
+    path = db_path(db)
+    return path.with_name(path.name + ".derived")
+
+
+def precompute_enabled() -> bool:
+    """Whether imports precompute the default views (``SERVICECIRCLE_PRECOMPUTE`` not ``0``)."""
+    return os.environ.get("SERVICECIRCLE_PRECOMPUTE", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def trust_proxy_header() -> str | None:

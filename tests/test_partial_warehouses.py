@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import settings, warehouse
-from dashboard.app import PAGES
+from dashboard.ui.navigation import PAGES
 from dashboard.ingest import import_files
 from dashboard.analysis.filters import Filters
 from dashboard.commands.report import render

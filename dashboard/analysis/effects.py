@@ -78,6 +78,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import warehouse
+from dashboard.analysis import fits
 from dashboard.analysis.filters import Filters
 from dashboard.i18n import t
 
@@ -554,6 +555,8 @@ def _balance(data: pd.DataFrame, n_months: int) -> tuple[pd.DataFrame, int]:
 
 def _fit(data: pd.DataFrame) -> tuple[Any, list[str]]:
     from diff_diff import CallawaySantAnna
+
+    fits.record("cs_did")
 
     est = CallawaySantAnna(
         control_group="not_yet_treated",

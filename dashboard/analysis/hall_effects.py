@@ -71,7 +71,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import warehouse
-from dashboard.analysis import effects
+from dashboard.analysis import effects, fits
 from dashboard.analysis.exposure import Exposure, hall_cells, load_exposure
 from dashboard.analysis.filters import Filters
 from dashboard.analysis.queueing import mgc_mean_wait
@@ -327,6 +327,7 @@ def design_estimate(panel: pd.DataFrame, *, n_boot: int = N_BOOT, seed: int = 0,
     res = MethodEstimate(method=DESIGN)
     if panel.empty:
         return _refuse(res, "no_data")
+    fits.record("hall_design")
     months = np.sort(panel["month_on"].unique())
     n_t = len(months)
     per = panel.groupby("hall_id")["month_on"].nunique()
@@ -485,6 +486,7 @@ def queue_estimate(cells: pd.DataFrame, exposure: Exposure, catchment: pd.DataFr
     c["month_on"] = pd.to_datetime(c["month_on"])
     if int(c["n_counters"].sum()) == 0:
         return _refuse(res, "no_counters")
+    fits.record("hall_queue")
     ex = exposure.halls.set_index("hall_id")["exposed_from"]
     c = c[c["hall_id"].isin(ex.index)]
     c["is_exposed"] = c["month_on"] >= c["hall_id"].map(ex).fillna(pd.Timestamp.max)

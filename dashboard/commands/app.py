@@ -1,5 +1,9 @@
 """``servicecircle serve``: start the Streamlit dashboard headless.
 
+Before it listens, the pages' default views of the current data are precomputed if an
+import has not done so (:mod:`dashboard.derived`), and the server process loads the
+program (:mod:`dashboard.server`), so the first visitor waits for neither.
+
 It listens on 127.0.0.1 unless ``--address`` says otherwise. Sign-in is by the users file
 beside the warehouse (``servicecircle users``), or, with ``--trust-proxy-header HEADER``,
 by the user name a company reverse proxy puts in that header (then the server must be
@@ -35,6 +39,10 @@ def serve_command(
     """Start the dashboard (Streamlit, headless) on the given warehouse."""
     path = settings.db_path(db)
     up_to_date(path)  # a warehouse built by an older version: rebuilt once, atomically
+    if settings.precompute_enabled():  # the first visitor reads stored default views
+        from dashboard.commands.precompute import run
+
+        run(path, "zh", only_if_missing=True)
     env = dict(os.environ)
     env["SERVICECIRCLE_DB"] = str(path.resolve())
     env.pop("SERVICECIRCLE_TRUST_PROXY_HEADER", None)
@@ -43,7 +51,7 @@ def serve_command(
         for warning in proxy_warnings(address, path):
             typer.echo(warning, err=True)
     cmd = [
-        sys.executable, "-m", "streamlit", "run",
+        sys.executable, "-m", "dashboard.server",  # preloads the program, then `streamlit run`
         str(settings.PROJECT_ROOT / "dashboard" / "app.py"),
         "--server.headless", "true",
         "--server.port", str(port),

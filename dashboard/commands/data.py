@@ -123,6 +123,9 @@ def import_command(
             raise typer.Exit(3) from None
         err.print(t("data.cli.failed", lang, msg=f"{type(exc).__name__}: {exc}"), markup=False, highlight=False)
         raise typer.Exit(1) from None
+    from dashboard.commands.precompute import after_publish
+
+    after_publish(db, lang, quiet=as_json)  # the first visitor reads the default views, not fits
     if table == "network":
         if as_json:
             print(json.dumps(counts, ensure_ascii=False, default=str))

@@ -64,7 +64,9 @@ def demo_command(
     except Exception as exc:  # one clear line, never a traceback
         err.print(t("demo.cli.failed", lang, msg=f"{type(exc).__name__}: {exc}"), markup=False, highlight=False)
         raise typer.Exit(1) from None
+    from dashboard.commands.precompute import after_publish
 
+    after_publish(db, lang, quiet=as_json)
     if as_json:
         print(json.dumps(report, ensure_ascii=False, default=str))
         return

@@ -1,8 +1,10 @@
 """Cached access to the warehouse for pages.
 
-Results are cached on the warehouse's :func:`~dashboard.warehouse.data_version`, so a
-new import (an atomic file swap) is picked up on the next rerun without a restart, and
-an open page never blocks an import (readers attach the file read-only).
+Results are kept per warehouse :func:`~dashboard.warehouse.data_version` by
+:mod:`dashboard.derived` (in memory, shared by every session, and on disk beside the
+warehouse, where imports precompute the default views), so a new import (an atomic file
+swap) is picked up on the next rerun without a restart, and an open page never blocks an
+import (readers attach the file read-only).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import warehouse
-from dashboard.ui.state import db
+from dashboard import derived, warehouse
+from dashboard.i18n import t
+from dashboard.ui.state import db, lang
 
 
 def version() -> tuple[int, int, int] | None:
@@ -43,8 +46,7 @@ def connection():
     return _cursor(_connection(str(db()), v))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _query(path: str, data_version: tuple[int, int, int], name: str, params: tuple) -> pd.DataFrame:
+def _run_query(path: str, data_version: tuple[int, int, int], name: str, params: tuple) -> pd.DataFrame:
     con = _cursor(_connection(path, data_version))
     try:
         return warehouse.query(con, name, dict(params))
@@ -54,25 +56,44 @@ def _query(path: str, data_version: tuple[int, int, int], name: str, params: tup
 
 def query(name: str, **params: Any) -> pd.DataFrame:
     """Run a named query (``queries/<name>.sql``) with bound parameters, cached per data version."""
-    v = version()
-    if v is None:
-        raise warehouse.WarehouseMissing(str(db()))
-    return _query(str(db()), v, name, tuple(sorted(params.items())))
+    path, v = _current()
+    args = tuple(sorted(params.items()))
+    return _shared(path, v, derived.digest("query", name, args), lambda: _run_query(path, v, name, args))
 
 
 def cached_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call ``fn(con, *args, **kwargs)`` with a snapshot connection, cached per data version.
 
-    ``fn`` must be a module-level function; its arguments must be hashable.
+    The result is computed once for every session and server (:mod:`dashboard.derived`):
+    read from the precomputed store when an import or ``serve`` prepared it, else computed
+    on a worker thread while the page shows progress, and kept for everyone after.
+    ``fn`` must be a module-level function; its arguments must be hashable and have a
+    ``repr`` that names their value.
     """
+    path, v = _current()
+    module, qualname = fn.__module__, fn.__qualname__
+    kw = tuple(sorted(kwargs.items()))
+    key = derived.digest("call", module, qualname, args, kw)
+    return _shared(path, v, key, lambda: _call(path, v, module, qualname, args, kw))
+
+
+def _current() -> tuple[str, tuple[int, int, int]]:
     v = version()
     if v is None:
         raise warehouse.WarehouseMissing(str(db()))
-    return _cached_call(str(db()), v, fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())))
+    return str(db()), v
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _cached_call(path: str, data_version, module: str, qualname: str, args: tuple, kwargs: tuple) -> Any:
+def _shared(path: str, v: tuple[int, int, int], key: str, work: Callable[[], Any]) -> Any:
+    """The stored result ``key``, or wait (with a spinner) for the one shared computation."""
+    fut = derived.compute_shared(path, v, key, work)
+    if not fut.done():
+        with st.spinner(t("app.computing_shared", lang()), show_time=True):
+            return fut.result()
+    return fut.result()
+
+
+def _call(path: str, data_version, module: str, qualname: str, args: tuple, kwargs: tuple) -> Any:
     import importlib
 
     fn = importlib.import_module(module)

@@ -86,7 +86,8 @@ def free_port() -> int:
 def build_demo(db: Path, scale: str) -> None:
     """Build the demo warehouse with ``servicecircle demo`` (the same command users run)."""
     cmd = [_bin("servicecircle"), "demo", "--db", str(db), "--scale", scale, "--out", str(db.parent / "demo_raw")]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    env = {**os.environ, "SERVICECIRCLE_PRECOMPUTE": "1"}  # as users get it: default views stored
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"`{' '.join(cmd)}` failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
@@ -243,14 +244,14 @@ def pages() -> list[tuple[str, str]]:
     sys.path.insert(0, str(ROOT))
     import ast
 
-    tree = ast.parse((ROOT / "dashboard" / "app.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "dashboard" / "ui" / "navigation.py").read_text(encoding="utf-8"))
     found: list[tuple[str, str]] = []
     for node in ast.walk(tree):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
         if any(getattr(t, "id", "") == "PAGES" for t in targets) and node.value is not None:
             for elt in node.value.elts:
                 fname = elt.elts[0].value
-                assert (ROOT / "dashboard" / "screens" / fname).is_file(), f"app.py lists a missing page {fname}"
+                assert (ROOT / "dashboard" / "screens" / fname).is_file(), f"navigation.py lists a missing page {fname}"
                 found.append((fname[:-3], fname))
     return found
 

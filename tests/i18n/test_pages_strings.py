@@ -156,7 +156,7 @@ def scan_source(src: str, filename: str = "<src>") -> tuple[list[str], list[str]
 
 def _ui_files() -> list[Path]:
     files = sorted((ROOT / "dashboard" / "screens").glob("*.py"))
-    files += [ROOT / "dashboard" / "app.py"]
+    files += [ROOT / "dashboard" / "app.py", ROOT / "dashboard" / "headless.py"]
     files += sorted((ROOT / "dashboard" / "ui").glob("*.py"))
     return [f for f in files if f.exists()]
 

@@ -2,7 +2,7 @@
 time runs once, and a new data version (an import) gets a fresh result.
 
 ``dashboard.ui.loaders.cached_call`` keys the cache on (warehouse path, data version,
-function, arguments); Streamlit holds one compute lock per key, so the sessions that
+function, arguments) in :mod:`dashboard.derived`, which runs one computation per key, so the sessions that
 ask while the first one computes wait for its result instead of computing again.
 """
 
@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from dashboard import warehouse
+from dashboard import derived, warehouse
 from dashboard.ui import loaders
 
 CALLS: list[float] = []
@@ -32,7 +32,7 @@ def db(tmp_path, monkeypatch):
     with warehouse.writer(path):
         pass
     monkeypatch.setattr(loaders, "db", lambda: path)
-    loaders._cached_call.clear()
+    derived.clear_memory()
     CALLS.clear()
     return path
 
