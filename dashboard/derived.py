@@ -16,7 +16,8 @@ This module keeps them:
   it a result of the wrong data).
 
 :func:`precompute` runs after every import (``servicecircle import``, ``demo``,
-``refresh``, the Data page) and before ``serve`` starts: it renders every page once,
+``refresh``; after an upload on the Data page in a process of its own,
+:func:`start_background`) and before ``serve`` starts: it renders every page once,
 headless (``streamlit.testing``), with the default filters, so exactly the calls a first
 visitor's browser makes are stored — no list of "default calls" to keep in step with
 the pages. Other filter combinations are computed on first use, once for every session:
@@ -56,6 +57,7 @@ __all__ = [
     "load",
     "precompute",
     "save",
+    "start_background",
     "status",
     "token",
 ]
@@ -316,6 +318,24 @@ def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PA
         os.replace(tmp, folder / COMPLETE)
         prune(path, version)
     return report
+
+
+def start_background(db: str | os.PathLike | None = None) -> bool:
+    """Precompute in a separate process (``servicecircle precompute``), e.g. after an
+    upload on the Data page: the page answers at once, the server's script threads are not
+    held, and the process outlives the session. Returns whether one was started
+    (``SERVICECIRCLE_PRECOMPUTE=0``: not)."""
+    import subprocess
+    import sys
+
+    if not settings.precompute_enabled():
+        return False
+    subprocess.Popen(  # noqa: S603 - our own CLI, arguments are a path
+        [sys.executable, "-m", "dashboard.cli", "precompute", "--db", str(settings.db_path(db))],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return True
 
 
 def ensure(db: str | os.PathLike | None = None, *,

@@ -191,3 +191,15 @@ def test_every_import_invalidates_and_rebuilds(tmp_path, monkeypatch):
         con.close()
     assert (stored.att, stored.ci_low, stored.n_treated, stored.counterfactual_mean) == (
         direct.att, direct.ci_low, direct.n_treated, direct.counterfactual_mean)
+
+
+def test_upload_starts_a_background_precompute(empty_db, monkeypatch):
+    import subprocess as sp
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(sp, "Popen", lambda args, **kw: started.append(args))
+    monkeypatch.setenv("SERVICECIRCLE_PRECOMPUTE", "0")
+    assert not derived.start_background(empty_db) and started == []
+    monkeypatch.setenv("SERVICECIRCLE_PRECOMPUTE", "1")
+    assert derived.start_background(empty_db)
+    assert started == [[sys.executable, "-m", "dashboard.cli", "precompute", "--db", str(empty_db)]]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import settings, warehouse
+from dashboard import derived, settings, warehouse
 from dashboard.access import audit, users
 from dashboard.access.trail_view import trail_table
 from dashboard.i18n import fmt_count, fmt_date, label, t
@@ -175,6 +175,8 @@ def upload_section() -> None:
             return
     bar.progress(1.0, text=t("data.upload.done", L, table=_table_label(table)))
     show_result(result.as_dict(), result.unknown_words, result.notes(L))
+    if derived.start_background(db()):  # the pages' default views of the new data
+        st.caption(t("data.upload.precomputing", L))
 
 
 def show_result(d: dict, unknown_words: list[dict], notes: list[str] | None = None) -> None:
