@@ -13,16 +13,14 @@ months as (
 ),
 
 months_in as (
-    select month_on from months where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
+    select month_on from months where month_overlaps(month_on, $date_from, $date_to)
 ),
 
 units as (
     select c.*
     from agg_community as c
     where c.households > 0
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
+      and in_scope(c.district, c.wave, $districts, $waves)
 ),
 
 unit_months as (

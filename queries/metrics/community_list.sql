@@ -3,6 +3,5 @@
 select community_id, name, district, kind, wave
 from agg_community as c
 where true
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
+      and in_scope(c.district, c.wave, $districts, $waves)
 order by district, community_id

@@ -35,6 +35,5 @@ final as (
 )
 
 select * from final
-where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
+where month_overlaps(month_on, $date_from, $date_to)
 order by month_on

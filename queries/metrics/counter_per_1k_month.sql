@@ -16,23 +16,20 @@ with
 months as (
     select distinct month_on
     from agg_community_ticket_month
-    where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
+    where month_overlaps(month_on, $date_from, $date_to)
 ),
 
 units as (
     select c.community_id, c.households, c.first_opened_on
     from agg_community as c
     where c.households > 0
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
+      and in_scope(c.district, c.wave, $districts, $waves)
 ),
 
 counts as (
     select community_id, month_on, sum(n_tickets) as n_tickets, sum(n_served) as n_served
     from agg_community_ticket_month
-    where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
+    where month_overlaps(month_on, $date_from, $date_to)
       and ($hall_ids is null or hall_id = any($hall_ids))
       and ($service_types is null or service_type = any($service_types))
     group by all
@@ -73,10 +70,8 @@ from_cells as (
         sum(n_tickets) as n_tickets,
         sum(n_served) as n_served
     from agg_community_ticket_cell as t
-    where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or t.month_on <= cast($date_to as date))
-      and ($districts is null or t.district = any($districts))
-      and ($waves is null or t.wave = any($waves))
+    where month_overlaps(t.month_on, $date_from, $date_to)
+      and in_scope(t.district, t.wave, $districts, $waves)
     group by all
 ),
 

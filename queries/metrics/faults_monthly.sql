@@ -28,8 +28,7 @@ filtered as (
     from agg_fault as t
     where ($date_from is null or t.day_on >= cast($date_from as date))
       and ($date_to is null or t.day_on <= cast($date_to as date))
-      and ($districts is null or t.district = any($districts))
-      and ($waves is null or t.wave = any($waves))
+      and in_scope(t.district, t.wave, $districts, $waves)
 ),
 
 final as (

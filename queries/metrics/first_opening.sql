@@ -3,5 +3,4 @@
 select min(first_opened_on) as first_opened_on, max(first_opened_on) as last_opened_on
 from agg_community as c
 where true
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
+      and in_scope(c.district, c.wave, $districts, $waves)

@@ -13,10 +13,8 @@ denominators as (
     select t.month_on, t.status, sum(t.households) as households,
         sum(t.n_communities) as n_communities
     from agg_hotline_units as t
-    where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or t.month_on <= cast($date_to as date))
-      and ($districts is null or t.district = any($districts))
-      and ($waves is null or t.wave = any($waves))
+    where month_overlaps(t.month_on, $date_from, $date_to)
+      and in_scope(t.district, t.wave, $districts, $waves)
     group by all
 ),
 
@@ -24,10 +22,8 @@ counts as (
     select t.month_on, t.status, t.category, sum(t.n_orders) as n_orders
     from agg_hotline_cell as t
     where t.in_units
-      and ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or t.month_on <= cast($date_to as date))
-      and ($districts is null or t.district = any($districts))
-      and ($waves is null or t.wave = any($waves))
+      and month_overlaps(t.month_on, $date_from, $date_to)
+      and in_scope(t.district, t.wave, $districts, $waves)
     group by all
 ),
 

@@ -6,6 +6,5 @@ from agg_community as c
 where first_opened_on is not null
   and ($date_from is null or first_opened_on >= date_trunc('month', cast($date_from as date)))
   and ($date_to is null or first_opened_on <= cast($date_to as date))
-  and ($districts is null or c.district = any($districts))
-  and ($waves is null or c.wave = any($waves))
+  and in_scope(c.district, c.wave, $districts, $waves)
 order by month_on

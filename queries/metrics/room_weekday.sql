@@ -10,9 +10,7 @@ select
 from agg_room_weekday_month as t
 join service_rooms as r using (room_id)
 left join agg_community as c on c.community_id = r.community_id
-where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
+where month_overlaps(month_on, $date_from, $date_to)
+      and in_scope(c.district, c.wave, $districts, $waves)
 group by all
 order by t.weekday

@@ -9,9 +9,7 @@ select
     sum(t.n_satisfied) as n_satisfied,
     sum(t.n_orders) filter (where t.category = 'complaint') as n_complaints
 from agg_hotline_cell as t
-where ($date_from is null or t.month_on >= date_trunc('month', cast($date_from as date)))
-  and ($date_to is null or t.month_on <= cast($date_to as date))
-  and ($districts is null or t.district = any($districts))
-  and ($waves is null or t.wave = any($waves))
+where month_overlaps(t.month_on, $date_from, $date_to)
+  and in_scope(t.district, t.wave, $districts, $waves)
 group by all
 order by month_on

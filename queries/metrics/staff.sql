@@ -17,8 +17,7 @@ scoped as (
     left join service_rooms as r using (room_id)
     left join agg_community as c on c.community_id = r.community_id
     where true
-      and ($districts is null or c.district = any($districts))
-      and ($waves is null or c.wave = any($waves))
+      and in_scope(c.district, c.wave, $districts, $waves)
 )
 
 select

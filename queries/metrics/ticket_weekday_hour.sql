@@ -39,8 +39,7 @@ final as (
         sum(n_waited) as n_waited,
         sum(sum_wait_s) as sum_wait_s
     from cells
-    where ($date_from is null or month_on >= date_trunc('month', cast($date_from as date)))
-      and ($date_to is null or month_on <= cast($date_to as date))
+    where month_overlaps(month_on, $date_from, $date_to)
     group by all
 )
 
