@@ -77,6 +77,17 @@ def cached_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return _shared(path, v, key, lambda: _call(path, v, module, qualname, args, kw))
 
 
+def stored(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(path, data_version, *args, **kwargs)`` computed once per data version for every
+    session and server, like :func:`cached_call`, for work that needs no SQL connection
+    (e.g. coverage from the street network, a map's JSON). The key is ``fn``'s file and
+    name and the arguments (hashable, with a ``repr`` that names their value)."""
+    path, v = _current()
+    kw = tuple(sorted(kwargs.items()))
+    key = derived.digest("stored", fn.__code__.co_filename, fn.__qualname__, args, kw)
+    return _shared(path, v, key, lambda: fn(path, v, *args, **dict(kw)))
+
+
 def _current() -> tuple[str, tuple[int, int, int]]:
     v = version()
     if v is None:

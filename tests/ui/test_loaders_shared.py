@@ -58,3 +58,25 @@ def test_new_data_version_recomputes(db):
         pass
     loaders.cached_call(slow_count, "meta")
     assert len(CALLS) == 2
+
+
+def slow_square(path: str, version: tuple, x: int) -> int:
+    """Work without a connection (as coverage is), recording each run."""
+    CALLS.append(time.monotonic())
+    return x * x
+
+
+def test_stored_work_runs_once_per_data_version_and_survives_a_restart(db):
+    assert loaders.stored(slow_square, 7) == 49
+    assert loaders.stored(slow_square, 7) == 49
+    assert len(CALLS) == 1
+    derived.clear_memory()  # a fresh server: read from disk, not run again
+    assert loaders.stored(slow_square, 7) == 49
+    assert len(CALLS) == 1
+    assert loaders.stored(slow_square, 8) == 64  # other arguments: another result
+    assert len(CALLS) == 2
+    time.sleep(0.01)
+    with warehouse.writer(db):
+        pass
+    assert loaders.stored(slow_square, 7) == 49
+    assert len(CALLS) == 3
