@@ -36,3 +36,11 @@ create or replace macro day_in_tail(day_on, p_from, p_to) as
 create or replace macro month_overlaps(month_on, p_from, p_to) as
     (p_from is null or month_on >= date_trunc('month', cast(p_from as date)))
     and (p_to is null or month_on <= cast(p_to as date));
+
+-- the rows of a day-grain table (p_table: its name, a constant; a day_on column) in the
+-- partial months at either end of the range, the head and the tail read apart (each
+-- branch's day range is pushed into its own scan, so each touches only its own row groups)
+create or replace macro edge_days(p_table, p_from, p_to) as table
+select * from query_table(p_table) where day_in_head(day_on, p_from, p_to)
+union all
+select * from query_table(p_table) where day_in_tail(day_on, p_from, p_to);

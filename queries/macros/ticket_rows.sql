@@ -21,18 +21,11 @@ cells as (
     from agg_ticket_month as t
     where month_in_range(t.month_on, p_from, p_to)
     union all
-    -- the partial months at the two ends
+    -- the partial months at either end
     select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
         t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
         t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on, t.wave
-    from agg_ticket_day as t
-    where day_in_head(t.day_on, p_from, p_to)
-    union all
-    select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
-        t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
-        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on, t.wave
-    from agg_ticket_day as t
-    where day_in_tail(t.day_on, p_from, p_to)
+    from edge_days('agg_ticket_day', p_from, p_to) as t
 )
 
 select c.* exclude (wave)
@@ -55,14 +48,7 @@ cells as (
     select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
         t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
         t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on
-    from agg_ticket_ht_day as t
-    where day_in_head(t.day_on, p_from, p_to)
-    union all
-    select t.hall_id, t.service_type, cast(date_trunc('month', t.day_on) as date) as month_on,
-        t.n_tickets, t.n_served, t.n_no_show, t.n_cancelled,
-        t.n_waited, t.sum_wait_s, t.max_wait_s, t.day_on as first_day_on, t.day_on as last_day_on
-    from agg_ticket_ht_day as t
-    where day_in_tail(t.day_on, p_from, p_to)
+    from edge_days('agg_ticket_ht_day', p_from, p_to) as t
 )
 
 select c.*

@@ -53,12 +53,7 @@ cells as (
     where month_in_range(t.month_on, p_from, p_to)
     union all
     select t.hall_id, t.wait_bin, t.n, t.wave, t.service_type
-    from agg_wait_hist_day as t
-    where day_in_head(t.day_on, p_from, p_to)
-    union all
-    select t.hall_id, t.wait_bin, t.n, t.wave, t.service_type
-    from agg_wait_hist_day as t
-    where day_in_tail(t.day_on, p_from, p_to)
+    from edge_days('agg_wait_hist_day', p_from, p_to) as t
 )
 
 select c.hall_id, c.wait_bin, c.n
@@ -78,12 +73,7 @@ cells as (
     join cum_slices(p_from, p_to) as s using (month_on)
     union all
     select t.hall_id, t.wait_bin, t.n
-    from agg_wait_hist_hall_day as t
-    where day_in_head(t.day_on, p_from, p_to)
-    union all
-    select t.hall_id, t.wait_bin, t.n
-    from agg_wait_hist_hall_day as t
-    where day_in_tail(t.day_on, p_from, p_to)
+    from edge_days('agg_wait_hist_hall_day', p_from, p_to) as t
 )
 
 select c.*
@@ -101,15 +91,9 @@ cells as (
     from agg_wait_cum_wt as t
     join cum_slices(p_from, p_to) as s using (month_on)
     union all
-    -- the partial month the range starts in ...
+    -- the partial months at either end
     select t.wave, t.service_type, t.wait_bin, t.n
-    from agg_wait_hist_day as t
-    where day_in_head(t.day_on, p_from, p_to)
-    union all
-    -- ... and the one it ends in (unless that is the same month)
-    select t.wave, t.service_type, t.wait_bin, t.n
-    from agg_wait_hist_day as t
-    where day_in_tail(t.day_on, p_from, p_to)
+    from edge_days('agg_wait_hist_day', p_from, p_to) as t
 )
 
 select cast(null as varchar) as hall_id, c.wait_bin, c.n

@@ -16,15 +16,9 @@ filtered as (
         t.urban_rural,
         t.arrival_min,
         t.restore_h,
-        case t.urban_rural
-            when 'urban' then cast($arrival_urban_min as double)
-            when 'rural' then cast($arrival_rural_min as double)
-            else cast($arrival_remote_min as double)
-        end as arrival_target_min,
-        case t.urban_rural
-            when 'urban' then cast($restore_urban_h as double)
-            else cast($restore_rural_h as double)
-        end as restore_target_h
+        arrival_target_min(t.urban_rural, $arrival_urban_min, $arrival_rural_min, $arrival_remote_min)
+            as arrival_target_min,
+        restore_target_h(t.urban_rural, $restore_urban_h, $restore_rural_h) as restore_target_h
     from agg_fault as t
     where ($date_from is null or t.day_on >= cast($date_from as date))
       and ($date_to is null or t.day_on <= cast($date_to as date))

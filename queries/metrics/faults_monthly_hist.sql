@@ -3,8 +3,8 @@
 -- Grain: one row per (month_on, urban_rural). Whole months come from agg_fault_month
 -- (per month, area and measure: orders by value in whole minutes rounded up, with the
 -- exact sum of the value); the partial months at either end from agg_fault (head and
--- tail read apart), binned the same way. Late (value > target) iff value_bin > target in
--- minutes. Params: $date_from, $date_to (exact days) and the targets as faults_monthly.sql.
+-- tail read apart by edge_days), binned the same way. Late (value > target) iff
+-- value_bin > target in minutes. Params: $date_from, $date_to (exact days) and the targets as faults_monthly.sql.
 with
 
 rows as (
@@ -13,45 +13,22 @@ rows as (
     from agg_fault_month as t
     where month_in_range(t.month_on, $date_from, $date_to)
     union all
-    -- the partial month the range starts in ...
-    select t.month_on, t.urban_rural, t.measure,
-        cast(ceil(case t.measure when 'arrival' then t.arrival_min else t.restore_h * 60.0 end)
+    -- the partial months at either end, binned the same way
+    select t.month_on, t.urban_rural, m.measure,
+        cast(ceil(case m.measure when 'arrival' then t.arrival_min else t.restore_h * 60.0 end)
              as integer) as value_bin,
         1 as n,
-        case t.measure when 'arrival' then t.arrival_min else t.restore_h end as sum_value
-    from (
-        select f.*, m.measure
-        from agg_fault as f
-        cross join (values ('arrival'), ('restore')) as m(measure)
-    ) as t
-    where day_in_head(t.day_on, $date_from, $date_to)
-    union all
-    -- ... and the one it ends in (unless that is the same month)
-    select t.month_on, t.urban_rural, t.measure,
-        cast(ceil(case t.measure when 'arrival' then t.arrival_min else t.restore_h * 60.0 end)
-             as integer) as value_bin,
-        1 as n,
-        case t.measure when 'arrival' then t.arrival_min else t.restore_h end as sum_value
-    from (
-        select f.*, m.measure
-        from agg_fault as f
-        cross join (values ('arrival'), ('restore')) as m(measure)
-    ) as t
-    where day_in_tail(t.day_on, $date_from, $date_to)
+        case m.measure when 'arrival' then t.arrival_min else t.restore_h end as sum_value
+    from edge_days('agg_fault', $date_from, $date_to) as t
+    cross join (values ('arrival'), ('restore')) as m(measure)
 ),
 
 targeted as (
     select
         r.*,
-        case r.urban_rural
-            when 'urban' then cast($arrival_urban_min as double)
-            when 'rural' then cast($arrival_rural_min as double)
-            else cast($arrival_remote_min as double)
-        end as arrival_target_min,
-        case r.urban_rural
-            when 'urban' then cast($restore_urban_h as double)
-            else cast($restore_rural_h as double)
-        end as restore_target_h
+        arrival_target_min(r.urban_rural, $arrival_urban_min, $arrival_rural_min, $arrival_remote_min)
+            as arrival_target_min,
+        restore_target_h(r.urban_rural, $restore_urban_h, $restore_rural_h) as restore_target_h
     from rows as r
 ),
 

@@ -14,15 +14,9 @@ rows as (
     from agg_hotline_cell as t
     where month_in_range(t.month_on, $date_from, $date_to)
     union all
-    -- the partial month the range starts in ...
+    -- the partial months at either end
     select t.district, t.wave, t.category, t.n_orders, t.n_callback, t.n_satisfied, t.n_dissatisfied
-    from agg_hotline_day as t
-    where day_in_head(t.day_on, $date_from, $date_to)
-    union all
-    -- ... and the one it ends in (unless that is the same month)
-    select t.district, t.wave, t.category, t.n_orders, t.n_callback, t.n_satisfied, t.n_dissatisfied
-    from agg_hotline_day as t
-    where day_in_tail(t.day_on, $date_from, $date_to)
+    from edge_days('agg_hotline_day', $date_from, $date_to) as t
 ),
 
 final as (

@@ -16,17 +16,10 @@ rows as (
     from agg_visit_month as t
     where month_in_range(t.month_on, $date_from, $date_to)
     union all
-    -- the partial month the range starts in ...
+    -- the partial months at either end
     select cast(date_trunc('month', t.day_on) as date) as month_on, t.district, t.wave,
         t.service_type, t.customer_group, t.mode, t.n_visits, t.n_resolved
-    from agg_visit_day as t
-    where day_in_head(t.day_on, $date_from, $date_to)
-    union all
-    -- ... and the one it ends in (unless that is the same month)
-    select cast(date_trunc('month', t.day_on) as date) as month_on, t.district, t.wave,
-        t.service_type, t.customer_group, t.mode, t.n_visits, t.n_resolved
-    from agg_visit_day as t
-    where day_in_tail(t.day_on, $date_from, $date_to)
+    from edge_days('agg_visit_day', $date_from, $date_to) as t
 ),
 
 final as (
