@@ -29,6 +29,24 @@ seasonal naive forecast (the same week a year earlier, lag 52) within the traini
 weeks. The seasonal naive forecast's own MASE on the held-out weeks is given beside it,
 so the page can say plainly whether the model beats it. With less than a year and 26
 weeks of history there is no seasonal naive to compare with and no backtest.
+
+Scenario
+--------
+The forecast with planned rooms: the rooms the planner suggests
+(:func:`dashboard.coverage.planner.plan`, ``k`` new rooms at the default walk, as
+``servicecircle plan --add K``) and what they bring by the estimated effects
+(:func:`dashboard.analysis.impact.plan_impact`: contacts avoided a month, ``value / low /
+high`` from the effect's 95 % interval). Per week that is the monthly figure × 12 / (365.25 / 7);
+for chosen halls, the counter visits avoided times the share of the newly covered
+communities' tickets taken at those halls (``hall_share`` of
+:func:`~dashboard.analysis.hall_effects.catchment_from_volume`); for chosen hotline
+categories, the sum of the per-category figures (their interval ends summed: wider than a
+joint interval would be). The rooms are taken as open from the first forecast week with
+their average effect (a new room's first months take less). The scenario line is the
+forecast minus the weekly figure; its band runs from the forecast's low end minus the
+largest reduction to the high end minus the smallest (both uncertainties, not combined
+into one interval: wider than a joint one), floored at 0. Without an estimated effect
+there is no scenario, and the reason is given.
 """
 
 from __future__ import annotations
@@ -46,8 +64,9 @@ from threadpoolctl import threadpool_limits
 from dashboard import warehouse
 
 __all__ = [
-    "HORIZON_WEEKS", "MIN_WEEKS", "SERIES", "ForecastResult", "TooShort", "backtest", "fit_predict", "forecast", "holiday_features",
-    "mase", "weekly_series",
+    "HORIZON_WEEKS", "MIN_WEEKS", "SCENARIO_ROOMS", "SERIES", "ForecastResult", "TooShort", "backtest", "fit_predict",
+    "forecast", "holiday_features", "mase", "plan_scenario", "scenario", "scenario_from", "scenario_inputs",
+    "weekly_series",
 ]
 
 HORIZON_WEEKS = 26
@@ -57,6 +76,10 @@ MIN_WEEKS = 8
 SEASON_WEEKS = 52
 """Lag of the seasonal naive forecast (weeks)."""
 YEAR_WEEKS = 365.25 / 7
+WEEKS_PER_MONTH = 365.25 / 12 / 7
+"""Weeks in an average month (a monthly effect per week: divide by it)."""
+SCENARIO_ROOMS = 5
+"""New rooms of the scenario by default (the planner page's default)."""
 SERIES = ("hall_arrivals", "hotline")
 """What can be forecast: counter arrivals (per hall or all), hotline orders (per category or all)."""
 
@@ -256,3 +279,107 @@ def forecast(con: Any, series: str, *, hall_ids: list[str] | None = None, catego
         return ForecastResult(series, horizon, history, points, backtest_needed=SEASON_WEEKS + horizon + 1)
     m, m_naive, pts = backtest(y, horizon)
     return ForecastResult(series, horizon, history, points, m, m_naive, pts)
+
+
+# ---------------------------------------------------------------- scenario
+def scenario(res: ForecastResult, imp: dict[str, Any], *, categories: list[str] | None = None,
+             hall_share: float = 1.0) -> dict[str, Any]:
+    """The forecast with the planned rooms (module docstring, "Scenario").
+
+    Parameters
+    ----------
+    res
+        The forecast.
+    imp
+        What the rooms bring (:func:`dashboard.analysis.impact.impact`): its
+        ``counter_visits_avoided_per_month`` (counter arrivals) or
+        ``hotline_orders_avoided_per_month`` (with ``by_category``), ``rooms``,
+        ``households_covered`` and ``reasons``.
+    categories
+        Hotline categories of the series (``None``: all).
+    hall_share
+        Share of the counter visits avoided that falls on the series' halls (1: all halls).
+
+    Returns
+    -------
+    dict
+        ``{"scenario": {"rooms", "households_covered", "avoided_per_week": {value, low,
+        high}, "points": [{week, value, low, high}]}}``, or ``{"scenario": None,
+        "scenario_reason": {zh, en}}`` without an estimated effect.
+    """
+    from dashboard.i18n import label, t
+
+    key = "counter_visits_avoided_per_month" if res.series == "hall_arrivals" else "hotline_orders_avoided_per_month"
+    monthly = imp.get(key)
+    why = imp.get("reasons", {}).get(key)
+    if monthly is not None and res.series == "hotline" and categories:
+        by = monthly.get("by_category", {})
+        missing = [c for c in categories if c not in by]
+        if missing:
+            monthly = None
+            why = {lang: t("fc.scenario.no_category", lang, categories=("、" if lang == "zh" else ", ").join(
+                label("category", c, lang) for c in missing))
+                   for lang in ("zh", "en")}
+        else:
+            monthly = {k: sum(by[c][k] for c in categories) for k in ("value", "low", "high")}
+    if monthly is None:
+        return {"scenario": None, "scenario_reason": why or {lang: t("fc.scenario.no_effect", lang)
+                                                            for lang in ("zh", "en")}}
+    share = hall_share if res.series == "hall_arrivals" else 1.0
+    week = {k: float(monthly[k]) * share / WEEKS_PER_MONTH for k in ("value", "low", "high")}
+    p = res.points
+    points = [{"week": w.isoformat(), "value": round(max(v - week["value"], 0.0), 1),
+               "low": round(max(lo - week["high"], 0.0), 1), "high": round(max(hi - week["low"], 0.0), 1)}
+              for w, v, lo, hi in zip(p["week_on"], p["value"], p["low"], p["high"], strict=True)]
+    return {"scenario": {"rooms": int(imp["rooms"]), "households_covered": int(imp["households_covered"]),
+                         "avoided_per_week": {k: round(v, 1) for k, v in week.items()}, "points": points}}
+
+
+def hall_share_of(changes: pd.DataFrame, catchment: pd.DataFrame, hall_ids: list[str] | None) -> float:
+    """Share of the newly covered households' counter tickets taken at ``hall_ids``
+    (``None``: every hall, 1): the households weighted by each community's ticket share
+    at those halls, over all newly covered households."""
+    if not hall_ids:
+        return 1.0
+    total = float(changes["households"].sum())
+    if total == 0:
+        return 0.0
+    c = catchment[catchment["hall_id"].astype(str).isin([str(h) for h in hall_ids])]
+    at = c.groupby("community_id")["hall_share"].sum()
+    return float((changes["households"] * changes["community_id"].map(at).fillna(0.0)).sum()) / total
+
+
+def scenario_inputs(con: Any, rooms: int = SCENARIO_ROOMS, hall_ids: tuple[str, ...] | None = None
+                    ) -> dict[str, Any]:
+    """What the ``rooms`` rooms the planner suggests bring, with the effects estimated
+    from the warehouse (as ``servicecircle plan --add K --json``), and the share of their
+    counter visits at ``hall_ids``: ``{"impact", "hall_share"}``, or ``{"impact": None,
+    "reason": {zh, en}}`` without a street network or a site to plan."""
+    from dashboard.analysis import impact
+    from dashboard.coverage import inputs, planner
+    from dashboard.coverage.refusals import NetworkError
+    from dashboard.i18n import t
+
+    try:
+        plan = planner.plan(inputs.read_data(con), k=rooms)
+    except NetworkError:
+        return {"impact": None, "reason": {lang: t("cov.no_network", lang) for lang in ("zh", "en")}}
+    except planner.PlanError as exc:
+        return {"impact": None, "reason": {lang: str(exc) for lang in ("zh", "en")}}
+    effects = impact.load_effects(con)
+    changes = impact.newly_covered(plan.before.communities, plan.after.communities)
+    return {"impact": impact.plan_impact(plan, effects),
+            "hall_share": hall_share_of(changes, effects["catchment"], list(hall_ids) if hall_ids else None)}
+
+
+def scenario_from(res: ForecastResult, got: dict[str, Any], categories: list[str] | None = None) -> dict[str, Any]:
+    """:func:`scenario` of what :func:`scenario_inputs` found (or its reason)."""
+    if got["impact"] is None:
+        return {"scenario": None, "scenario_reason": got["reason"]}
+    return scenario(res, got["impact"], categories=categories, hall_share=got["hall_share"])
+
+
+def plan_scenario(con: Any, res: ForecastResult, *, rooms: int = SCENARIO_ROOMS, hall_ids: list[str] | None = None,
+                  categories: list[str] | None = None) -> dict[str, Any]:
+    """:func:`scenario` of the ``rooms`` rooms the planner suggests (:func:`scenario_inputs`)."""
+    return scenario_from(res, scenario_inputs(con, rooms, tuple(hall_ids) if hall_ids else None), categories)

@@ -2,8 +2,12 @@
 
 Calls :func:`dashboard.analysis.forecast.forecast`, the function the forecast page calls.
 ``--json`` prints ``{"series", "horizon_weeks", "mase", "mase_naive", "points": [{"week",
-"value", "low", "high"}]}``; the backtest (last 26 weeks held out) is described in words
-on stderr, including whether the model beats the seasonal naive forecast.
+"value", "low", "high"}], "scenario"}``; ``scenario`` is the forecast with the ``--rooms``
+rooms the planner suggests (:func:`dashboard.analysis.forecast.plan_scenario`:
+``{"rooms", "households_covered", "avoided_per_week": {value, low, high}, "points"}``),
+or ``null`` with ``scenario_reason`` (``{zh, en}``) when no effect can be estimated. The
+backtest (last 26 weeks held out) is described in words on stderr, including whether the
+model beats the seasonal naive forecast.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ def forecast_command(
     hall: Annotated[Optional[list[str]], typer.Option("--hall", help="Hall id (repeatable; default all).")] = None,
     category: Annotated[Optional[list[str]], typer.Option(
         "--category", help="Hotline category code (repeatable; default all).")] = None,
+    rooms: Annotated[int, typer.Option("--rooms", min=1, max=64,
+                                       help="New rooms of the scenario (the planner's suggestion).")] = F.SCENARIO_ROOMS,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of the printed text: zh or en.")] = "zh",
 ) -> None:
@@ -34,6 +40,7 @@ def forecast_command(
     con = open_read(db)
     try:
         result = F.forecast(con, series, hall_ids=hall, categories=category)
+        scen = F.plan_scenario(con, result, rooms=rooms, hall_ids=hall, categories=category) if as_json else None
     except F.TooShort as exc:
         typer.echo(t("fc.too_short", lang, weeks=exc.weeks, needed=exc.needed), err=True)
         raise typer.Exit(2) from None
@@ -43,7 +50,7 @@ def forecast_command(
                t("fc.backtest.beats" if result.beats_naive else "fc.backtest.loses", lang,
                  mase=f"{result.mase:.2f}", naive=f"{result.mase_naive:.2f}"))
     if as_json:
-        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        typer.echo(json.dumps({**result.as_dict(), **scen}, ensure_ascii=False))
         typer.echo(verdict, err=True)
         return
     typer.echo(verdict)

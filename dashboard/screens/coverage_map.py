@@ -1,22 +1,23 @@
 """Walking coverage map (五分钟服务圈): who lives within the walk of an open room.
 
-Settings (minutes, speed) and a date slider that replays the roll-out; the offline map
-(streets, community polygons by coverage, rooms, halls, walking areas); the coverage
-KPIs beside the straight-line answer; the uncovered households by community; the walking
-area and the gaps as GeoJSON / KML / Shapefile; the rooms to check (no coordinates, or far
-from any street).
+Settings (minutes, speed) and a date slider that replays the roll-out; the offline WebGL
+city map (:mod:`dashboard.figures.citymap`: the street network, buildings coloured by
+their walk, gaps, rooms with their names, halls); the coverage KPIs beside the
+straight-line answer; the uncovered households by community; the walking area and the
+gaps as GeoJSON / KML / Shapefile; the rooms to check (no coordinates, or far from any
+street). The settings and everything they change are one fragment: a change reruns that
+part only, and the map's JSON is cached per setting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import shapely
 import streamlit as st
 
 from dashboard import settings
-from dashboard.coverage import areas, engine, exports, views
-from dashboard.figures import maps
+from dashboard.coverage import engine, exports, views
+from dashboard.figures import citymap, maps
 from dashboard.i18n import fmt_count, fmt_date, t
 from dashboard.ui import auth, coverage_data
 from dashboard.ui.auditing import audited
@@ -30,14 +31,6 @@ def _series(path: str, version: tuple, minutes: float, speed: float, village: fl
     return views.rollout_series(coverage_data.load(path, version), minutes, speed, by_kind(minutes, village))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _area(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float) -> bytes | None:
-    data = coverage_data.load(path, version)
-    area = areas.walking_area(data, engine.compute(data, minutes=minutes, speed_m_s=speed, on=on,
-                                                   minutes_by_kind=by_kind(minutes, village)))
-    return None if area is None else shapely.to_wkb(area)
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, fmt: str) -> bytes:
     data = coverage_data.load(path, version)
@@ -45,9 +38,15 @@ def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date
     return exports.export_bytes(data, result, fmt)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _streets(path: str, version: tuple):
-    return views.street_lines(coverage_data.load(path, version))
+@st.cache_data(max_entries=32, show_spinner=False)
+def _map(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, lang: str,
+         streets: bool, basemap: bool) -> str:
+    data = coverage_data.load(path, version)
+    result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
+    return citymap.spec_json(citymap.city_map(
+        demand=result.demand, communities=data.communities, rooms=result.open_rooms,
+        limit_m=result.limit_m, speed=speed, lang=lang, streets=citymap.network_streets(data) if streets else None,
+        halls=data.halls, basemap=basemap))
 
 
 def _pct(v: float | None) -> str:
@@ -63,67 +62,71 @@ if data.communities.empty:
     st.info(t("cov.no_communities", L))
     st.stop()
 
-with st.sidebar:
-    minutes, speed, village = walk_settings(L, "cov")
-    st.caption(t("cov.limit", L, m=f"{settings.walk_limit_m(minutes, speed):.0f}"))
-    show_streets = st.toggle(t("cov.show_streets", L), value=True, key="cov_streets")
-    show_area = st.toggle(t("cov.show_area", L), value=True, key="cov_area")
-    basemap = st.toggle(t("cov.basemap", L), value=False, key="cov_basemap")
 
-dates = views.rollout_dates(data.rooms)
-today = dt.date.today()
-if dates[-1] < today:
-    dates = [*dates, today]
-on = st.select_slider(t("cov.date", L), options=dates, value=dates[-1], format_func=lambda d: fmt_date(d, L),
-                      help=t("cov.date_help", L), key="cov_on")
+@st.fragment
+def coverage_view() -> None:
+    """Everything the walk and the date change: a change reruns this part only."""
+    kpis = st.container()
+    left, right = st.columns([1, 4])
+    with left:
+        minutes, speed, village = walk_settings(L, "cov")
+        st.caption(t("cov.limit", L, m=f"{settings.walk_limit_m(minutes, speed):.0f}"))
+        show_streets = st.toggle(t("cov.show_streets", L), value=True, key="cov_streets")
+        basemap = st.toggle(t("cov.basemap", L), value=False, key="cov_basemap")
+    dates = views.rollout_dates(data.rooms)
+    today = dt.date.today()
+    if dates[-1] < today:
+        dates = [*dates, today]
+    with right:
+        on = st.select_slider(t("cov.date", L), options=dates, value=dates[-1], format_func=lambda d: fmt_date(d, L),
+                              help=t("cov.date_help", L), key="cov_on")
+        limit = settings.walk_limit_m(minutes, speed)
+        st.caption(citymap.legend(limit, L))
+        st.pydeck_chart(citymap.to_deck(_map(path, version, minutes, speed, on, village, L, show_streets, basemap)),
+                        width="stretch", height=650, key="cov_map")
 
-result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
-tot = result.totals
-cols = st.columns(7)
-cols[0].metric(t("cov.kpi.share", L), _pct(tot["share"]))
-cols[1].metric(t("cov.kpi.population", L), _pct(tot["population_share"]))
-cols[2].metric(t("cov.kpi.elderly", L), _pct(tot["elderly_share"]))
-cols[3].metric(t("cov.kpi.straight", L), _pct(tot["straight_share"]), help=t("cov.kpi.straight_help", L))
-cols[4].metric(t("cov.kpi.rooms", L), fmt_count(tot["rooms_open"], L))
-cols[5].metric(t("cov.kpi.uncovered", L), fmt_count(tot["households_uncovered"], L))
-cols[6].metric(t("cov.kpi.days_weighted", L), _pct(tot["days_weighted_share"]), help=t("cov.kpi.days_weighted_help", L))
+    result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
+    tot = result.totals
+    cols = kpis.columns(7)
+    cols[0].metric(t("cov.kpi.share", L), _pct(tot["share"]))
+    cols[1].metric(t("cov.kpi.population", L), _pct(tot["population_share"]))
+    cols[2].metric(t("cov.kpi.elderly", L), _pct(tot["elderly_share"]))
+    cols[3].metric(t("cov.kpi.straight", L), _pct(tot["straight_share"]), help=t("cov.kpi.straight_help", L))
+    cols[4].metric(t("cov.kpi.rooms", L), fmt_count(tot["rooms_open"], L))
+    cols[5].metric(t("cov.kpi.uncovered", L), fmt_count(tot["households_uncovered"], L))
+    cols[6].metric(t("cov.kpi.days_weighted", L), _pct(tot["days_weighted_share"]),
+                   help=t("cov.kpi.days_weighted_help", L))
 
-area = None
-if show_area:
-    wkb = _area(path, version, minutes, speed, on, village)
-    area = shapely.from_wkb(wkb) if wkb is not None else None
-fig = maps.coverage_map(
-    communities=views.map_communities(data, result), rooms=result.open_rooms, lang=L,
-    streets=_streets(path, version) if show_streets else None, halls=data.halls, area=area, basemap=basemap,
-)
-st.plotly_chart(fig, width="stretch", key="cov_map")
+    st.plotly_chart(maps.growth_chart(_series(path, version, minutes, speed, village), L, marker_date=on),
+                    width="stretch", key="cov_growth")
 
-st.plotly_chart(maps.growth_chart(_series(path, version, minutes, speed, village), L, marker_date=on), width="stretch",
-                key="cov_growth")
+    st.subheader(t("cov.gaps.title", L))
+    gaps = views.gaps_table(result)
+    if gaps.empty:
+        st.success(t("cov.gaps.none", L))
+    else:
+        st.plotly_chart(maps.uncovered_bar(result.communities, L), width="stretch", key="cov_gap_bar")
+        show_table(gaps, "cov_gaps", L, file_stem="coverage_gaps", columns={
+            "community_id": t("cov.col.community_id", L), "name": t("cov.col.community", L),
+            "district": t("cov.col.district", L), "households": t("cov.col.households", L),
+            "households_uncovered": t("cov.col.households_uncovered", L), "walk_m": t("cov.col.walk_m", L),
+            "straight_m": t("cov.col.straight_m", L),
+        })
 
-st.subheader(t("cov.gaps.title", L))
-gaps = views.gaps_table(result)
-if gaps.empty:
-    st.success(t("cov.gaps.none", L))
-else:
-    st.plotly_chart(maps.uncovered_bar(result.communities, L), width="stretch", key="cov_gap_bar")
-    show_table(gaps, "cov_gaps", L, file_stem="coverage_gaps", columns={
-        "community_id": t("cov.col.community_id", L), "name": t("cov.col.community", L),
-        "district": t("cov.col.district", L), "households": t("cov.col.households", L),
-        "households_uncovered": t("cov.col.households_uncovered", L), "walk_m": t("cov.col.walk_m", L),
-        "straight_m": t("cov.col.straight_m", L),
-    })
+    if auth.can("download_tables"):  # data files: analysts and admins; each one made is audited
+        with st.expander(t("cov.gis.title", L)):
+            st.caption(t("cov.gis.help", L))
+            stem = f"walking_{minutes:g}min_{on.isoformat()}"
+            labels = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}
+            for col, (fmt, suffix) in zip(st.columns(len(exports.FORMATS)), exports.FORMATS.items(), strict=True):
+                make = audited(lambda fmt=fmt: _export(path, version, minutes, speed, on, village, fmt),
+                               user=auth.current().name, kind=fmt, file_name=stem + suffix,
+                               source=f"cov_export_{fmt}")
+                col.download_button(labels[fmt], data=make, file_name=stem + suffix, key=f"cov_export_{fmt}",
+                                    on_click="ignore")
 
-if auth.can("download_tables"):  # data files: analysts and admins; each one made is audited
-    with st.expander(t("cov.gis.title", L)):
-        st.caption(t("cov.gis.help", L))
-        stem = f"walking_{minutes:g}min_{on.isoformat()}"
-        labels = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}
-        for col, (fmt, suffix) in zip(st.columns(len(exports.FORMATS)), exports.FORMATS.items(), strict=True):
-            make = audited(lambda fmt=fmt: _export(path, version, minutes, speed, on, village, fmt),
-                           user=auth.current().name, kind=fmt, file_name=stem + suffix, source=f"cov_export_{fmt}")
-            col.download_button(labels[fmt], data=make, file_name=stem + suffix, key=f"cov_export_{fmt}",
-                                on_click="ignore")
+
+coverage_view()
 
 flagged = views.flagged_rooms(data)
 if not flagged.empty:

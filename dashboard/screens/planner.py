@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import settings, warehouse
 from dashboard.analysis import definitions
 from dashboard.coverage import notices, planner, schedule
-from dashboard.figures import maps
+from dashboard.figures import citymap
 from dashboard.i18n import t
 from dashboard.report.tables import safe_filename, to_csv_bytes
 from dashboard.ui import auth, coverage_data
@@ -108,124 +108,132 @@ else:
                    "new_elderly": t("cov.col.new_elderly", L)})
 render_impact(res, L, households_per_manager=(per_manager or None) if objective == "coverage" else None)
 
-# ---------------------------------------------------------------- what-if
-st.subheader(t("cov.whatif.title", L))
-open_ids = list(res.before.open_rooms["room_id"])
-w1, w2 = st.columns(2)
-close = w1.multiselect(t("cov.whatif.close", L), open_ids, key="wi_close")
-add_suggested = w2.checkbox(t("cov.whatif.add_suggested", L), value=True, key="wi_add")
-none = t("cov.whatif.none", L)
-w3, w4, w5 = st.columns(3)
-move_id = w3.selectbox(t("cov.whatif.move", L), [none, *open_ids], key="wi_move")
-rooms_ix = data.rooms.set_index("room_id")
-lon0 = float(rooms_ix.loc[move_id, "lon"]) if move_id != none else float(data.network.node_lon.mean())
-lat0 = float(rooms_ix.loc[move_id, "lat"]) if move_id != none else float(data.network.node_lat.mean())
-move_lon = w4.number_input(t("cov.whatif.move_lon", L), value=lon0, format="%.6f", key=f"wi_mlon_{move_id}")
-move_lat = w5.number_input(t("cov.whatif.move_lat", L), value=lat0, format="%.6f", key=f"wi_mlat_{move_id}")
-typed = st.data_editor(
-    pd.DataFrame({"name": pd.Series(dtype=str), "lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float)}),
-    num_rows="dynamic", key="wi_sites", width="stretch",
-    column_config={"name": st.column_config.TextColumn(t("cov.whatif.site_name", L)),
-                   "lon": st.column_config.NumberColumn(t("cov.whatif.add_lon", L), format="%.6f"),
-                   "lat": st.column_config.NumberColumn(t("cov.whatif.add_lat", L), format="%.6f")})
-st.caption(t("cov.whatif.sites_help", L))
-sites, bad_rows = planner.named_sites(typed, lambda i: t("cov.whatif.new_room", L, i=i))
-if bad_rows:
-    st.warning(t("cov.whatif.bad_sites", L, rows=", ".join(map(str, bad_rows))))
+@st.fragment
+def what_if_view() -> None:
+    """The what-if, its map, the schedule and the exports: a change reruns this part only
+    (the plan above stays)."""
+    # ---------------------------------------------------------------- what-if
+    st.subheader(t("cov.whatif.title", L))
+    open_ids = list(res.before.open_rooms["room_id"])
+    w1, w2 = st.columns(2)
+    close = w1.multiselect(t("cov.whatif.close", L), open_ids, key="wi_close")
+    add_suggested = w2.checkbox(t("cov.whatif.add_suggested", L), value=True, key="wi_add")
+    none = t("cov.whatif.none", L)
+    w3, w4, w5 = st.columns(3)
+    move_id = w3.selectbox(t("cov.whatif.move", L), [none, *open_ids], key="wi_move")
+    rooms_ix = data.rooms.set_index("room_id")
+    lon0 = float(rooms_ix.loc[move_id, "lon"]) if move_id != none else float(data.network.node_lon.mean())
+    lat0 = float(rooms_ix.loc[move_id, "lat"]) if move_id != none else float(data.network.node_lat.mean())
+    move_lon = w4.number_input(t("cov.whatif.move_lon", L), value=lon0, format="%.6f", key=f"wi_mlon_{move_id}")
+    move_lat = w5.number_input(t("cov.whatif.move_lat", L), value=lat0, format="%.6f", key=f"wi_mlat_{move_id}")
+    typed = st.data_editor(
+        pd.DataFrame({"name": pd.Series(dtype=str), "lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float)}),
+        num_rows="dynamic", key="wi_sites", width="stretch",
+        column_config={"name": st.column_config.TextColumn(t("cov.whatif.site_name", L)),
+                       "lon": st.column_config.NumberColumn(t("cov.whatif.add_lon", L), format="%.6f"),
+                       "lat": st.column_config.NumberColumn(t("cov.whatif.add_lat", L), format="%.6f")})
+    st.caption(t("cov.whatif.sites_help", L))
+    sites, bad_rows = planner.named_sites(typed, lambda i: t("cov.whatif.new_room", L, i=i))
+    if bad_rows:
+        st.warning(t("cov.whatif.bad_sites", L, rows=", ".join(map(str, bad_rows))))
 
-adds = []
-if add_suggested and not res.added.empty:
-    adds.append(res.added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
-if len(sites):
-    adds.append(sites)
-add_df = pd.concat(adds, ignore_index=True) if adds else None
-move = {move_id: (float(move_lon), float(move_lat))} if move_id != none else None
-wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, minutes_by_kind=by_kind(minutes, village),
-                     add=add_df, close=[c for c in close if c != move_id], move=move)
-delta = (wi.totals["share"] or 0.0) - (res.share_before or 0.0)
-st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=definitions.fmt_delta(delta, "share", L),
-          delta_color=definitions.delta_color("coverage_share", delta, "share"))
+    adds = []
+    if add_suggested and not res.added.empty:
+        adds.append(res.added.rename(columns={"site_id": "room_id"})[["room_id", "name", "lon", "lat"]])
+    if len(sites):
+        adds.append(sites)
+    add_df = pd.concat(adds, ignore_index=True) if adds else None
+    move = {move_id: (float(move_lon), float(move_lat))} if move_id != none else None
+    wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, minutes_by_kind=by_kind(minutes, village),
+                         add=add_df, close=[c for c in close if c != move_id], move=move)
+    delta = (wi.totals["share"] or 0.0) - (res.share_before or 0.0)
+    st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=definitions.fmt_delta(delta, "share", L),
+              delta_color=definitions.delta_color("coverage_share", delta, "share"))
 
-rooms_map = wi.open_rooms.copy()
-if move:
-    rooms_map.loc[rooms_map["room_id"] == move_id, "status"] = "moved"
-closed_rows = data.rooms[data.rooms["room_id"].isin(close)].assign(status="closed")
-fig = maps.coverage_map(
-    communities=wi.communities.merge(data.communities[["community_id", "geometry_wkb"]], on="community_id", how="left"),
-    rooms=pd.concat([rooms_map, closed_rows], ignore_index=True), lang=L, halls=data.halls,
-    title=t("cov.plan.map", L))
-st.plotly_chart(fig, width="stretch", key="plan_map")
+    rooms_map = wi.open_rooms.copy()
+    if move:
+        rooms_map.loc[rooms_map["room_id"] == move_id, "status"] = "moved"
+    closed_rows = data.rooms[data.rooms["room_id"].isin(close)].assign(status="closed")
+    st.markdown(f"**{t('cov.plan.map', L)}**")
+    st.caption(citymap.legend(wi.limit_m, L))
+    st.pydeck_chart(citymap.to_deck(citymap.city_map(
+        demand=wi.demand, communities=data.communities, rooms=pd.concat([rooms_map, closed_rows], ignore_index=True),
+        limit_m=wi.limit_m, speed=speed, lang=L, streets=citymap.network_streets(data), halls=data.halls)),
+        width="stretch", height=650, key="plan_map")
 
-# ---------------------------------------------------------------- schedule
-st.subheader(t("cov.sched.title", L))
-st.caption(t("cov.sched.intro", L))
-s1, s2 = st.columns(2)
-days_per_room = int(s1.number_input(t("cov.sched.days_per_room", L), 1, 3, 1, 1, key="sched_days"))
-weekend_share = float(s2.slider(t("cov.sched.weekend_share", L), 0.0, 0.5, 0.2, 0.05, key="sched_weekend"))
-sched_rooms = rooms_map.copy()
-if sched_rooms.empty:
-    st.info(t("cov.sched.no_rooms", L))
-    sched = None
-else:
-    mgr = _managers(path, version)
-    mgr = mgr[mgr["room_id"].isin(sched_rooms["room_id"])]
-    missing = sched_rooms[~sched_rooms["room_id"].isin(mgr["room_id"])]
-    if len(missing):
-        st.caption(t("cov.sched.inferred", L))
-        mgr = pd.concat([mgr, schedule.infer_managers(missing, data.halls)], ignore_index=True)
-    hh = schedule.room_households(sched_rooms, data.communities)
-    limit = settings.walk_limit_m(minutes, speed)
-    sched = schedule.propose_schedule(sched_rooms, mgr, hh, neighbour_m=2 * limit, weekend_share=weekend_share,
-                                      days_per_room=days_per_room)
-    problems = schedule.check_schedule(sched, mgr, schedule.neighbours(sched_rooms, 2 * limit), weekend_share)
-    if problems:
-        st.warning(t("cov.sched.problems", L))
-        st.text("\n".join(problems))
+    # ---------------------------------------------------------------- schedule
+    st.subheader(t("cov.sched.title", L))
+    st.caption(t("cov.sched.intro", L))
+    s1, s2 = st.columns(2)
+    days_per_room = int(s1.number_input(t("cov.sched.days_per_room", L), 1, 3, 1, 1, key="sched_days"))
+    weekend_share = float(s2.slider(t("cov.sched.weekend_share", L), 0.0, 0.5, 0.2, 0.05, key="sched_weekend"))
+    sched_rooms = rooms_map.copy()
+    if sched_rooms.empty:
+        st.info(t("cov.sched.no_rooms", L))
+        sched = None
     else:
-        st.success(t("cov.sched.ok", L))
-    st.markdown(f"**{t('cov.sched.timetable', L)}**")
-    show_table(schedule.timetable(sched, L), "sched_table", L, file_stem="open_days")
-    st.markdown(f"**{t('cov.sched.notice', L)}**")
-    notice = schedule.notice_text(sched, sched_rooms.assign(community_id=sched_rooms.get("community_id")),
-                                  data.communities, "zh")
-    st.code(notice, language=None)
-    with st.expander(t("cov.notice.print.title", L)):
-        st.caption(t("cov.notice.print.help", L))
-        with st.form("notice_print"):
-            labels = dict(zip(sched["room_id"], sched["name"], strict=True))
-            picked = st.multiselect(t("cov.notice.print.rooms", L), list(labels), default=list(labels)[:12],
-                                    format_func=lambda rid: f"{labels[rid]} ({rid})", key="notice_rooms")
-            typed = {}
-            for rid in picked:
-                c1, c2 = st.columns(2)
-                typed[rid] = notices.Contact(
-                    c1.text_input(t("cov.notice.print.name", L, room=labels[rid]), key=f"notice_name_{rid}"),
-                    c2.text_input(t("cov.notice.print.phone", L, room=labels[rid]), key=f"notice_phone_{rid}"))
-            made = st.form_submit_button(t("cov.notice.print.make", L))
-        if made and picked:
-            sheets = notices.notice_sheets(sched[sched["room_id"].isin(picked)], sched_rooms, data, typed, "zh")
-            st.download_button(t("cov.notice.print.download", L),
-                               audited(lambda: sheets, user=who, kind="html", source="notice_sheets",
-                                       file_name=safe_filename("notice_sheets", "html")),
-                               file_name=safe_filename("notice_sheets", "html"), mime="text/html",
-                               key="notice_sheets", on_click="ignore")
+        mgr = _managers(path, version)
+        mgr = mgr[mgr["room_id"].isin(sched_rooms["room_id"])]
+        missing = sched_rooms[~sched_rooms["room_id"].isin(mgr["room_id"])]
+        if len(missing):
+            st.caption(t("cov.sched.inferred", L))
+            mgr = pd.concat([mgr, schedule.infer_managers(missing, data.halls)], ignore_index=True)
+        hh = schedule.room_households(sched_rooms, data.communities)
+        limit = settings.walk_limit_m(minutes, speed)
+        sched = schedule.propose_schedule(sched_rooms, mgr, hh, neighbour_m=2 * limit, weekend_share=weekend_share,
+                                          days_per_room=days_per_room)
+        problems = schedule.check_schedule(sched, mgr, schedule.neighbours(sched_rooms, 2 * limit), weekend_share)
+        if problems:
+            st.warning(t("cov.sched.problems", L))
+            st.text("\n".join(problems))
+        else:
+            st.success(t("cov.sched.ok", L))
+        st.markdown(f"**{t('cov.sched.timetable', L)}**")
+        show_table(schedule.timetable(sched, L), "sched_table", L, file_stem="open_days")
+        st.markdown(f"**{t('cov.sched.notice', L)}**")
+        notice = schedule.notice_text(sched, sched_rooms.assign(community_id=sched_rooms.get("community_id")),
+                                      data.communities, "zh")
+        st.code(notice, language=None)
+        with st.expander(t("cov.notice.print.title", L)):
+            st.caption(t("cov.notice.print.help", L))
+            with st.form("notice_print"):
+                labels = dict(zip(sched["room_id"], sched["name"], strict=True))
+                picked = st.multiselect(t("cov.notice.print.rooms", L), list(labels), default=list(labels)[:12],
+                                        format_func=lambda rid: f"{labels[rid]} ({rid})", key="notice_rooms")
+                typed = {}
+                for rid in picked:
+                    c1, c2 = st.columns(2)
+                    typed[rid] = notices.Contact(
+                        c1.text_input(t("cov.notice.print.name", L, room=labels[rid]), key=f"notice_name_{rid}"),
+                        c2.text_input(t("cov.notice.print.phone", L, room=labels[rid]), key=f"notice_phone_{rid}"))
+                made = st.form_submit_button(t("cov.notice.print.make", L))
+            if made and picked:
+                sheets = notices.notice_sheets(sched[sched["room_id"].isin(picked)], sched_rooms, data, typed, "zh")
+                st.download_button(t("cov.notice.print.download", L),
+                                   audited(lambda: sheets, user=who, kind="html", source="notice_sheets",
+                                           file_name=safe_filename("notice_sheets", "html")),
+                                   file_name=safe_filename("notice_sheets", "html"), mime="text/html",
+                                   key="notice_sheets", on_click="ignore")
 
-# ---------------------------------------------------------------- export
-st.subheader(t("cov.export.title", L))
-table = planner.plan_table(wi, sched, added=res.added, closed=close)
-e1, e2, e3 = st.columns(3)
-e1.download_button(t("cov.export.csv", L), audited(lambda: to_csv_bytes(table), user=who, kind="csv", source="plan_csv",
-                                                   file_name=safe_filename("plan", "csv")),
-                   file_name=safe_filename("plan", "csv"),
-                   mime="text/csv", key="plan_csv", on_click="ignore")
-e2.download_button(t("cov.export.geojson", L),
-                   audited(lambda: planner.plan_geojson(table), user=who, kind="geojson", source="plan_geojson",
-                           file_name=safe_filename("plan", "geojson")),
-                   file_name=safe_filename("plan", "geojson"), mime="application/geo+json", key="plan_geojson",
-                   on_click="ignore")
-if sched is not None:
-    e3.download_button(t("cov.export.notice", L),
-                       audited(lambda: notice, user=who, kind="txt", source="plan_notice",
-                               file_name=safe_filename("notice", "txt")),
-                       file_name=safe_filename("notice", "txt"),
-                       mime="text/plain", key="plan_notice", on_click="ignore")
+    # ---------------------------------------------------------------- export
+    st.subheader(t("cov.export.title", L))
+    table = planner.plan_table(wi, sched, added=res.added, closed=close)
+    e1, e2, e3 = st.columns(3)
+    e1.download_button(t("cov.export.csv", L), audited(lambda: to_csv_bytes(table), user=who, kind="csv", source="plan_csv",
+                                                       file_name=safe_filename("plan", "csv")),
+                       file_name=safe_filename("plan", "csv"),
+                       mime="text/csv", key="plan_csv", on_click="ignore")
+    e2.download_button(t("cov.export.geojson", L),
+                       audited(lambda: planner.plan_geojson(table), user=who, kind="geojson", source="plan_geojson",
+                               file_name=safe_filename("plan", "geojson")),
+                       file_name=safe_filename("plan", "geojson"), mime="application/geo+json", key="plan_geojson",
+                       on_click="ignore")
+    if sched is not None:
+        e3.download_button(t("cov.export.notice", L),
+                           audited(lambda: notice, user=who, kind="txt", source="plan_notice",
+                                   file_name=safe_filename("notice", "txt")),
+                           file_name=safe_filename("notice", "txt"),
+                           mime="text/plain", key="plan_notice", on_click="ignore")
+
+
+what_if_view()

@@ -116,10 +116,23 @@ def test_cli_json(tiny):
 
     from dashboard.cli import app
 
-    res = CliRunner().invoke(app, ["forecast", "--series", "hotline", "--db", str(tiny), "--json"])
+    res = CliRunner().invoke(app, ["forecast", "--series", "hotline", "--db", str(tiny), "--json", "--rooms", "2"])
     assert res.exit_code == 0, res.output
     j = json.loads(res.stdout)
-    assert list(j) == ["series", "horizon_weeks", "mase", "mase_naive", "points"]
+    assert list(j)[:5] == ["series", "horizon_weeks", "mase", "mase_naive", "points"]
+    # the scenario: the rooms `plan --add 2 --json` suggests, its orders avoided a month per week
+    plan = json.loads(CliRunner().invoke(app, ["plan", "--add", "2", "--db", str(tiny), "--json"]).stdout)
+    month = plan["impact"]["hotline_orders_avoided_per_month"]  # the tiny demo has a hotline effect
+    days_a_month = 365.25 / 12
+    week = {k: month[k] * 7 / days_a_month for k in ("value", "low", "high")}
+    sc = j["scenario"]
+    assert sc["rooms"] == 2 and sc["households_covered"] == plan["impact"]["households_covered"]
+    assert sc["avoided_per_week"] == pytest.approx(week, abs=0.051)
+    assert [p["week"] for p in sc["points"]] == [p["week"] for p in j["points"]]
+    for p, q in zip(j["points"], sc["points"], strict=True):
+        assert q["value"] == pytest.approx(max(p["value"] - week["value"], 0), abs=0.11)
+        assert q["low"] == pytest.approx(max(p["low"] - week["high"], 0), abs=0.11)
+        assert q["high"] == pytest.approx(max(p["high"] - week["low"], 0), abs=0.11)
     assert j["series"] == "hotline" and j["horizon_weeks"] == 26 and len(j["points"]) == 26
     assert j["mase"] is None  # nine months: too short for a backtest (said on stderr)
     assert all(p["low"] <= p["value"] <= p["high"] for p in j["points"])
@@ -143,6 +156,78 @@ def test_figure_traces():
     assert list(fig.data[1].y) == list(pts["value"]) and list(fig.data[2].y) == list(pts["naive"])
     no_backtest = forecast_figure(F.ForecastResult("hotline", 26, res.history, res.points), "zh")
     assert [tr.name for tr in no_backtest.data] == ["实际", "95% 区间", "预测"]
+
+
+def _result() -> F.ForecastResult:
+    weeks = [dt.date(2025, 1, 6), dt.date(2025, 1, 13)]
+    pts = pd.DataFrame({"week_on": weeks, "value": [100.0, 5.0], "low": [80.0, 2.0], "high": [120.0, 10.0]})
+    return F.ForecastResult("hall_arrivals", 2, pd.DataFrame({"week_on": [], "value": []}), pts)
+
+
+# a month is 365.25 / 12 = 30.4375 days: 30.4375 visits a month are 7 a week
+MONTH = {"value": 30.4375, "low": 15.21875, "high": 60.875}  # 7, 3.5 and 14 a week
+IMPACT = {"rooms": 3, "households_covered": 1200, "counter_visits_avoided_per_month": MONTH,
+          "hotline_orders_avoided_per_month": {
+              **MONTH, "by_category": {"fault_repair": {"value": 30.4375, "low": 30.4375, "high": 30.4375},
+                                       "consultation": {"value": 4.348214285714286, "low": 0.0,
+                                                   "high": 8.696428571428571}}},
+          "reasons": {}}
+
+
+def test_scenario_by_hand():
+    sc = F.scenario(_result(), IMPACT)["scenario"]
+    assert sc["rooms"] == 3 and sc["households_covered"] == 1200
+    assert sc["avoided_per_week"] == pytest.approx({"value": 7.0, "low": 3.5, "high": 14.0})
+    # week 1: 100 - 7; low 80 - 14 (the largest reduction); high 120 - 3.5; week 2 floored at 0
+    assert sc["points"] == [{"week": "2025-01-06", "value": 93.0, "low": 66.0, "high": 116.5},
+                            {"week": "2025-01-13", "value": 0.0, "low": 0.0, "high": 6.5}]
+    # half of the visits at the chosen halls
+    half = F.scenario(_result(), IMPACT, hall_share=0.5)["scenario"]
+    assert half["avoided_per_week"] == pytest.approx({"value": 3.5, "low": 1.75, "high": 7.0}, abs=0.051)  # to 0.1
+    assert half["points"][0] == {"week": "2025-01-06", "value": 96.5, "low": 73.0, "high": 118.2}
+
+
+def test_scenario_hotline_categories_by_hand():
+    res = _result()
+    res.series = "hotline"
+    # fault repairs 7 a week (no spread), consultations 1 [0, 2] a week: 8 [7, 9]; the hall
+    # share does not apply to orders
+    sc = F.scenario(res, IMPACT, categories=["fault_repair", "consultation"], hall_share=0.1)["scenario"]
+    assert sc["avoided_per_week"] == pytest.approx({"value": 8.0, "low": 7.0, "high": 9.0})
+    assert sc["points"][0] == {"week": "2025-01-06", "value": 92.0, "low": 71.0, "high": 113.0}
+    none = F.scenario(res, IMPACT, categories=["fault_repair", "complaint"])  # no complaint effect
+    assert none["scenario"] is None
+    assert none["scenario_reason"] == {"zh": "以下工单类别的效果无法估计：投诉",
+                                       "en": "the effect on these categories could not be estimated: Complaint"}
+
+
+def test_scenario_without_an_effect_says_why():
+    why = {"zh": "原因", "en": "why"}
+    imp = {**IMPACT, "counter_visits_avoided_per_month": None,
+           "reasons": {"counter_visits_avoided_per_month": why}}
+    assert F.scenario(_result(), imp) == {"scenario": None, "scenario_reason": why}
+
+
+def test_hall_share_by_hand():
+    changes = pd.DataFrame({"community_id": ["c1", "c2", "c3"], "households": [100.0, 300.0, 400.0]})
+    catch = pd.DataFrame({"community_id": ["c1", "c1", "c2"], "hall_id": ["H1", "H2", "H1"],
+                          "hall_share": [0.5, 0.5, 1.0]})
+    # c3 has no tickets at any hall: it takes none; (100 * 0.5 + 300) / 800 at H1
+    assert F.hall_share_of(changes, catch, ["H1"]) == pytest.approx(350 / 800)
+    assert F.hall_share_of(changes, catch, ["H2"]) == pytest.approx(50 / 800)
+    assert F.hall_share_of(changes, catch, None) == 1.0
+
+
+def test_figure_scenario_traces():
+    from dashboard.figures.forecast import forecast_figure
+
+    sc = F.scenario(_result(), IMPACT)["scenario"]
+    fig = forecast_figure(_result(), "zh", sc)
+    band, line = fig.data[-2], fig.data[-1]
+    assert line.name == "新增服务室后的预测" and list(line.y) == [93.0, 0.0]
+    assert list(band.y) == [116.5, 6.5, 0.0, 66.0] and list(band.x) == ["2025-01-06", "2025-01-13"] * 1 + [
+        "2025-01-13", "2025-01-06"]
+    assert [tr.name for tr in forecast_figure(_result(), "zh").data] == ["实际", "95% 区间", "预测"]
 
 
 def test_page_on_the_tiny_demo(tiny, monkeypatch):
