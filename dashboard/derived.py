@@ -278,9 +278,13 @@ def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PA
     start = time.perf_counter()
     old_db = os.environ.get("SERVICECIRCLE_DB")
     os.environ["SERVICECIRCLE_DB"] = str(path)  # the page scripts read the warehouse from here
-    quiet = logging.getLogger("streamlit")
-    old_level = quiet.level
-    quiet.setLevel(logging.ERROR)  # "missing ScriptRunContext" notes of headless runs
+    # Streamlit's "missing ScriptRunContext" notes of headless runs: its loggers, one by one
+    import streamlit.runtime.scriptrunner_utils.script_run_context  # noqa: F401 - creates the noisy one
+
+    quiet = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("streamlit")]
+    old_levels = [q.level for q in quiet]
+    for q in quiet:
+        q.setLevel(logging.ERROR)
     try:
         for i, name in enumerate(names):
             if progress:
@@ -293,7 +297,8 @@ def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PA
                 errors[name] = str(at.exception[0].message)[:500]
             timings[name] = round(time.perf_counter() - t0, 3)
     finally:
-        quiet.setLevel(old_level)
+        for q, level in zip(quiet, old_levels, strict=True):
+            q.setLevel(level)
         if old_db is None:
             os.environ.pop("SERVICECIRCLE_DB", None)
         else:
