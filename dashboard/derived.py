@@ -284,7 +284,7 @@ def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PA
     quiet = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("streamlit")]
     old_levels = [q.level for q in quiet]
     for q in quiet:
-        q.setLevel(logging.ERROR)
+        q.setLevel(logging.CRITICAL)  # a page that fails is reported in the result, not as a traceback
     try:
         for i, name in enumerate(names):
             if progress:
