@@ -13,6 +13,11 @@ create or replace macro month_in_range(month_on, p_from, p_to) as
     (p_from is null or month_on >= cast(p_from as date))
     and (p_to is null or last_day(month_on) <= cast(p_to as date));
 
+-- a day-grain row inside the range (the exact days, read from the day grain alone)
+create or replace macro day_in_range(day_on, p_from, p_to) as
+    (p_from is null or day_on >= cast(p_from as date))
+    and (p_to is null or day_on <= cast(p_to as date));
+
 -- a day-grain row in the partial month the range starts in (none when the range starts
 -- on the 1st of a month or has no start)
 create or replace macro day_in_head(day_on, p_from, p_to) as

@@ -6,48 +6,13 @@
 -- that status that month (communities with households > 0 in scope).
 -- Monthly metric: whole calendar months overlapping the date range.
 -- Source: without a hall or service-type filter agg_community_ticket_cell (the panel
--- already summed by month, district, wave, status); else agg_community_ticket_month and
--- agg_community. The parameters are constants when DuckDB plans the query, so only the
--- branch whose condition holds is read (tests/test_macros.py checks the plans).
+-- already summed by month, district, wave, status); else the macro community_ticket_panel
+-- (queries/rollups/21_tickets.sql, which also builds that rollup). The parameters are
+-- constants when DuckDB plans the query, so only the branch whose condition holds is read
+-- (tests/metrics/test_rollup_paths.py checks the plans).
 -- Params: $date_from, $date_to, $districts, $waves (community), $hall_ids,
 -- $service_types (tickets).
 with
-
-months as (
-    select distinct month_on
-    from agg_community_ticket_month
-    where month_overlaps(month_on, $date_from, $date_to)
-),
-
-units as (
-    select c.community_id, c.households, c.first_opened_on
-    from agg_community as c
-    where c.households > 0
-      and in_scope(c.district, c.wave, $districts, $waves)
-),
-
-counts as (
-    select community_id, month_on, sum(n_tickets) as n_tickets, sum(n_served) as n_served
-    from agg_community_ticket_month
-    where month_overlaps(month_on, $date_from, $date_to)
-      and ($hall_ids is null or hall_id = any($hall_ids))
-      and ($service_types is null or service_type = any($service_types))
-    group by all
-),
-
-panel as (
-    select
-        m.month_on,
-        case when u.first_opened_on is not null
-              and date_trunc('month', u.first_opened_on) <= m.month_on
-            then 'served' else 'not_yet' end as status,
-        u.households,
-        coalesce(k.n_tickets, 0) as n_tickets,
-        coalesce(k.n_served, 0) as n_served
-    from units as u
-    cross join months as m
-    left join counts as k on k.community_id = u.community_id and k.month_on = m.month_on
-),
 
 from_panel as (
     select
@@ -57,7 +22,7 @@ from_panel as (
         sum(households) as households,
         sum(n_tickets) as n_tickets,
         sum(n_served) as n_served
-    from panel
+    from community_ticket_panel($date_from, $date_to, $districts, $waves, $hall_ids, $service_types)
     group by all
 ),
 

@@ -20,8 +20,7 @@ filtered as (
             as arrival_target_min,
         restore_target_h(t.urban_rural, $restore_urban_h, $restore_rural_h) as restore_target_h
     from agg_fault as t
-    where ($date_from is null or t.day_on >= cast($date_from as date))
-      and ($date_to is null or t.day_on <= cast($date_to as date))
+    where day_in_range(t.day_on, $date_from, $date_to)
       and in_scope(t.district, t.wave, $districts, $waves)
 ),
 

@@ -21,8 +21,7 @@ cells as (
         t.n_appointment
     from agg_ticket_day as t
     left join agg_hall as h using (hall_id)
-    where ($date_from is null or t.day_on >= cast($date_from as date))
-      and ($date_to is null or t.day_on <= cast($date_to as date))
+    where day_in_range(t.day_on, $date_from, $date_to)
       and ($districts is null or list_contains($districts, h.district))
       and ($hall_ids is null or list_contains($hall_ids, t.hall_id))
       and ($waves is null or list_contains($waves, t.wave))

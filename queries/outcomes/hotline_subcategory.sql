@@ -21,8 +21,7 @@ orders as (
 final as (
     select category, subcategory, count(*) as n_orders
     from orders
-    where ($date_from is null or day_on >= cast($date_from as date))
-      and ($date_to is null or day_on <= cast($date_to as date))
+    where day_in_range(day_on, $date_from, $date_to)
       and ($districts is null or list_contains($districts, district))
       and ($waves is null or list_contains($waves, wave))
     group by all

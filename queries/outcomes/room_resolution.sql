@@ -11,8 +11,7 @@ with
 cells as (
     select room_id, sum(n_visits) as n_visits, sum(n_resolved) as n_resolved
     from agg_visit_day
-    where ($date_from is null or day_on >= cast($date_from as date))
-      and ($date_to is null or day_on <= cast($date_to as date))
+    where day_in_range(day_on, $date_from, $date_to)
       and ($districts is null or list_contains($districts, district))
       and ($waves is null or list_contains($waves, wave))
       and ($service_types is null or list_contains($service_types, service_type))

@@ -70,3 +70,11 @@ final as (
 )
 
 select * from final;
+
+-- served_status(first_opened_on, month_on): a community's status in a calendar month,
+-- 'served' from the month of its first room opening on, else 'not_yet' (never-served
+-- communities included). Defined here, beside the treatment it reads, so the rollups that
+-- follow and the named queries share one definition (a macro stored in the warehouse).
+create or replace macro served_status(first_opened_on, month_on) as
+    case when first_opened_on is not null and date_trunc('month', first_opened_on) <= month_on
+        then 'served' else 'not_yet' end;

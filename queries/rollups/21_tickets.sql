@@ -228,43 +228,69 @@ from agg_community_ticket_month
 group by all
 order by community_id, month_on;
 
--- agg_community_ticket_cell: grain (month_on, district, wave, status); the per-1,000
--- household panel of counter tickets already summed: every community with households
--- (agg_community) in every month with a ticket naming a community, its status that month
--- ('served' from the calendar month of its first room opening on, else 'not_yet'), its
--- households and its tickets / transactions (0 when none).
-create or replace table agg_community_ticket_cell as
+-- community_ticket_panel(p_from, p_to, p_districts, p_waves, p_hall_ids, p_service_types):
+-- one row per community with households (agg_community; filters p_districts, p_waves) and
+-- month with a ticket naming a community (months overlapping [p_from, p_to]): month_on,
+-- community_id, district, wave, status (served_status), households, n_tickets and n_served
+-- (tickets / counter transactions naming it, of the halls p_hall_ids and service types
+-- p_service_types; 0 when none). NULL filters = all. Read by agg_community_ticket_cell
+-- below (no filter) and by metrics/counter_per_1k_month.sql (hall or type filter).
+create or replace macro community_ticket_panel(p_from, p_to, p_districts, p_waves, p_hall_ids, p_service_types) as table
 with
 
 months as (
-    select distinct month_on from agg_community_ticket_month_all
+    select distinct month_on
+    from agg_community_ticket_month
+    where (p_from is null or month_on >= date_trunc('month', cast(p_from as date)))
+      and (p_to is null or month_on <= cast(p_to as date))
 ),
 
-panel as (
-    select
-        m.month_on,
-        c.district,
-        c.wave,
-        case when c.first_opened_on is not null
-              and date_trunc('month', c.first_opened_on) <= m.month_on
-            then 'served' else 'not_yet' end as status,
-        c.households,
-        coalesce(k.n_tickets, 0) as n_tickets,
-        coalesce(k.n_served, 0) as n_served
+units as (
+    select c.community_id, c.district, c.wave, c.households, c.first_opened_on
     from agg_community as c
-    cross join months as m
-    left join agg_community_ticket_month_all as k
-        on k.community_id = c.community_id and k.month_on = m.month_on
     where c.households > 0
+      and (p_districts is null or c.district = any(p_districts))
+      and (p_waves is null or c.wave = any(p_waves))
+),
+
+counts as (
+    select community_id, month_on, n_tickets, n_served
+    from agg_community_ticket_month_all
+    where p_hall_ids is null and p_service_types is null
+    union all
+    select community_id, month_on, sum(n_tickets) as n_tickets, sum(n_served) as n_served
+    from agg_community_ticket_month
+    where (p_hall_ids is not null or p_service_types is not null)
+      and (p_hall_ids is null or hall_id = any(p_hall_ids))
+      and (p_service_types is null or service_type = any(p_service_types))
+    group by all
 )
 
+select
+    m.month_on,
+    u.community_id,
+    u.district,
+    u.wave,
+    served_status(u.first_opened_on, m.month_on) as status,
+    u.households,
+    coalesce(k.n_tickets, 0) as n_tickets,
+    coalesce(k.n_served, 0) as n_served
+from units as u
+cross join months as m
+left join counts as k on k.community_id = u.community_id and k.month_on = m.month_on;
+
+-- agg_community_ticket_cell: grain (month_on, district, wave, status); the per-1,000
+-- household panel of counter tickets already summed: every community with households
+-- (agg_community) in every month with a ticket naming a community, its status that month,
+-- its households and its tickets / transactions (0 when none).
+create or replace table agg_community_ticket_cell as
 select
     month_on, district, wave, status,
     count(*) as n_communities,
     sum(households) as households,
     sum(n_tickets) as n_tickets,
     sum(n_served) as n_served
-from panel
+from community_ticket_panel(null, null, null, null, null, null)
 group by all
 order by month_on;
 

@@ -86,13 +86,8 @@ select
     cast(date_trunc('month', h.day_on) as date) as month_on,
     c.district,
     c.wave,
-    case
-        when c.community_id is null then null
-        when c.first_opened_on is not null
-         and date_trunc('month', c.first_opened_on) <= date_trunc('month', h.day_on)
-        then 'served'
-        else 'not_yet'
-    end as status,
+    case when c.community_id is not null
+        then served_status(c.first_opened_on, date_trunc('month', h.day_on)) end as status,
     coalesce(c.households, 0) > 0 as in_units,
     h.category,
     sum(h.n_orders) as n_orders,
@@ -126,9 +121,7 @@ select
     m.month_on,
     c.district,
     c.wave,
-    case when c.first_opened_on is not null
-          and date_trunc('month', c.first_opened_on) <= m.month_on
-        then 'served' else 'not_yet' end as status,
+    served_status(c.first_opened_on, m.month_on) as status,
     count(*) as n_communities,
     sum(c.households) as households
 from agg_community as c

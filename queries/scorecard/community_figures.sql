@@ -17,8 +17,7 @@ orders as (
         sum(n_satisfied) as n_satisfied
     from agg_hotline_day
     where community_id is not null
-      and ($date_from is null or day_on >= cast($date_from as date))
-      and ($date_to is null or day_on <= cast($date_to as date))
+      and day_in_range(day_on, $date_from, $date_to)
     group by all
 ),
 
@@ -26,8 +25,7 @@ visits as (
     select community_id, sum(n_visits) as n_visits
     from agg_visit_day
     where community_id is not null
-      and ($date_from is null or day_on >= cast($date_from as date))
-      and ($date_to is null or day_on <= cast($date_to as date))
+      and day_in_range(day_on, $date_from, $date_to)
     group by all
 ),
 
