@@ -214,6 +214,23 @@ def _effect(inputs: BriefingInputs, key: str, lang: str) -> tuple[str | None, Ch
     return sentence, chart
 
 
+def _metric_section(inp: BriefingInputs, key: str, lang: str, chart: Chart | None, *,
+                    headlines: list[Headline], finding: str) -> Section:
+    """An available metric section with the effect estimate of the same key beside it
+    (its sentence and event-study chart, see :func:`_effect`)."""
+    effect, effect_chart = _effect(inp, key, lang)
+    return Section(
+        key=key,
+        title=t(f"rep.section.{key}", lang),
+        available=True,
+        headlines=headlines,
+        finding=finding,
+        effect=effect,
+        chart=chart,
+        effect_chart=effect_chart,
+    )
+
+
 # ---------------------------------------------------------------- sections
 def _offload(inp: BriefingInputs, lang: str) -> Section:
     x = inp.offload
@@ -230,17 +247,11 @@ def _offload(inp: BriefingInputs, lang: str) -> Section:
             series=(Series(t("rep.chart.counter", lang), _vals(x.monthly["counter"])),
                     Series(t("rep.chart.room", lang), _vals(x.monthly["room"]))),
         )
-    effect, effect_chart = _effect(inp, "offload", lang)
-    return Section(
-        key="offload",
-        title=t("rep.section.offload", lang),
-        available=True,
+    return _metric_section(
+        inp, "offload", lang, chart,
         headlines=[Headline(t("rep.kpi.offload_share", lang), fmt_pct(x.share))],
         finding=t("rep.find.offload", lang, share=fmt_pct(x.share),
                   room=fmt_count(x.room, lang), counter=fmt_count(x.counter, lang)),
-        effect=effect,
-        chart=chart,
-        effect_chart=effect_chart,
     )
 
 
@@ -250,18 +261,12 @@ def _waiting(inp: BriefingInputs, lang: str) -> Section:
         return _unavailable("waiting", lang)
     chart = _monthly_line(x.monthly, "rep.chart.waiting", "rep.chart.minutes",
                           (("rep.kpi.wait_mean", "wait_mean_min"),), lang)
-    effect, effect_chart = _effect(inp, "waiting", lang)
-    return Section(
-        key="waiting",
-        title=t("rep.section.waiting", lang),
-        available=True,
+    return _metric_section(
+        inp, "waiting", lang, chart,
         headlines=[Headline(t("rep.kpi.wait_mean", lang), fmt_num(x.mean_min)),
                    Headline(t("rep.kpi.wait_within", lang), fmt_pct(x.within_share))],
         finding=t("rep.find.waiting", lang, mean=fmt_num(x.mean_min), within=fmt_pct(x.within_share),
                   target=fmt_num(x.target_min, 0)),
-        effect=effect,
-        chart=chart,
-        effect_chart=effect_chart,
     )
 
 
@@ -271,17 +276,11 @@ def _hotline(inp: BriefingInputs, lang: str) -> Section:
         return _unavailable("hotline", lang)
     chart = _monthly_line(x.monthly, "rep.chart.hotline", "rep.chart.per_1k",
                           (("rep.chart.served", "served"), ("rep.chart.not_served", "not_served")), lang)
-    effect, effect_chart = _effect(inp, "hotline", lang)
-    return Section(
-        key="hotline",
-        title=t("rep.section.hotline", lang),
-        available=True,
+    return _metric_section(
+        inp, "hotline", lang, chart,
         headlines=[Headline(t("rep.kpi.hotline_rate", lang), fmt_num(x.served_per_1k, 2))],
         finding=t("rep.find.hotline", lang, served=fmt_num(x.served_per_1k, 2),
                   not_served=fmt_num(x.not_served_per_1k, 2)),
-        effect=effect,
-        chart=chart,
-        effect_chart=effect_chart,
     )
 
 
@@ -291,18 +290,12 @@ def _faults(inp: BriefingInputs, lang: str) -> Section:
         return _unavailable("faults", lang)
     chart = _monthly_line(x.monthly, "rep.chart.faults", "rep.chart.hours",
                           (("rep.kpi.restoration", "restoration_h"),), lang)
-    effect, effect_chart = _effect(inp, "faults", lang)
-    return Section(
-        key="faults",
-        title=t("rep.section.faults", lang),
-        available=True,
+    return _metric_section(
+        inp, "faults", lang, chart,
         headlines=[Headline(t("rep.kpi.restoration", lang), fmt_num(x.restoration_h, 2)),
                    Headline(t("rep.kpi.satisfaction", lang), fmt_pct(x.satisfaction_share))],
         finding=t("rep.find.faults", lang, hours=fmt_num(x.restoration_h, 2),
                   satisfaction=fmt_pct(x.satisfaction_share)),
-        effect=effect,
-        chart=chart,
-        effect_chart=effect_chart,
     )
 
 
