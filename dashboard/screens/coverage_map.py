@@ -31,18 +31,23 @@ def _series(path: str, version: tuple, minutes: float, speed: float, village: fl
     return views.rollout_series(coverage_data.load(path, version), minutes, speed, by_kind(minutes, village))
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _result(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float) -> engine.CoverageResult:
+    data = coverage_data.load(path, version)
+    return engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, fmt: str) -> bytes:
-    data = coverage_data.load(path, version)
-    result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
-    return exports.export_bytes(data, result, fmt)
+    return exports.export_bytes(coverage_data.load(path, version), _result(path, version, minutes, speed, on, village),
+                                fmt)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _map(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, lang: str,
          streets: bool, basemap: bool) -> str:
     data = coverage_data.load(path, version)
-    result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
+    result = _result(path, version, minutes, speed, on, village)
     return citymap.spec_json(citymap.city_map(
         demand=result.demand, communities=data.communities, rooms=result.open_rooms,
         limit_m=result.limit_m, speed=speed, lang=lang, streets=citymap.network_streets(data) if streets else None,
@@ -85,7 +90,7 @@ def coverage_view() -> None:
         st.pydeck_chart(citymap.to_deck(_map(path, version, minutes, speed, on, village, L, show_streets, basemap)),
                         width="stretch", height=650, key="cov_map")
 
-    result = engine.compute(data, minutes=minutes, speed_m_s=speed, on=on, minutes_by_kind=by_kind(minutes, village))
+    result = _result(path, version, minutes, speed, on, village)
     tot = result.totals
     cols = kpis.columns(7)
     cols[0].metric(t("cov.kpi.share", L), _pct(tot["share"]))

@@ -8,6 +8,7 @@ weekly timetable and the printable notice board (公示牌); CSV and GeoJSON dow
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -42,6 +43,24 @@ def _managers(path: str, version: tuple) -> pd.DataFrame:
         return warehouse.query(con, "coverage/managers")
     finally:
         con.close()
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _what_if(path: str, version: tuple, minutes: float, speed: float, village: float, add: pd.DataFrame | None,
+             close: tuple[str, ...], shown_closed: tuple[str, ...], move: tuple[str, float, float] | None,
+             lang: str) -> tuple[Any, pd.DataFrame, str]:
+    """The what-if's coverage, its rooms (the moved one marked) and its map's JSON."""
+    data = coverage_data.load(path, version)
+    wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, minutes_by_kind=by_kind(minutes, village), add=add,
+                         close=list(close), move=None if move is None else {move[0]: (move[1], move[2])})
+    rooms = wi.open_rooms.copy()
+    if move is not None:
+        rooms.loc[rooms["room_id"] == move[0], "status"] = "moved"
+    closed = data.rooms[data.rooms["room_id"].isin(shown_closed)].assign(status="closed")
+    spec = citymap.spec_json(citymap.city_map(
+        demand=wi.demand, communities=data.communities, rooms=pd.concat([rooms, closed], ignore_index=True),
+        limit_m=wi.limit_m, speed=speed, lang=lang, streets=citymap.network_streets(data), halls=data.halls))
+    return wi, rooms, spec
 
 
 def _pct(v: float | None) -> str:
@@ -143,23 +162,15 @@ def what_if_view() -> None:
     if len(sites):
         adds.append(sites)
     add_df = pd.concat(adds, ignore_index=True) if adds else None
-    move = {move_id: (float(move_lon), float(move_lat))} if move_id != none else None
-    wi = planner.what_if(data, minutes=minutes, speed_m_s=speed, minutes_by_kind=by_kind(minutes, village),
-                         add=add_df, close=[c for c in close if c != move_id], move=move)
+    move = (move_id, float(move_lon), float(move_lat)) if move_id != none else None
+    wi, rooms_map, spec = _what_if(path, version, minutes, speed, village, add_df,
+                                   tuple(c for c in close if c != move_id), tuple(close), move, L)
     delta = (wi.totals["share"] or 0.0) - (res.share_before or 0.0)
     st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=definitions.fmt_delta(delta, "share", L),
               delta_color=definitions.delta_color("coverage_share", delta, "share"))
-
-    rooms_map = wi.open_rooms.copy()
-    if move:
-        rooms_map.loc[rooms_map["room_id"] == move_id, "status"] = "moved"
-    closed_rows = data.rooms[data.rooms["room_id"].isin(close)].assign(status="closed")
     st.markdown(f"**{t('cov.plan.map', L)}**")
     st.caption(citymap.legend(wi.limit_m, L))
-    st.pydeck_chart(citymap.to_deck(citymap.city_map(
-        demand=wi.demand, communities=data.communities, rooms=pd.concat([rooms_map, closed_rows], ignore_index=True),
-        limit_m=wi.limit_m, speed=speed, lang=L, streets=citymap.network_streets(data), halls=data.halls)),
-        width="stretch", height=650, key="plan_map")
+    st.pydeck_chart(citymap.to_deck(spec), width="stretch", height=650, key="plan_map")
 
     # ---------------------------------------------------------------- schedule
     st.subheader(t("cov.sched.title", L))
