@@ -135,25 +135,22 @@ def to_xy(proj: str, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.n
     PROJ and checked against it to 1 mm (:func:`_poly_transform`); shorter arrays, or
     extents where the check fails, through PROJ itself.
     """
-    lon = np.asarray(lon, float)
-    lat = np.asarray(lat, float)
-    tr = _transformers(proj)[0]
-    if lon.ndim == 1 and len(lon) >= FAST_MIN_POINTS:
-        out = _poly_transform(tr, lon, lat, inverse_units_m=False)
-        if out is not None:
-            return out
-    x, y = tr.transform(lon, lat)
-    return np.asarray(x, float), np.asarray(y, float)
+    return _project(proj, lon, lat, inverse=False)
 
 
 def to_lonlat(proj: str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Local metres back to WGS-84 lon/lat (large arrays as in :func:`to_xy`)."""
-    x = np.asarray(x, float)
-    y = np.asarray(y, float)
-    tr = _transformers(proj)[1]
-    if x.ndim == 1 and len(x) >= FAST_MIN_POINTS:
-        out = _poly_transform(tr, x, y, inverse_units_m=True)
+    return _project(proj, x, y, inverse=True)
+
+
+def _project(proj: str, a: np.ndarray, b: np.ndarray, *, inverse: bool) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`to_xy` (``inverse=False``: lon/lat in) or :func:`to_lonlat` (metres in)."""
+    a = np.asarray(a, float)
+    b = np.asarray(b, float)
+    tr = _transformers(proj)[1 if inverse else 0]
+    if a.ndim == 1 and len(a) >= FAST_MIN_POINTS:
+        out = _poly_transform(tr, a, b, inverse_units_m=inverse)
         if out is not None:
             return out
-    lon, lat = tr.transform(x, y)
-    return np.asarray(lon, float), np.asarray(lat, float)
+    u, v = tr.transform(a, b)
+    return np.asarray(u, float), np.asarray(v, float)
