@@ -33,9 +33,10 @@ import pyarrow as pa
 import shapely
 
 from dashboard.demo.config import HOTLINE_CATEGORIES, TICKET_TYPES, DemoConfig
-from dashboard.demo.geography import Geography, to_lonlat, wgs84_to_gcj02
+from dashboard.demo.geography import Geography, to_lonlat
 from dashboard.demo.queue import OUTCOME_CANCELLED, OUTCOME_NO_SHOW, Tickets
 from dashboard.demo.rollout import Rollout
+from dashboard.ingest.coords import wgs84_to_gcj02
 
 __all__ = ["FILES", "Written", "customer_numbers", "write_exports", "write_network"]
 
@@ -100,6 +101,14 @@ class Written:
     crs: dict[str, str] = field(default_factory=dict)
     generated: dict[str, int] = field(default_factory=dict)
     planted: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, table: str, paths: list[Path], generated: int, *,
+            rejected: int = 0, duplicates: int = 0) -> None:
+        """Record a table's files, its generated rows and the messy rows planted in them."""
+        self.files[table] = paths
+        self.generated[table] = generated
+        self.planted[table] = {"rejected": rejected, "duplicates": duplicates,
+                               "rows": rejected + duplicates}
 
     def expected_stored(self, table: str) -> int:
         """Rows the importer should store for ``table`` in a fresh warehouse."""
@@ -207,9 +216,7 @@ def write_exports(
     geoms = np.append(geoms, geoms[0])
     path = raw_dir / FILES["communities"][0]
     gpd.GeoDataFrame(cdf, geometry=list(geoms), crs="EPSG:4326").to_file(path, driver="GeoJSON", engine="pyogrio")
-    w.files["communities"] = [path]
-    w.generated["communities"] = len(comm)
-    w.planted["communities"] = {"rejected": 1, "duplicates": 0, "rows": 1}
+    w.add("communities", [path], len(comm), rejected=1)
 
     # ---- buildings / gates: UTF-8 CSV
     b = geo.buildings
@@ -226,9 +233,7 @@ def write_exports(
     })
     path = raw_dir / FILES["buildings"][0]
     bdf.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    w.files["buildings"] = [path]
-    w.generated["buildings"] = len(bdf)
-    w.planted["buildings"] = {"rejected": 0, "duplicates": 0, "rows": 0}
+    w.add("buildings", [path], len(bdf))
 
     # ---- halls: XLSX, one duplicate row
     h = geo.halls
@@ -244,9 +249,7 @@ def write_exports(
     hdf = pd.concat([hdf, hdf.iloc[[len(hdf) - 1]]], ignore_index=True)
     path = raw_dir / FILES["halls"][0]
     _write_xlsx(hdf, path, "营业厅")
-    w.files["halls"] = [path]
-    w.generated["halls"] = len(h)
-    w.planted["halls"] = {"rejected": 0, "duplicates": 1, "rows": 1}
+    w.add("halls", [path], len(h), duplicates=1)
 
     # ---- rooms: GBK CSV, coordinates in GCJ-02, dates like 2024年3月5日
     r = roll.rooms
@@ -266,10 +269,8 @@ def write_exports(
     })
     path = raw_dir / FILES["rooms"][0]
     rdf.to_csv(path, index=False, encoding="gbk", lineterminator="\r\n")
-    w.files["rooms"] = [path]
+    w.add("rooms", [path], len(rdf))
     w.crs["rooms"] = "gcj02"
-    w.generated["rooms"] = len(rdf)
-    w.planted["rooms"] = {"rejected": 0, "duplicates": 0, "rows": 0}
 
     # ---- staff: UTF-8 with BOM, names and phones (dropped on import)
     s = roll.staff
@@ -284,9 +285,7 @@ def write_exports(
     })
     path = raw_dir / FILES["staff"][0]
     sdf.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-    w.files["staff"] = [path]
-    w.generated["staff"] = len(sdf)
-    w.planted["staff"] = {"rejected": 0, "duplicates": 0, "rows": 0}
+    w.add("staff", [path], len(sdf))
 
     con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": True})
     try:
@@ -419,9 +418,7 @@ def _write_tickets(cfg: DemoConfig, geo: Geography, tickets: Tickets, con, raw_d
         paths.append(path)
     con.execute("drop view tk_out; drop table tk_messy")
     con.unregister("tk")
-    w.files["tickets"] = paths
-    w.generated["tickets"] = n
-    w.planted["tickets"] = {"rejected": 2, "duplicates": 1, "rows": 3}
+    w.add("tickets", paths, n, rejected=2, duplicates=1)
 
 
 def _append_csv(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
@@ -470,9 +467,7 @@ def _write_customers(geo: Geography, con, raw_dir: Path, w: Written) -> None:
         order by 1""", path)
     con.execute("drop view cu_out")
     con.unregister("cu")
-    w.files["customers"] = [path]
-    w.generated["customers"] = int(hh.sum())
-    w.planted["customers"] = {"rejected": 1, "duplicates": 1, "rows": 2}
+    w.add("customers", [path], int(hh.sum()), rejected=1, duplicates=1)
 
 
 def _run_counts(group: np.ndarray, sub: np.ndarray, n_sub: int) -> tuple[np.ndarray, np.ndarray]:
@@ -567,9 +562,7 @@ def _write_hotline(geo: Geography, hotline: pd.DataFrame, con, raw_dir: Path, w:
     )
     _prepend_bom(tmp, path)
     con.execute("drop table ho_out; drop table ho_messy")
-    w.files["hotline"] = [path]
-    w.generated["hotline"] = n
-    w.planted["hotline"] = {"rejected": 1, "duplicates": 1, "rows": 2}
+    w.add("hotline", [path], n, rejected=1, duplicates=1)
 
 
 def _prepend_bom(src: Path, dst: Path) -> None:
@@ -631,9 +624,7 @@ def _write_visits(geo: Geography, roll: Rollout, visits: pd.DataFrame, con, raw_
         f"to '{_sql_path(path)}' (header, delimiter ',')"
     )
     con.execute("drop table vi_out; drop table vi_messy")
-    w.files["visits"] = [path]
-    w.generated["visits"] = n
-    w.planted["visits"] = {"rejected": 1, "duplicates": 0, "rows": 1}
+    w.add("visits", [path], n, rejected=1)
 
 
 def write_manifest(path: Path, written: Written, extra: dict) -> None:

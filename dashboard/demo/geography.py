@@ -23,7 +23,7 @@ import shapely
 
 from dashboard.demo.config import CENTRE_LAT, CENTRE_LON, DemoConfig, District
 
-__all__ = ["Geography", "build_geography", "to_lonlat", "wgs84_to_gcj02"]
+__all__ = ["Geography", "build_geography", "to_lonlat"]
 
 _M_PER_DEG_LAT = 110_574.0
 _M_PER_DEG_LON = 111_320.0 * float(np.cos(np.radians(CENTRE_LAT)))
@@ -94,32 +94,6 @@ def to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         CENTRE_LON + np.asarray(x, dtype=float) / _M_PER_DEG_LON,
         CENTRE_LAT + np.asarray(y, dtype=float) / _M_PER_DEG_LAT,
     )
-
-
-def wgs84_to_gcj02(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """WGS-84 → GCJ-02 (the offset Amap and Tencent maps use), the published formula.
-
-    The demo writes one point file in GCJ-02 so that the importer's conversion back to
-    WGS-84 is exercised.
-    """
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    a, ee = 6378245.0, 0.00669342162296594323
-    x, y = lon - 105.0, lat - 35.0
-    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
-            + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-            + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-            + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0)
-    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
-            + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-            + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-            + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0)
-    radlat = lat / 180.0 * np.pi
-    magic = 1 - ee * np.sin(radlat) ** 2
-    sqrtmagic = np.sqrt(magic)
-    dlat = (dlat * 180.0) / ((a * (1 - ee)) / (magic * sqrtmagic) * np.pi)
-    dlon = (dlon * 180.0) / (a / sqrtmagic * np.cos(radlat) * np.pi)
-    return lon + dlon, lat + dlat
 
 
 class _Net:

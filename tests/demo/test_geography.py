@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from dashboard.demo import get_config
-from dashboard.demo.geography import build_geography, to_lonlat, wgs84_to_gcj02
+from dashboard.demo.geography import build_geography, to_lonlat
+from dashboard.ingest.coords import wgs84_to_gcj02
 
 
 @pytest.fixture(scope="module")
