@@ -20,9 +20,8 @@ from dashboard.i18n import t
 from dashboard.report.briefing import Briefing, assemble, md_escape
 from dashboard.report.charts import to_figure
 from dashboard.report.collect import page_inputs
-from dashboard.report.tables import safe_filename
 from dashboard.ui import auth, loaders
-from dashboard.ui.auditing import audited
+from dashboard.ui.auditing import download_button
 from dashboard.ui.filters import sidebar
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
@@ -70,22 +69,12 @@ def _exports(briefing: Briefing, L: str) -> None:
         stem = t("rep.title", L)
         user = auth.current().name  # each deck or page made is written to the audit trail
         with c1:
-            st.download_button(
-                t("rep.download_pptx", L),
-                data=audited(lambda: build_pptx(briefing), user=user, kind="pptx",
-                             file_name=safe_filename(stem, "pptx"), source="brief-pptx"),
-                file_name=safe_filename(stem, "pptx"), key="brief-pptx", on_click="ignore",
-                mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                icon=":material/slideshow:",
-            )
+            download_button(t("rep.download_pptx", L), lambda: build_pptx(briefing), user=user, stem=stem,
+                            ext="pptx", key="brief-pptx", icon=":material/slideshow:",
+                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
         with c2:
-            st.download_button(
-                t("rep.download_html", L),
-                data=audited(lambda: build_html(briefing), user=user, kind="html",
-                             file_name=safe_filename(stem, "html"), source="brief-html"),
-                file_name=safe_filename(stem, "html"), key="brief-html", on_click="ignore",
-                mime="text/html", icon=":material/html:",
-            )
+            download_button(t("rep.download_html", L), lambda: build_html(briefing), user=user, stem=stem,
+                            ext="html", key="brief-html", mime="text/html", icon=":material/html:")
         with c3:
             if st.button(t("rep.present_on", L), help=t("rep.present_help", L), key="brief-present",
                          icon=":material/co_present:"):

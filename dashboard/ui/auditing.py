@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard import settings
 from dashboard.access import audit
+from dashboard.report.tables import safe_filename
 from dashboard.ui.state import db
 
 __all__ = ["audited", "import_record", "record"]
@@ -56,6 +57,19 @@ def audited(make: Callable[[], bytes | str], *, user: str | None, kind: str, fil
         return raw
 
     return made
+
+
+def download_button(label: str, make: Callable[[], bytes | str], *, user: str | None, stem: str,
+                    ext: str, key: str, mime: str, icon: str) -> None:
+    """A download button for the file ``make`` builds when it is clicked, saved as
+    ``stem.ext`` (:func:`dashboard.report.tables.safe_filename`) and recorded as an
+    ``export`` of kind ``ext`` from widget ``key`` (:func:`audited`); no rerun on click."""
+    file_name = safe_filename(stem, ext)
+    st.download_button(
+        label,
+        data=audited(make, user=user, kind=ext, file_name=file_name, source=key),
+        file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon,
+    )
 
 
 def import_record(*, user: str | None, table: str, files, refused: tuple[type[BaseException], ...] = ()):

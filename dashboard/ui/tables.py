@@ -17,9 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.report.tables import CSV_MIME, XLSX_MIME, safe_filename, to_csv_bytes, to_xlsx_bytes
+from dashboard.report.tables import CSV_MIME, XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from dashboard.ui import auth
-from dashboard.ui.auditing import audited
+from dashboard.ui.auditing import download_button
 
 __all__ = ["show_table"]
 
@@ -68,24 +68,9 @@ def show_table(
     user = auth.current().name
     c1, c2, _ = st.columns([1, 1, 4])
     with c1:
-        st.download_button(
-            t("rep.download_csv", lang),
-            data=audited(lambda: to_csv_bytes(shown, index=index), user=user, kind="csv",
-                         file_name=safe_filename(stem, "csv"), source=f"{key}__csv"),
-            file_name=safe_filename(stem, "csv"),
-            mime=CSV_MIME,
-            key=f"{key}__csv",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+        download_button(t("rep.download_csv", lang), lambda: to_csv_bytes(shown, index=index), user=user,
+                        stem=stem, ext="csv", key=f"{key}__csv", mime=CSV_MIME, icon=":material/download:")
     with c2:
-        st.download_button(
-            t("rep.download_xlsx", lang),
-            data=audited(lambda: to_xlsx_bytes(shown, sheet_name=stem, index=index), user=user, kind="xlsx",
-                         file_name=safe_filename(stem, "xlsx"), source=f"{key}__xlsx"),
-            file_name=safe_filename(stem, "xlsx"),
-            mime=XLSX_MIME,
-            key=f"{key}__xlsx",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+        download_button(t("rep.download_xlsx", lang), lambda: to_xlsx_bytes(shown, sheet_name=stem, index=index),
+                        user=user, stem=stem, ext="xlsx", key=f"{key}__xlsx", mime=XLSX_MIME,
+                        icon=":material/download:")
