@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_import import N_HALLS, make_halls, run_child, write_result
+from bench_import import make_halls, run_child, ticket_select, write_result
 
 N_COMMUNITIES = 1500
 
@@ -77,6 +77,12 @@ def make_customers(path: Path, n: int) -> None:
     con.close()
 
 
+# after the common ticket columns: the call time and a 户号 drawn from the customer list
+_CUSTOMER_COLUMNS = """
+                 strftime(issued + to_seconds(cast(60 + hash(i, 3) % 1800 as bigint)), '%Y-%m-%d %H:%M:%S') as "叫号时间",
+                 cast(3200000000 + hash(i, 6) % $c as varchar)                      as "户号\""""
+
+
 def make_tickets(path: Path, n: int, n_customers: int) -> None:
     """``n`` tickets with 户号 (drawn from the customer list) and no community."""
     import duckdb
@@ -84,20 +90,7 @@ def make_tickets(path: Path, n: int, n_customers: int) -> None:
     con = duckdb.connect()
     con.execute(
         f"""
-        copy (
-          with base as (
-            select i, timestamp '2023-01-02 08:30:00' + to_days(cast(i * 730 // $n as integer))
-                        + to_seconds(cast(hash(i) % 30000 as bigint)) as issued
-            from range($n) t(i)
-          )
-          select 'TK' || lpad(cast(i as varchar), 9, '0')                           as "流水号",
-                 'H' || lpad(cast(hash(i, 1) % {N_HALLS} as varchar), 2, '0')       as "营业厅",
-                 'A' || lpad(cast(i % 1000 as varchar), 3, '0')                     as "排队号",
-                 (['交费','电费查询','业务咨询','故障报修','新装','代办','过户'])[cast(1 + hash(i, 2) % 7 as bigint)] as "业务类型",
-                 strftime(issued, '%Y-%m-%d %H:%M:%S')                              as "取号时间",
-                 strftime(issued + to_seconds(cast(60 + hash(i, 3) % 1800 as bigint)), '%Y-%m-%d %H:%M:%S') as "叫号时间",
-                 cast(3200000000 + hash(i, 6) % $c as varchar)                      as "户号"
-          from base
+        copy ({ticket_select(_CUSTOMER_COLUMNS)}
         ) to '{path}' (header, delimiter ',')
         """,
         {"n": n, "c": n_customers},

@@ -53,15 +53,11 @@ print(json.dumps({"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_
 """
 
 
-def make_csv(path: Path, n: int, encoding: str = "utf-8") -> None:
-    """Write ``n`` tickets shaped like a queue system's export (Chinese headers)."""
-    import duckdb
-
-    con = duckdb.connect()
-    tmp = path.with_suffix(".utf8.csv") if encoding != "utf-8" else path
-    con.execute(
-        f"""
-        copy (
+def ticket_select(more_columns: str) -> str:
+    """The tickets the import benchmarks write, as one SELECT over ``range($n)``: issued
+    over two years, with the columns every queue export has (流水号, 营业厅, 排队号,
+    业务类型, 取号时间) followed by ``more_columns`` (SQL select items, each benchmark's own)."""
+    return f"""
           with base as (
             select i,
                    timestamp '2023-01-02 08:30:00'
@@ -73,7 +69,13 @@ def make_csv(path: Path, n: int, encoding: str = "utf-8") -> None:
                  'H' || lpad(cast(hash(i, 1) % {N_HALLS} as varchar), 2, '0')      as "营业厅",
                  'A' || lpad(cast(i % 1000 as varchar), 3, '0')                    as "排队号",
                  (['交费','电费查询','业务咨询','故障报修','新装','代办','过户'])[cast(1 + hash(i, 2) % 7 as bigint)] as "业务类型",
-                 strftime(issued, '%Y-%m-%d %H:%M:%S')                             as "取号时间",
+                 strftime(issued, '%Y-%m-%d %H:%M:%S')                             as "取号时间",{more_columns}
+          from base"""
+
+
+# the rest of a full queue export: call and handling times, counter, outcome, 户号, and
+# the personal fields the importer must drop (name, phone)
+_IMPORT_COLUMNS = """
                  strftime(issued + to_seconds(cast(60 + hash(i, 3) % 1800 as bigint)), '%Y/%m/%d %H:%M:%S') as "叫号时间",
                  strftime(issued + to_seconds(cast(90 + hash(i, 3) % 1800 as bigint)), '%Y-%m-%d %H:%M:%S') as "开始办理时间",
                  strftime(issued + to_seconds(cast(400 + hash(i, 3) % 1800 as bigint)), '%Y-%m-%d %H:%M:%S') as "结束办理时间",
@@ -81,8 +83,18 @@ def make_csv(path: Path, n: int, encoding: str = "utf-8") -> None:
                  (['正常','正常','正常','正常','正常','正常','过号','退办'])[cast(1 + hash(i, 5) % 8 as bigint)] as "办理结果",
                  cast(3200000000 + hash(i, 6) % 400000 as varchar)                 as "户号",
                  '张' || cast(hash(i, 7) % 1000 as varchar)                         as "姓名",
-                 '138' || lpad(cast(hash(i, 8) % 100000000 as varchar), 8, '0')    as "联系电话"
-          from base
+                 '138' || lpad(cast(hash(i, 8) % 100000000 as varchar), 8, '0')    as "联系电话\""""
+
+
+def make_csv(path: Path, n: int, encoding: str = "utf-8") -> None:
+    """Write ``n`` tickets shaped like a queue system's export (Chinese headers)."""
+    import duckdb
+
+    con = duckdb.connect()
+    tmp = path.with_suffix(".utf8.csv") if encoding != "utf-8" else path
+    con.execute(
+        f"""
+        copy ({ticket_select(_IMPORT_COLUMNS)}
         ) to '{tmp}' (header, delimiter ',')
         """,
         {"n": n},
