@@ -517,12 +517,11 @@ def _write_hotline(geo: Geography, hotline: pd.DataFrame, con, raw_dir: Path, w:
         "customer_no": np.where(o["customer_idx"].to_numpy() >= 0, cust, -1),
         "phone": 13_000_000_000 + o["phone"].to_numpy().astype(np.int64),
     })
-    con.register("ho", pa.Table.from_pandas(frame, preserve_index=False))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     del frame
     _lookup(con, "lu_cat", [HOTLINE_WORDS[c] for c in HOTLINE_CATEGORIES])
     fmt = "'%Y/%-m/%-d %-H:%M'"
-    con.execute(f"""
-        create or replace table ho_out as
+    n = _stage(con, "ho", table, f"""
         select
             ho.rn,
             strftime(ho.received_at, '%Y%m%d') || lpad((row_number() over (
@@ -543,8 +542,7 @@ def _write_hotline(geo: Geography, hotline: pd.DataFrame, con, raw_dir: Path, w:
         join lu_cat k on k.i = ho.cat
         join lu_comm c on c.i = ho.comm_idx
     """)
-    con.unregister("ho")
-    n = int(con.execute("select count(*) from ho_out").fetchone()[0])
+    del table
     mid = n // 3
     con.execute("""
         create or replace table ho_messy as
@@ -555,14 +553,30 @@ def _write_hotline(geo: Geography, hotline: pd.DataFrame, con, raw_dir: Path, w:
     path = raw_dir / FILES["hotline"][0]
     # UTF-8 with BOM: DuckDB writes plain UTF-8, so the BOM goes first by hand
     tmp = path.with_suffix(".part")
-    con.execute(
-        f"copy (select * exclude (rn, _k) from (select *, 0 as _k from ho_out union all select *, 1 as _k from ho_messy) "
-        f"order by rn, _k, \"工单编号\") "
-        f"to '{_sql_path(tmp)}' (header, delimiter ',')"
-    )
+    _copy_with_messy(con, "ho", tmp, order='rn, _k, "工单编号"')
     _prepend_bom(tmp, path)
-    con.execute("drop table ho_out; drop table ho_messy")
     w.add("hotline", [path], n, rejected=1, duplicates=1)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, name: str, frame: pa.Table, select: str) -> int:
+    """Register ``frame`` as ``name``, make table ``<name>_out`` from ``select`` (which
+    reads it; the export's columns plus ``rn``, the row's order), drop the registration;
+    the rows made."""
+    con.register(name, frame)
+    con.execute(f"create or replace table {name}_out as {select}")
+    con.unregister(name)
+    return int(con.execute(f"select count(*) from {name}_out").fetchone()[0])
+
+
+def _copy_with_messy(con: duckdb.DuckDBPyConnection, name: str, path: Path, order: str = "rn, _k") -> None:
+    """Write ``<name>_out`` with the planted rows of ``<name>_messy`` after the rows they
+    copy (ordered by ``order``) as a CSV at ``path``, then drop both tables."""
+    con.execute(
+        f"copy (select * exclude (rn, _k) from (select *, 0 as _k from {name}_out union all "
+        f"select *, 1 as _k from {name}_messy) order by {order}) "
+        f"to '{_sql_path(path)}' (header, delimiter ',')"
+    )
+    con.execute(f"drop table {name}_out; drop table {name}_messy")
 
 
 def _prepend_bom(src: Path, dst: Path) -> None:
@@ -590,11 +604,10 @@ def _write_visits(geo: Geography, roll: Rollout, visits: pd.DataFrame, con, raw_
         "resolved": v["resolved"].to_numpy(),
         "customer_no": customer_numbers(v["comm_idx"].to_numpy(), v["customer_idx"].to_numpy()),
     })
-    con.register("vi", pa.Table.from_pandas(frame, preserve_index=False))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     del frame
     _lookup(con, "lu_room", roll.rooms["room_id"])
-    con.execute("""
-        create or replace table vi_out as
+    n = _stage(con, "vi", table, """
         select
             vi.rn,
             'TZ' || r.v || lpad((row_number() over (partition by vi.room_idx order by vi.rn))::varchar, 6, '0') as "台账编号",
@@ -610,20 +623,14 @@ def _write_visits(geo: Geography, roll: Rollout, visits: pd.DataFrame, con, raw_
         join lu_room r on r.i = vi.room_idx
         join lu_comm c on c.i = vi.comm_idx
     """)
-    con.unregister("vi")
-    n = int(con.execute("select count(*) from vi_out").fetchone()[0])
+    del table
     con.execute("""
         create or replace table vi_messy as
         select * replace ("台账编号" || 'X' as "台账编号", 'FWS99999999' as "服务室编号")
         from vi_out where rn = $m
     """, {"m": n // 2})
     path = raw_dir / FILES["visits"][0]
-    con.execute(
-        f"copy (select * exclude (rn, _k) from (select *, 0 as _k from vi_out union all select *, 1 as _k from vi_messy) "
-        f"order by rn, _k) "
-        f"to '{_sql_path(path)}' (header, delimiter ',')"
-    )
-    con.execute("drop table vi_out; drop table vi_messy")
+    _copy_with_messy(con, "vi", path)
     w.add("visits", [path], n, rejected=1)
 
 
