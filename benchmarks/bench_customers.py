@@ -33,14 +33,20 @@ import platform
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_import import make_halls, run_child, ticket_select, write_result
+from bench_import import (
+    make_halls,
+    parse_bench_args,
+    private_workdir,
+    run_child,
+    ticket_select,
+    write_result,
+)
 
 N_COMMUNITIES = 1500
 
@@ -112,15 +118,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--customers", type=int, default=5_000_000)
     ap.add_argument("--tickets", type=int, default=5_000_000)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "customers.md")
-    ap.add_argument("--no-write", action="store_true")
-    args = ap.parse_args()
-
-    work = Path(tempfile.mkdtemp(prefix="sc-bench-customers-"))
-    env = dict(os.environ)
-    env["SERVICECIRCLE_KEY_FILE"] = str(work / "hash.key")
-    os.environ["SERVICECIRCLE_KEY_FILE"] = env["SERVICECIRCLE_KEY_FILE"]
+    args = parse_bench_args(ap, "customers.md")
+    work, env = private_workdir("sc-bench-customers-")
     try:
         cust_csv, tk_csv = work / "customers.csv", work / "tickets.csv"
         t0 = time.perf_counter()

@@ -132,19 +132,30 @@ def run_child(mode: str, db: Path, csv: Path, env: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def parse_bench_args(ap: argparse.ArgumentParser, result_name: str) -> argparse.Namespace:
+    """Add the options every import benchmark takes (``--runs``, ``--out`` default
+    ``benchmarks/results/<result_name>``, ``--no-write``) and parse the command line."""
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / result_name)
+    ap.add_argument("--no-write", action="store_true")
+    return ap.parse_args()
+
+
+def private_workdir(prefix: str) -> tuple[Path, dict[str, str]]:
+    """A new temporary folder for one benchmark, and the environment its child processes
+    run in: a keyed-hash secret of their own (``hash.key`` in the folder), set for this
+    process too."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["SERVICECIRCLE_KEY_FILE"] = str(work / "hash.key")
+    return work, dict(os.environ)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=5_000_000)
-    ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--gbk", action="store_true", help="write the CSV in GBK (transcoding path)")
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "import.md")
-    ap.add_argument("--no-write", action="store_true")
-    args = ap.parse_args()
-
-    work = Path(tempfile.mkdtemp(prefix="sc-bench-import-"))
-    env = dict(os.environ)
-    env["SERVICECIRCLE_KEY_FILE"] = str(work / "hash.key")
-    os.environ["SERVICECIRCLE_KEY_FILE"] = env["SERVICECIRCLE_KEY_FILE"]
+    args = parse_bench_args(ap, "import.md")
+    work, env = private_workdir("sc-bench-import-")
     try:
         csv = work / "tickets.csv"
         t0 = time.perf_counter()
