@@ -23,3 +23,10 @@ def build_tiny(root: Path, seed: int = 7) -> dict:
         report = build_demo("tiny", seed=seed, db=root / "wh.duckdb", out_dir=root / "demo")
         privacy._key.cache_clear()
     return report
+
+
+def tiny_db(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A tiny demo warehouse in a new temporary folder ``name``; its path (for module fixtures)."""
+    root = tmp_path_factory.mktemp(name)
+    build_tiny(root)
+    return root / "wh.duckdb"

@@ -83,11 +83,9 @@ def test_backtest_says_when_naive_wins():
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    from tests.tiny_demo import build_tiny
+    from tests.tiny_demo import tiny_db
 
-    root = tmp_path_factory.mktemp("forecast")
-    build_tiny(root)
-    return root / "wh.duckdb"
+    return tiny_db(tmp_path_factory, "forecast")
 
 
 def test_weekly_series_against_pandas(tiny):

@@ -15,7 +15,7 @@ from dashboard.analysis import hall_effects as he
 from dashboard.cli import app
 from dashboard.figures.halls import exposure_figure, hall_event_figure
 from tests.halls._sim import dose_panel, queue_world
-from tests.tiny_demo import build_tiny
+from tests.tiny_demo import tiny_db
 
 KEYS = {"outcome", "method", "att", "ci_low", "ci_high", "relative_effect", "n_treated", "n_control",
         "event_study", "naive_before_after"}
@@ -23,9 +23,7 @@ KEYS = {"outcome", "method", "att", "ci_low", "ci_high", "relative_effect", "n_t
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("halls_tiny")
-    build_tiny(root)
-    return root / "wh.duckdb"
+    return tiny_db(tmp_path_factory, "halls_tiny")
 
 
 def test_cli_json_keys_and_library(tiny):
