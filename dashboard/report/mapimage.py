@@ -66,23 +66,15 @@ def _geoms(values: Iterable) -> list:
     return out
 
 
-def _polygons(g) -> list:
+def _parts(g, geom_type: str) -> list:
+    """The parts of geometry ``g`` of type ``geom_type`` (``"Polygon"``, ``"LineString"``),
+    collections unpacked; ``[]`` for none or an empty geometry."""
     if g is None or g.is_empty:
         return []
-    if g.geom_type == "Polygon":
+    if g.geom_type == geom_type:
         return [g]
     if hasattr(g, "geoms"):
-        return [p for part in g.geoms for p in _polygons(part)]
-    return []
-
-
-def _lines(g) -> list:
-    if g is None or g.is_empty:
-        return []
-    if g.geom_type == "LineString":
-        return [g]
-    if hasattr(g, "geoms"):
-        return [p for part in g.geoms for p in _lines(part)]
+        return [p for part in g.geoms for p in _parts(part, geom_type)]
     return []
 
 
@@ -145,7 +137,7 @@ def draw_coverage_map(
     # streets (below everything)
     draw = ImageDraw.Draw(img)
     for g in street_geoms:
-        for line in _lines(g):
+        for line in _parts(g, "LineString"):
             xy = np.asarray(line.coords)
             if len(xy) >= 2:
                 draw.line(proj(xy[:, 0], xy[:, 1]), fill=STREET, width=max(1, supersample))
@@ -166,7 +158,7 @@ def draw_coverage_map(
     max_hh = max(float(households.max()) if len(households) else 1.0, 1.0)
     for i, g in enumerate(comm_geoms):
         color = COVERED if covered[i] else UNCOVERED
-        polys = _polygons(g)
+        polys = _parts(g, "Polygon")
         if polys:
             for p in polys:
                 ext = np.asarray(p.exterior.coords)
