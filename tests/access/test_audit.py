@@ -22,10 +22,6 @@ def path(db):
     return settings.audit_path(db)
 
 
-def test_beside_the_warehouse(db):
-    assert settings.audit_path(db) == db.parent / "warehouse.duckdb.audit.jsonl"
-
-
 def test_record_fields_and_mode(path):
     rec = audit.record(path, "sign_in", user="alice", via="web", method="password", outcome="ok")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

@@ -22,10 +22,6 @@ def path(db):
     return settings.users_path(db)
 
 
-def test_beside_the_warehouse(db):
-    assert settings.users_path(db) == db.parent / "warehouse.duckdb.users.json"
-
-
 def test_password_stored_only_as_argon2id(path):
     users.add(path, "alice", "analyst", "correct horse")
     raw = path.read_text(encoding="utf-8")
