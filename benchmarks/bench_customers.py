@@ -39,14 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_import import (
-    make_halls,
-    parse_bench_args,
-    private_workdir,
-    run_child,
-    ticket_select,
-    write_result,
-)
+from bench_import import make_halls, parse_bench_args, private_workdir, run_child, ticket_select, write_result
 
 N_COMMUNITIES = 1500
 
