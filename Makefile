@@ -33,7 +33,7 @@ run: $(BIN)/servicecircle $(DB)
 # unit, page and slow tests on both cores; then the real-browser tests, which share one
 # demo warehouse and one server, in a single process
 test: $(VENV)/.test-installed
-	$(BIN)/python -m pytest -n 2 -m "not e2e" --durations=15
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not e2e" --durations=15
 	$(BIN)/python -m pytest -m e2e --durations=5
 
 bench: $(BIN)/servicecircle
