@@ -25,11 +25,13 @@ The rules (each has a test that executes DuckDB and Spark on the same rows,
   ``percentile_cont(p) within group (order by x)``: ``PERCENTILE_APPROX``, an
   approximation → the exact ``percentile(x, p)``;
 - ``len(list)``: ``LENGTH``, a string length → ``size(list)``;
-- ``* EXCLUDE (c)``: ``* EXCEPT (c)``, not Apache Spark SQL → the columns listed;
+- ``* EXCLUDE (c)``: ``* EXCEPT (c)``, which not every Spark version accepts (4.3 does)
+  → the columns listed, plain SQL;
 - ``strftime(d, '%W')``: ``%W`` copied into the pattern as text → the Monday-week number;
 - ``epoch(a - b)``: ``UNIX_TIMESTAMP(interval)`` → the difference of ``unix_micros``;
 - ``isodow(d)``: ``DAYOFWEEK(d) % 7 + 1``, which makes Sunday 2 → ``weekday(d) + 1``;
-- ``arg_min(x, (a, b))``: a row value Spark does not parse → ``struct(a, b)``;
+- ``arg_min(x, (a, b))``: a row value (Spark 4.3 reads it as a struct, as DuckDB) →
+  an explicit ``struct(a, b)``;
 - ``list_contains(NULL, x)`` (a macro given a NULL list): an untyped NULL Spark refuses
   → ``NULL``, DuckDB's result.
 
@@ -393,7 +395,7 @@ def rule_strftime_week(node: exp.Expression, ctx: Context) -> exp.Expression:
 
 def rule_star_exclude(node: exp.Expression, ctx: Context) -> exp.Expression:
     """``select [t.]* exclude (c, ...)`` → the source's columns without them, listed.
-    sqlglot writes ``* EXCEPT (c)``, which Apache Spark SQL does not parse. The columns
+    sqlglot writes ``* EXCEPT (c)``, which not every Spark version accepts (4.3 does). The columns
     come from the source's select list (a CTE or subquery) or the Spark table's schema."""
     if not isinstance(node, exp.Select):
         return node
