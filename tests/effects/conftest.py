@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import warehouse
+from tests.warehouse_rows import write_tables
 
 
 @dataclass
@@ -29,15 +29,6 @@ class Rows:
     service_rooms: pd.DataFrame
     hotline_orders: pd.DataFrame
     counter_tickets: pd.DataFrame
-
-
-def _write(db: Path, tables: dict[str, pd.DataFrame]) -> None:
-    with warehouse.writer(db) as con:
-        for name, df in tables.items():
-            con.register("_src", df)
-            cols = ", ".join(df.columns)
-            con.execute(f"insert into {name} ({cols}) select {cols} from _src")
-            con.unregister("_src")
 
 
 TS = pd.Timestamp
@@ -133,7 +124,7 @@ def _tiny_rows() -> dict[str, pd.DataFrame]:
 def tiny_db(tmp_path) -> Rows:
     rows = _tiny_rows()
     db = tmp_path / "tiny.duckdb"
-    _write(db, rows)
+    write_tables(db, rows)
     return Rows(db=db, **rows)
 
 
@@ -213,7 +204,7 @@ def make_city(
         "hotline_orders": hotline,
         "counter_tickets": counter,
     }
-    _write(db, rows)
+    write_tables(db, rows)
     return rows
 
 

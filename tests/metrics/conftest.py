@@ -9,39 +9,16 @@ Rollups refresh automatically inside :func:`dashboard.warehouse.writer`.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard import warehouse
+from tests.warehouse_rows import communities as _communities
+from tests.warehouse_rows import write_tables
 
 TS = pd.Timestamp
-
-
-def write_tables(db: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Insert each frame into the canonical table of the same name, by column name."""
-    with warehouse.writer(db) as con:
-        for name, df in tables.items():
-            con.register("_df", df)
-            cols = ", ".join(df.columns)
-            con.execute(f"insert into {name} ({cols}) select {cols} from _df")
-            con.unregister("_df")
-
-
-def _communities() -> pd.DataFrame:
-    return pd.DataFrame({
-        "community_id": ["C1", "C2", "C3", "C4"],
-        "name": ["东苑社区", "西苑社区", "河口村", "山前村"],
-        "district": ["D1", "D1", "D2", "D2"],
-        "kind": ["urban", "urban", "rural", "rural"],
-        "households": [1000, 500, 2000, 250],
-        "population": [3000, 1500, 6000, 700],
-        "elderly": [400, 200, 900, 100],
-        "lon": [117.01, 117.02, 117.20, 117.25],
-        "lat": [36.01, 36.02, 36.20, 36.25],
-    })
 
 
 def _rooms() -> pd.DataFrame:
@@ -172,3 +149,12 @@ def small(tmp_path_factory) -> dict:
     })
     return {"db": db, "tickets": tickets, "visits": visits, "orders": orders,
             "communities": comm, "rooms": _rooms()}
+
+
+@pytest.fixture(scope="module")
+def con(small):
+    """A read connection to ``small`` for a test module (test_handworked.py reads ``tiny``
+    through its own ``con``)."""
+    c = warehouse.connect_read(small["db"])
+    yield c
+    c.close()

@@ -12,15 +12,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import settings, warehouse
+from dashboard import settings
 from dashboard.analysis import metrics as M
 from dashboard.analysis.filters import Filters
+from tests.metrics.reference import (
+    COMM_DISTRICT,
+    HOUSEHOLDS,
+    WAVES,
+    by_community,
+    tickets,
+)
 
-WAVES = {"C1": "2024Q1", "C2": "2024Q1", "C3": "2024Q3", "C4": "none"}
 OPEN = {"C1": pd.Timestamp("2024-03-01"), "C2": pd.Timestamp("2024-03-01"), "C3": pd.Timestamp("2024-07-01")}
-HALL_DISTRICT = {"H1": "D1", "H2": "D2"}
-COMM_DISTRICT = {"C1": "D1", "C2": "D1", "C3": "D2", "C4": "D2"}
-HOUSEHOLDS = {"C1": 1000, "C2": 500, "C3": 2000, "C4": 250}
 
 CASES = [
     Filters(),
@@ -32,46 +35,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def con(small):
-    c = warehouse.connect_read(small["db"])
-    yield c
-    c.close()
-
-
-def _tickets(small, f: Filters) -> pd.DataFrame:
-    t = small["tickets"].copy()
-    day = t["issued_at"].dt.date
-    keep = pd.Series(True, index=t.index)
-    if f.date_from:
-        keep &= day >= f.date_from
-    if f.date_to:
-        keep &= day <= f.date_to
-    if f.districts:
-        keep &= t["hall_id"].map(HALL_DISTRICT).isin(f.districts)
-    if f.hall_ids:
-        keep &= t["hall_id"].isin(f.hall_ids)
-    if f.waves:
-        keep &= t["community_id"].map(WAVES).isin(f.waves)
-    if f.service_types:
-        keep &= t["service_type"].isin(f.service_types)
-    return t[keep]
-
-
-def _by_community(df: pd.DataFrame, time_col: str, f: Filters) -> pd.DataFrame:
-    day = df[time_col].dt.date
-    keep = pd.Series(True, index=df.index)
-    if f.date_from:
-        keep &= day >= f.date_from
-    if f.date_to:
-        keep &= day <= f.date_to
-    if f.districts:
-        keep &= df["community_id"].map(COMM_DISTRICT).isin(f.districts)
-    if f.waves:
-        keep &= df["community_id"].map(WAVES).isin(f.waves)
-    return df[keep]
-
-
 def _waits_min(t: pd.DataFrame) -> np.ndarray:
     s = t[(t["outcome"] == "served") & t["called_at"].notna()]
     return ((s["called_at"] - s["issued_at"]).dt.total_seconds() / 60.0).to_numpy()
@@ -79,7 +42,7 @@ def _waits_min(t: pd.DataFrame) -> np.ndarray:
 
 @pytest.mark.parametrize("f", CASES, ids=range(len(CASES)))
 def test_ticket_summary_matches_pandas(con, small, f):
-    t = _tickets(small, f)
+    t = tickets(small, f)
     w = _waits_min(t)
     s = M.ticket_summary(con, f)
     assert s["n_tickets"] == len(t)
@@ -106,9 +69,9 @@ def test_per_hall_p90_matches_numpy(con, small):
 @pytest.mark.parametrize("f", CASES, ids=range(len(CASES)))
 def test_offload_share_matches_pandas(con, small, f):
     off = set(settings.OFFLOADABLE_TYPES)
-    t = _tickets(small, f)
+    t = tickets(small, f)
     counter = int(((t["outcome"] == "served") & t["service_type"].isin(off)).sum())
-    v = _by_community(small["visits"], "visited_at", f)
+    v = by_community(small["visits"], "visited_at", f)
     if f.service_types:
         v = v[v["service_type"].isin(f.service_types)]
     room = int(v["service_type"].isin(off).sum())
@@ -175,7 +138,7 @@ def test_counter_per_1000_matches_pandas(con, small):
 @pytest.mark.parametrize("f", [c for c in CASES if not c.hall_ids and not c.service_types],
                          ids=lambda c: repr(c)[:40])
 def test_faults_match_pandas(con, small, f):
-    o = _by_community(small["orders"], "received_at", f)
+    o = by_community(small["orders"], "received_at", f)
     fa = o[o["category"] == "fault_repair"]
     arr = (fa["arrived_at"] - fa["received_at"]).dt.total_seconds() / 60
     res = (fa["restored_at"] - fa["received_at"]).dt.total_seconds() / 3600
@@ -198,7 +161,7 @@ def test_faults_match_pandas(con, small, f):
 
 @pytest.mark.parametrize("f", CASES[:5], ids=range(5))
 def test_visits_match_pandas(con, small, f):
-    v = _by_community(small["visits"], "visited_at", f)
+    v = by_community(small["visits"], "visited_at", f)
     if f.service_types:
         v = v[v["service_type"].isin(f.service_types)]
     g = M.groups_staff(con, f)

@@ -21,14 +21,18 @@ import pytest
 from dashboard import settings, warehouse
 from dashboard.analysis import metrics as M
 from dashboard.analysis.filters import Filters
+from tests.metrics.reference import (
+    COMM_DISTRICT,
+    HOUSEHOLDS,
+    WAVES,
+    by_community,
+    in_range,
+    tickets,
+)
 
 D = dt.date
-WAVES = {"C1": "2024Q1", "C2": "2024Q1", "C3": "2024Q3", "C4": "none"}
 OPEN_MONTH = {"C1": pd.Timestamp("2024-03-01"), "C2": pd.Timestamp("2024-03-01"),
               "C3": pd.Timestamp("2024-07-01")}
-HALL_DISTRICT = {"H1": "D1", "H2": "D2"}
-COMM_DISTRICT = {"C1": "D1", "C2": "D1", "C3": "D2", "C4": "D2"}
-HOUSEHOLDS = {"C1": 1000, "C2": 500, "C3": 2000, "C4": 250}
 
 RANGES = [
     (None, None),
@@ -64,36 +68,6 @@ def _id(f: Filters) -> str:
     return " ".join(parts)
 
 
-@pytest.fixture(scope="module")
-def con(small):
-    c = warehouse.connect_read(small["db"])
-    yield c
-    c.close()
-
-
-def _in_range(day: pd.Series, f: Filters) -> pd.Series:
-    keep = pd.Series(True, index=day.index)
-    if f.date_from:
-        keep &= day >= f.date_from
-    if f.date_to:
-        keep &= day <= f.date_to
-    return keep
-
-
-def _tickets(small, f: Filters) -> pd.DataFrame:
-    t = small["tickets"]
-    keep = _in_range(t["issued_at"].dt.date, f)
-    if f.districts:
-        keep &= t["hall_id"].map(HALL_DISTRICT).isin(f.districts)
-    if f.hall_ids:
-        keep &= t["hall_id"].isin(f.hall_ids)
-    if f.waves:
-        keep &= t["community_id"].map(WAVES).isin(f.waves)
-    if f.service_types:
-        keep &= t["service_type"].isin(f.service_types)
-    return t[keep]
-
-
 def _bins(t: pd.DataFrame) -> pd.DataFrame:
     """Served tickets' waits in 10-second bins closed on the right (0 s: bin 0)."""
     s = t[(t["outcome"] == "served") & t["called_at"].notna()].copy()
@@ -109,7 +83,7 @@ def _as_dict(df: pd.DataFrame, keys: list[str]) -> dict:
 
 @pytest.mark.parametrize("f", CASES, ids=_id)
 def test_wait_histograms_exact_on_every_path(con, small, f):
-    s = _bins(_tickets(small, f))
+    s = _bins(tickets(small, f))
     exp = s.groupby("wait_bin").size()
     got = warehouse.query(con, "metrics/wait_hist", f.params())
     assert _as_dict(got, ["wait_bin"]) == {int(k): int(v) for k, v in exp.items()}
@@ -120,7 +94,7 @@ def test_wait_histograms_exact_on_every_path(con, small, f):
 
 @pytest.mark.parametrize("f", CASES, ids=_id)
 def test_ticket_totals_exact(con, small, f):
-    t = _tickets(small, f)
+    t = tickets(small, f)
     per_type = warehouse.query(con, "metrics/ticket_totals", f.params())
     assert per_type.set_index("service_type")["n_tickets"].to_dict() == t.groupby("service_type").size().to_dict()
     row = M._totals_row(per_type)
@@ -162,7 +136,7 @@ def test_waiting_summary_equals_ticket_summary(con):
 @pytest.mark.parametrize("cutoff", [D(2023, 1, 1), D(2024, 3, 1), D(2024, 7, 1), D(2026, 1, 1)])
 @pytest.mark.parametrize("f", [c for c in CASES if not c.hall_ids][::3], ids=_id)
 def test_before_after_histograms_exact(con, small, f, cutoff):
-    t = _tickets(small, replace(f, date_from=None, date_to=None))
+    t = tickets(small, replace(f, date_from=None, date_to=None))
     month = t["issued_at"].dt.to_period("M").dt.to_timestamp()
     keep = pd.Series(True, index=t.index)  # months overlapping the range
     if f.date_from:
@@ -188,7 +162,7 @@ def test_before_after_histograms_exact(con, small, f, cutoff):
 def test_fault_histograms_exact(con, small, f, targets):
     assert M._fault_query(f, targets) == "faults_monthly_hist"
     o = small["orders"]
-    fa = o[(o["category"] == "fault_repair") & _in_range(o["received_at"].dt.date, f)].copy()
+    fa = o[(o["category"] == "fault_repair") & in_range(o["received_at"].dt.date, f)].copy()
     fa["arr"] = (fa["arrived_at"] - fa["received_at"]).dt.total_seconds() / 60
     fa["res"] = (fa["restored_at"] - fa["received_at"]).dt.total_seconds() / 3600
     fa["arr_t"] = fa["urban_rural"].map({"urban": targets.arrival_urban_min, "rural": targets.arrival_rural_min})
@@ -232,30 +206,17 @@ def test_fault_paths_agree_off_minute_targets(con, small):
 
 @pytest.mark.parametrize("f", [c for c in CASES if not (c.hall_ids or c.service_types)], ids=_id)
 def test_hotline_totals_exact(con, small, f):
-    o = small["orders"]
-    keep = _in_range(o["received_at"].dt.date, f)
-    if f.districts:
-        keep &= o["community_id"].map(COMM_DISTRICT).isin(f.districts)
-    if f.waves:
-        keep &= o["community_id"].map(WAVES).isin(f.waves)
-    exp = o[keep].groupby("category").size().to_dict()
+    o = by_community(small["orders"], "received_at", f)
+    exp = o.groupby("category").size().to_dict()
     got = warehouse.query(con, "metrics/hotline_totals", f.params()).set_index("category")
     assert got["n_orders"].astype(int).to_dict() == exp
-    cb = o[keep]["satisfaction"].isin(["satisfied", "basically_satisfied", "dissatisfied"])
+    cb = o["satisfaction"].isin(["satisfied", "basically_satisfied", "dissatisfied"])
     assert int(got["n_callback"].sum()) == int(cb.sum())
 
 
 @pytest.mark.parametrize("f", [c for c in CASES if not c.hall_ids], ids=_id)
 def test_visits_exact(con, small, f):
-    v = small["visits"]
-    keep = _in_range(v["visited_at"].dt.date, f)
-    if f.districts:
-        keep &= v["community_id"].map(COMM_DISTRICT).isin(f.districts)
-    if f.waves:
-        keep &= v["community_id"].map(WAVES).isin(f.waves)
-    if f.service_types:
-        keep &= v["service_type"].isin(f.service_types)
-    v = v[keep]
+    v = by_community(small["visits"], "visited_at", f, service_types=True)
     got = warehouse.query(con, "metrics/visits", f.params())
     exp = v.assign(m=v["visited_at"].dt.to_period("M").dt.to_timestamp()).groupby(
         ["m", "service_type", "customer_group", "mode"]).size()

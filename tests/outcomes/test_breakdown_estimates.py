@@ -24,7 +24,7 @@ from dashboard.analysis.breakdown import (
     estimate_groups,
 )
 from tests.effects._sim import simulate
-from tests.effects.conftest import _write as write_tables
+from tests.warehouse_rows import write_tables
 
 SHIFT_B = 1.5
 """Group B's effect is the simulated effect plus this (a smaller reduction)."""

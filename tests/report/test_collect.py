@@ -15,6 +15,7 @@ import pytest
 from dashboard import warehouse
 from dashboard.analysis.filters import Filters
 from dashboard.i18n import t
+from tests.warehouse_rows import communities, insert_frame
 
 TS = pd.Timestamp
 PERIOD = Filters(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 6, 30))
@@ -48,13 +49,6 @@ def _element_text(html: str, element_id: str) -> str:
     return "".join(g.parts).strip()
 
 
-def _insert(con, name: str, df: pd.DataFrame) -> None:
-    con.register("_df", df)
-    cols = ", ".join(df.columns)
-    con.execute(f"insert into {name} ({cols}) select {cols} from _df")
-    con.unregister("_df")
-
-
 def _streets(path: Path) -> Path:
     # one east-west street through C1 and the room, one north-south street at C2
     gj = {"type": "FeatureCollection", "features": [
@@ -74,24 +68,14 @@ def db(tmp_path_factory) -> Path:
     from dashboard.coverage.network import import_network
 
     with warehouse.writer(path) as con:
-        _insert(con, "communities", pd.DataFrame({
-            "community_id": ["C1", "C2", "C3", "C4"],
-            "name": ["东苑社区", "西苑社区", "河口村", "山前村"],
-            "district": ["D1", "D1", "D2", "D2"],
-            "kind": ["urban", "urban", "rural", "rural"],
-            "households": [1000, 500, 2000, 250],
-            "population": [3000, 1500, 6000, 700],
-            "elderly": [400, 200, 900, 100],
-            "lon": [117.010, 117.020, 117.200, 117.250],
-            "lat": [36.010, 36.020, 36.200, 36.250],
-        }))
-        _insert(con, "business_halls", pd.DataFrame({
+        insert_frame(con, "communities", communities())
+        insert_frame(con, "business_halls", pd.DataFrame({
             "hall_id": ["H1"], "name": ["城东营业厅"], "district": ["D1"], "lon": [117.0], "lat": [36.0], "counters": [4]}))
-        _insert(con, "service_rooms", pd.DataFrame({
+        insert_frame(con, "service_rooms", pd.DataFrame({
             "room_id": ["R1"], "name": ["东苑服务室"], "community_id": ["C1"], "served_community_ids": [["C1", "C2"]],
             "lon": [117.010], "lat": [36.010], "opened_on": [dt.date(2024, 3, 10)], "open_days": [["tue", "sat"]],
             "open_hours": ["09:00-16:00"], "managers": [2]}))
-        _insert(con, "counter_tickets", pd.DataFrame({
+        insert_frame(con, "counter_tickets", pd.DataFrame({
             "ticket_id": ["T1", "T2", "T3", "T4"],
             "hall_id": ["H1"] * 4,
             "service_type": ["payment", "payment", "application", "query"],
@@ -102,7 +86,7 @@ def db(tmp_path_factory) -> Path:
             "outcome": ["served", "served", "served", "no_show"],
             "community_id": ["C1", "C2", "C3", "C1"],
         }))
-        _insert(con, "room_visits", pd.DataFrame({
+        insert_frame(con, "room_visits", pd.DataFrame({
             "visit_id": ["V1", "V2", "V3"],
             "room_id": ["R1"] * 3,
             "visited_at": [TS("2024-04-03 10:00"), TS("2024-04-10 11:00"), TS("2024-05-05 09:30")],
@@ -112,7 +96,7 @@ def db(tmp_path_factory) -> Path:
             "community_id": ["C1", "C2", "C1"],
             "resolved": [True, True, True],
         }))
-        _insert(con, "staff", pd.DataFrame({
+        insert_frame(con, "staff", pd.DataFrame({
             "staff_hash": ["s1", "s2"], "former_role": ["meter_reader", "cashier"],
             "current_role": ["customer_manager", "customer_manager"], "room_id": ["R1", "R1"],
             "assigned_on": [dt.date(2024, 3, 1), dt.date(2024, 3, 1)]}))
