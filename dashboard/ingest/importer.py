@@ -122,6 +122,12 @@ class FileResult:
     (``from_export``, ``attributed`` through the customer list, ``unattributed``)."""
 
 
+def _total(name: str) -> property:
+    """A count of an :class:`ImportResult`: the :class:`FileResult` count ``name`` summed
+    over its files."""
+    return property(lambda self: sum(getattr(f, name) for f in self.files))
+
+
 @dataclass
 class ImportResult:
     """Counts of one import call (all its files)."""
@@ -133,28 +139,11 @@ class ImportResult:
     table's ``attributed`` / ``unattributed`` rows after it
     (:func:`dashboard.ingest.attribution.reattribute`)."""
 
-    def _sum(self, name: str) -> int:
-        return sum(getattr(f, name) for f in self.files)
-
-    @property
-    def read(self) -> int:
-        return self._sum("read")
-
-    @property
-    def stored(self) -> int:
-        return self._sum("stored")
-
-    @property
-    def updated(self) -> int:
-        return self._sum("updated")
-
-    @property
-    def duplicates(self) -> int:
-        return self._sum("duplicates")
-
-    @property
-    def rejected(self) -> int:
-        return self._sum("rejected")
+    read = _total("read")
+    stored = _total("stored")
+    updated = _total("updated")
+    duplicates = _total("duplicates")
+    rejected = _total("rejected")
 
     @property
     def attribution(self) -> dict | None:
@@ -168,10 +157,8 @@ class ImportResult:
             return None
         return {k: sum(p[k] for p in parts) for k in ("attributed", "unattributed", "from_export")}
 
-    @property
-    def skipped_preamble_rows(self) -> int:
-        """Rows above the headers (titles, notes) over all files; not part of ``read``."""
-        return self._sum("skipped_preamble_rows")
+    skipped_preamble_rows = _total("skipped_preamble_rows")
+    """Rows above the headers (titles, notes) over all files; not part of ``read``."""
 
     @property
     def reasons(self) -> dict[str, int]:
