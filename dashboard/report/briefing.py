@@ -219,16 +219,8 @@ def _metric_section(inp: BriefingInputs, key: str, lang: str, chart: Chart | Non
     """An available metric section with the effect estimate of the same key beside it
     (its sentence and event-study chart, see :func:`_effect`)."""
     effect, effect_chart = _effect(inp, key, lang)
-    return Section(
-        key=key,
-        title=t(f"rep.section.{key}", lang),
-        available=True,
-        headlines=headlines,
-        finding=finding,
-        effect=effect,
-        chart=chart,
-        effect_chart=effect_chart,
-    )
+    return Section(key=key, title=t(f"rep.section.{key}", lang), available=True, headlines=headlines,
+                   finding=finding, effect=effect, chart=chart, effect_chart=effect_chart)
 
 
 # ---------------------------------------------------------------- sections
