@@ -1,0 +1,63 @@
+"""``servicecircle rollups --engine duckdb`` and ``servicecircle export-parquet`` (no JVM),
+and the command's refusals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from dashboard import warehouse
+from dashboard.cli import app
+from dashboard.engines.spark import fact_tables
+from tests.tiny_demo import build_tiny
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory):
+    root = tmp_path_factory.mktemp("engines_cli")
+    build_tiny(root)
+    return root / "wh.duckdb"
+
+
+def _counts(db, tables):
+    con = warehouse.connect_read(db)
+    try:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+def test_duckdb_engine_rebuilds_every_rollup(tiny_db, tmp_path):
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(tiny_db, db)
+    before = warehouse.data_version(db)
+    res = CliRunner().invoke(app, ["rollups", "--engine", "duckdb", "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    names = set().union(*(c for _, c, _ in warehouse.rollup_plan()))
+    assert out["engine"] == "duckdb" and set(out["rollups"]) == names
+    assert out["rollups"] == _counts(db, names)
+    assert out["rollups"]["agg_ticket_day"] > 0
+    assert warehouse.data_version(db) != before  # one write happened
+
+
+def test_export_parquet_writes_every_fact_table(tiny_db, tmp_path):
+    out = tmp_path / "facts"
+    res = CliRunner().invoke(app, ["export-parquet", str(out), "--db", str(tiny_db), "--json"])
+    assert res.exit_code == 0, res.output
+    facts = json.loads(res.stdout)["facts"]
+    assert set(facts) == set(fact_tables()) >= {"counter_tickets", "hotline_orders", "room_visits", "communities"}
+    assert facts == _counts(tiny_db, facts)
+    for name, n in facts.items():
+        assert duckdb.sql(f"select count(*) from read_parquet('{out / (name + '.parquet')}')").fetchall()[0][0] == n
+
+
+def test_unknown_engine_and_missing_warehouse_are_refused(tmp_path):
+    res = CliRunner().invoke(app, ["rollups", "--engine", "hive", "--db", str(tmp_path / "x.duckdb"), "--lang", "en"])
+    assert res.exit_code == 2 and "hive" in res.stderr and "duckdb, spark" in res.stderr
+    res = CliRunner().invoke(app, ["rollups", "--engine", "spark", "--db", str(tmp_path / "x.duckdb")])
+    assert res.exit_code == 2 and "x.duckdb" in res.stderr
