@@ -21,10 +21,10 @@ import pandas as pd
 import pytest
 
 from ._sim import month_on
-from .conftest import _write
 from dashboard import warehouse
 from dashboard.analysis.effects import MIN_CONTROL, EffectResult, estimate, estimate_panel
 from dashboard.analysis.filters import Filters
+from tests.warehouse_rows import write_tables
 
 OUT = "hotline_per_1k_households"
 
@@ -137,7 +137,7 @@ def _city(db: Path, *, g: dict[str, int], rooms: list[dict], households: dict[st
         "opened_on": [x.get("opened_on") for x in rooms],
         "closed_on": [x.get("closed_on") for x in rooms],
     })
-    _write(db, {"communities": communities, "service_rooms": room_df, "hotline_orders": orders})
+    write_tables(db, {"communities": communities, "service_rooms": room_df, "hotline_orders": orders})
     return {"ids": ids, "g": gi, "rate0": rate0, "rate": rate, "served": served, "hh": hh}
 
 
