@@ -51,6 +51,7 @@ from dashboard import settings, warehouse
 
 __all__ = [
     "PAGES",
+    "call_key",
     "compute_shared",
     "digest",
     "ensure",
@@ -109,6 +110,11 @@ def digest(*parts: Any) -> str:
     tuples, dates, frozen dataclasses such as :class:`~dashboard.analysis.filters.Filters`).
     """
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:40]
+
+
+def call_key(fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any] | None = None) -> str:
+    """The key of ``fn(con, *args, **kwargs)`` as :func:`dashboard.ui.loaders.cached_call` stores it."""
+    return digest("call", fn.__module__, fn.__qualname__, tuple(args), tuple(sorted((kwargs or {}).items())))
 
 
 def _folder(db: str | os.PathLike, version: tuple[int, ...]) -> Path:

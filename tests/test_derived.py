@@ -134,6 +134,12 @@ def test_fresh_server_answers_default_pages_without_a_fit(tiny, monkeypatch):
     stored = loaders.cached_call(estimate, "counter_visits_per_1k_households", Filters())
     assert fits.count() == 0
     assert (stored.att, stored.ci_low, stored.ci_high) == (direct.att, direct.ci_low, direct.ci_high)
+    # `servicecircle bench` times the Waiting page's hall-level effect as the page reads it
+    from dashboard.analysis.hall_effects import estimate_halls
+    from dashboard.analysis.page_queries import _time_stored
+
+    assert set(_time_stored(tiny, estimate_halls, (Filters(),), 3)) == {"median_ms", "cold_ms"}
+    assert _time_stored(tiny, estimate_halls, (Filters(hall_ids=("none",)),), 3) is None  # not a default view
 
 
 def test_without_precompute_the_first_visit_fits(tiny, monkeypatch):

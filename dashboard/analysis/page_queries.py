@@ -106,14 +106,39 @@ def bench(db: os.PathLike, runs: int = 7, filters: Filters | None = None) -> dic
     -------
     dict
         ``{"pages": {name: {"median_ms", "cold_ms"}}, "coverage_ms", "plan_ms",
-        "hall_effect": {"median_ms", "cold_ms"}}``; coverage and plan from
+        "hall_effect": {"median_ms", "cold_ms"}, "hall_effect_stored": {...} | None}``;
+        coverage and plan from
         ``dashboard.coverage.bench.timings(db)`` when that exists; ``hall_effect`` times
         :func:`dashboard.analysis.hall_effects.estimate_halls` (both methods, the
-        Waiting page's hall-level effect).
+        Waiting page's hall-level effect) computed, ``hall_effect_stored`` read from the
+        precomputed views as a fresh server's page does (``None``: not precomputed).
     """
     from dashboard.analysis.hall_effects import estimate_halls
 
     pages = {page: _time(lambda con, page=page: run_page(con, page, filters), db, runs) for page in PAGE_CALLS}
     cov, plan = _extra_timings(db)
     hall = _time(lambda con: estimate_halls(con, filters), db, runs)
-    return {"pages": pages, "coverage_ms": cov, "plan_ms": plan, "hall_effect": hall}
+    return {"pages": pages, "coverage_ms": cov, "plan_ms": plan, "hall_effect": hall,
+            "hall_effect_stored": _time_stored(db, estimate_halls, (filters or Filters(),), runs)}
+
+
+def _time_stored(db, fn, args: tuple, runs: int) -> dict[str, float] | None:
+    """Reading ``fn(con, *args)`` from the precomputed views (:mod:`dashboard.derived`), as a
+    page on a fresh server does: cold = from disk, median = from memory (``None`` when the
+    current data is not precomputed)."""
+    from dashboard import derived
+
+    version = warehouse.data_version(db)
+    key = derived.call_key(fn, args)
+    derived.clear_memory()
+    t0 = time.perf_counter()
+    found, _ = derived.load(db, version, key)
+    cold = (time.perf_counter() - t0) * 1000
+    if not found:
+        return None
+    warm = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        derived.load(db, version, key)
+        warm.append((time.perf_counter() - t0) * 1000)
+    return {"median_ms": statistics.median(warm), "cold_ms": cold}

@@ -86,7 +86,12 @@ def bench_command(
         typer.echo(f"{name:14s} median {r['median_ms']:8.1f} ms   cold {r['cold_ms']:8.1f} ms")
     typer.echo(f"coverage_ms {out['coverage_ms']}  plan_ms {out['plan_ms']}")
     h = out["hall_effect"]
-    typer.echo(f"{'hall_effect':14s} median {h['median_ms']:8.1f} ms   cold {h['cold_ms']:8.1f} ms")
+    typer.echo(f"{'hall_effect':14s} median {h['median_ms']:8.1f} ms   cold {h['cold_ms']:8.1f} ms  (computed)")
+    s = out["hall_effect_stored"]
+    if s is None:
+        typer.echo(f"{'hall_effect':14s} not precomputed for this data (servicecircle precompute)")
+    else:
+        typer.echo(f"{'hall_effect':14s} median {s['median_ms']:8.1f} ms   cold {s['cold_ms']:8.1f} ms  (precomputed, as pages read it)")
 
 
 def register(app: typer.Typer) -> None:

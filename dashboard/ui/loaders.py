@@ -73,7 +73,7 @@ def cached_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     path, v = _current()
     module, qualname = fn.__module__, fn.__qualname__
     kw = tuple(sorted(kwargs.items()))
-    key = derived.digest("call", module, qualname, args, kw)
+    key = derived.call_key(fn, args, kwargs)
     return _shared(path, v, key, lambda: _call(path, v, module, qualname, args, kw))
 
 
