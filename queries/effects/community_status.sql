@@ -15,8 +15,9 @@
 --   unserved_from    first closed_on after which no room serving it was open (NULL: never)
 --   served_again_on  first opening of a room serving it after unserved_from (NULL: none)
 --
--- Source: room_community, community_treatment (rollups/10_community_treatment.sql), communities.
--- Params (NULL = all): $districts, $waves (same unit selection as the panels)
+-- Source: room_community (rollups/10_community_treatment.sql); the units and their
+-- households and first opening from the panels' macro eff_units (macros/eff_base.sql).
+-- Params (NULL = all): $districts, $waves (the same unit selection as the panels)
 with
 
 lapses as (
@@ -54,19 +55,16 @@ per_community as (
 final as (
     select
         -- ids
-        c.community_id,
+        u.community_id,
         -- numerics
-        c.households,
+        u.households,
         coalesce(p.n_rooms, 0) as n_rooms,
         -- dates
-        t.first_opened_on,
+        u.first_opened_on,
         p.unserved_from,
         p.served_again_on
-    from communities as c
-    left join community_treatment as t using (community_id)
+    from eff_units($districts, $waves) as u
     left join per_community as p using (community_id)
-    where ($districts is null or c.district = any($districts))
-      and ($waves is null or coalesce(t.wave, 'none') = 'none' or t.wave = any($waves))
 )
 
 select * from final
