@@ -23,6 +23,7 @@ breaches and since when), coverage, plan.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -214,10 +215,15 @@ def _effect(inputs: BriefingInputs, key: str, lang: str) -> tuple[str | None, Ch
     return sentence, chart
 
 
-def _metric_section(inp: BriefingInputs, key: str, lang: str, chart: Chart | None, *,
-                    headlines: list[Headline], finding: str) -> Section:
-    """An available metric section with the effect estimate of the same key beside it
-    (its sentence and event-study chart, see :func:`_effect`)."""
+def _metric_section(inp: BriefingInputs, key: str, lang: str,
+                    content: Callable[[Any], tuple[Chart | None, list[Headline], str]]) -> Section:
+    """The section of a metric: unavailable without its input (``inp.<key>``), else
+    ``content(input)``'s chart, headlines and finding, with the effect estimate of the same
+    key beside them (its sentence and event-study chart, see :func:`_effect`)."""
+    x = getattr(inp, key)
+    if x is None:
+        return _unavailable(key, lang)
+    chart, headlines, finding = content(x)
     effect, effect_chart = _effect(inp, key, lang)
     return Section(key=key, title=t(f"rep.section.{key}", lang), available=True, headlines=headlines,
                    finding=finding, effect=effect, chart=chart, effect_chart=effect_chart)
@@ -225,70 +231,53 @@ def _metric_section(inp: BriefingInputs, key: str, lang: str, chart: Chart | Non
 
 # ---------------------------------------------------------------- sections
 def _offload(inp: BriefingInputs, lang: str) -> Section:
-    x = inp.offload
-    if x is None:
-        return _unavailable("offload", lang)
-    chart = None
-    if x.monthly is not None and len(x.monthly):
-        chart = Chart(
-            kind="column",
-            title=t("rep.chart.offload", lang),
-            x_title=t("rep.chart.month", lang),
-            y_title=t("rep.chart.transactions", lang),
-            categories=_months(x.monthly, lang),
-            series=(Series(t("rep.chart.counter", lang), _vals(x.monthly["counter"])),
-                    Series(t("rep.chart.room", lang), _vals(x.monthly["room"]))),
-        )
-    return _metric_section(
-        inp, "offload", lang, chart,
-        headlines=[Headline(t("rep.kpi.offload_share", lang), fmt_pct(x.share))],
-        finding=t("rep.find.offload", lang, share=fmt_pct(x.share),
-                  room=fmt_count(x.room, lang), counter=fmt_count(x.counter, lang)),
-    )
+    def content(x):
+        chart = None
+        if x.monthly is not None and len(x.monthly):
+            chart = Chart(
+                kind="column",
+                title=t("rep.chart.offload", lang),
+                x_title=t("rep.chart.month", lang),
+                y_title=t("rep.chart.transactions", lang),
+                categories=_months(x.monthly, lang),
+                series=(Series(t("rep.chart.counter", lang), _vals(x.monthly["counter"])),
+                        Series(t("rep.chart.room", lang), _vals(x.monthly["room"]))),
+            )
+        return (chart, [Headline(t("rep.kpi.offload_share", lang), fmt_pct(x.share))],
+                t("rep.find.offload", lang, share=fmt_pct(x.share),
+                  room=fmt_count(x.room, lang), counter=fmt_count(x.counter, lang)))
+
+    return _metric_section(inp, "offload", lang, content)
 
 
 def _waiting(inp: BriefingInputs, lang: str) -> Section:
-    x = inp.waiting
-    if x is None:
-        return _unavailable("waiting", lang)
-    chart = _monthly_line(x.monthly, "rep.chart.waiting", "rep.chart.minutes",
-                          (("rep.kpi.wait_mean", "wait_mean_min"),), lang)
-    return _metric_section(
-        inp, "waiting", lang, chart,
-        headlines=[Headline(t("rep.kpi.wait_mean", lang), fmt_num(x.mean_min)),
-                   Headline(t("rep.kpi.wait_within", lang), fmt_pct(x.within_share))],
-        finding=t("rep.find.waiting", lang, mean=fmt_num(x.mean_min), within=fmt_pct(x.within_share),
-                  target=fmt_num(x.target_min, 0)),
-    )
+    return _metric_section(inp, "waiting", lang, lambda x: (
+        _monthly_line(x.monthly, "rep.chart.waiting", "rep.chart.minutes",
+                      (("rep.kpi.wait_mean", "wait_mean_min"),), lang),
+        [Headline(t("rep.kpi.wait_mean", lang), fmt_num(x.mean_min)),
+         Headline(t("rep.kpi.wait_within", lang), fmt_pct(x.within_share))],
+        t("rep.find.waiting", lang, mean=fmt_num(x.mean_min), within=fmt_pct(x.within_share),
+          target=fmt_num(x.target_min, 0)),
+    ))
 
 
 def _hotline(inp: BriefingInputs, lang: str) -> Section:
-    x = inp.hotline
-    if x is None:
-        return _unavailable("hotline", lang)
-    chart = _monthly_line(x.monthly, "rep.chart.hotline", "rep.chart.per_1k",
-                          (("rep.chart.served", "served"), ("rep.chart.not_served", "not_served")), lang)
-    return _metric_section(
-        inp, "hotline", lang, chart,
-        headlines=[Headline(t("rep.kpi.hotline_rate", lang), fmt_num(x.served_per_1k, 2))],
-        finding=t("rep.find.hotline", lang, served=fmt_num(x.served_per_1k, 2),
-                  not_served=fmt_num(x.not_served_per_1k, 2)),
-    )
+    return _metric_section(inp, "hotline", lang, lambda x: (
+        _monthly_line(x.monthly, "rep.chart.hotline", "rep.chart.per_1k",
+                      (("rep.chart.served", "served"), ("rep.chart.not_served", "not_served")), lang),
+        [Headline(t("rep.kpi.hotline_rate", lang), fmt_num(x.served_per_1k, 2))],
+        t("rep.find.hotline", lang, served=fmt_num(x.served_per_1k, 2), not_served=fmt_num(x.not_served_per_1k, 2)),
+    ))
 
 
 def _faults(inp: BriefingInputs, lang: str) -> Section:
-    x = inp.faults
-    if x is None:
-        return _unavailable("faults", lang)
-    chart = _monthly_line(x.monthly, "rep.chart.faults", "rep.chart.hours",
-                          (("rep.kpi.restoration", "restoration_h"),), lang)
-    return _metric_section(
-        inp, "faults", lang, chart,
-        headlines=[Headline(t("rep.kpi.restoration", lang), fmt_num(x.restoration_h, 2)),
-                   Headline(t("rep.kpi.satisfaction", lang), fmt_pct(x.satisfaction_share))],
-        finding=t("rep.find.faults", lang, hours=fmt_num(x.restoration_h, 2),
-                  satisfaction=fmt_pct(x.satisfaction_share)),
-    )
+    return _metric_section(inp, "faults", lang, lambda x: (
+        _monthly_line(x.monthly, "rep.chart.faults", "rep.chart.hours",
+                      (("rep.kpi.restoration", "restoration_h"),), lang),
+        [Headline(t("rep.kpi.restoration", lang), fmt_num(x.restoration_h, 2)),
+         Headline(t("rep.kpi.satisfaction", lang), fmt_pct(x.satisfaction_share))],
+        t("rep.find.faults", lang, hours=fmt_num(x.restoration_h, 2), satisfaction=fmt_pct(x.satisfaction_share)),
+    ))
 
 
 def _groups_staff(inp: BriefingInputs, lang: str) -> Section:
