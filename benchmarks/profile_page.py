@@ -281,11 +281,15 @@ def section(label: str, meta: dict, results: dict[str, dict]) -> str:
          f"- date: {meta['date']} UTC; warehouse `{meta['db']}` ({meta['db_mb']:.0f} MB); {meta['cpus']} CPU cores "
          f"shared with other work, load average {meta['load_start']} at the start, {meta['load_end']} at the end",
          f"- code: `{meta['commit']}`{' (with uncommitted changes)' if meta['dirty'] else ''}; sampling every "
-         f"{meta['interval_ms']:g} ms", ""]
+         f"{meta['interval_ms']:g} ms",
+         "- store: " + ("complete for this data and code already" if meta["store_ready"] else
+                        f"precomputed first (`servicecircle precompute`, as `serve` does): {meta['precompute_s']:.0f} s"),
+         ""]
     for page, r in results.items():
         L += [f"### {page}", ""]
         L += ["| | cold (nothing precomputed) | store (precomputed, fresh process) |", "|---|---:|---:|",
               f"| script run, fresh process (unprofiled) | {r['cold']['wall_s']:.2f} s | {r['store']['wall_s']:.2f} s |",
+              f"| the same, sampled run | {r['cold_sampled']['wall_s']:.2f} s | {r['store_sampled']['wall_s']:.2f} s |",
               f"| Plotly figures sent | {len(r['cold']['charts_json_bytes'])} charts, "
               f"{sum(r['cold']['charts_json_bytes']) / 1024:.0f} KB JSON (largest "
               f"{max(r['cold']['charts_json_bytes'], default=0) / 1024:.0f} KB) | "
@@ -296,10 +300,10 @@ def section(label: str, meta: dict, results: dict[str, dict]) -> str:
             L += [f"| by {table} | cold: share | cold: ≈ s | store: share | store: ≈ s |", "|---|---:|---:|---:|---:|"]
             for n in names:
                 cn, sn = c[key].get(n, 0), s[key].get(n, 0)
-                L.append(f"| {n} | {_pct(cn, c['samples'])} | {cn / max(c['samples'], 1) * r['cold']['wall_s']:.2f} | "
-                         f"{_pct(sn, s['samples'])} | {sn / max(s['samples'], 1) * r['store']['wall_s']:.2f} |")
+                L.append(f"| {n} | {_pct(cn, c['samples'])} | {cn / max(c['samples'], 1) * c['wall_s']:.2f} | "
+                         f"{_pct(sn, s['samples'])} | {sn / max(s['samples'], 1) * s['wall_s']:.2f} |")
             L.append("")
-        L.append("≈ s: the share of samples times the unprofiled run's wall time (threads working at "
+        L.append("≈ s: the share of samples times the sampled run's wall time (threads working at "
                  "once can add up to more than the wall time).")
         L.append("")
         top = r["cold_sampled"]["top_frames"][:8]
@@ -365,13 +369,21 @@ def main(argv: list[str] | None = None) -> int:
             "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
             "commit": _git("rev-parse", "--short", "HEAD"),
             "dirty": bool(_git("status", "--porcelain", "--untracked-files=no"))}
+    from dashboard import derived
+    from dashboard.commands.precompute import run as precompute
+
+    meta["store_ready"] = derived.status(db) is not None
+    if not meta["store_ready"]:  # as `serve` does before it listens: the store of this data and code
+        t_pre = time.perf_counter()
+        precompute(db, "zh", only_if_missing=True, quiet=True)
+        meta["precompute_s"] = time.perf_counter() - t_pre
     results: dict[str, dict] = {}
     for page in pages:
         print(f"{page} ...", flush=True)
         results[page] = {
             "cold": run_child(page, db, "cold", None),
             "cold_sampled": run_child(page, db, "cold", args.interval_ms),
-            "store": run_child(page, db, "store", None),
+            "store": run_child(page, db, "store", None),  # after the cold runs: the store is as a server left it
             "store_sampled": run_child(page, db, "store", args.interval_ms),
         }
     if not args.no_browser:
