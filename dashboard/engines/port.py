@@ -60,6 +60,7 @@ __all__ = [
     "Statement",
     "expand_macros",
     "load_macros",
+    "macro_statements",
     "parse_macros",
     "port_query",
     "port_script",
@@ -138,6 +139,11 @@ def _strip_comment(line: str) -> str:
         elif line.startswith("--", i):
             return line[:i] + "\n"
     return line
+
+
+def macro_statements(text: str) -> list[str]:
+    """The ``create macro`` statements of a script, as DuckDB text (comments removed)."""
+    return [stmt for stmt in _statements(text) if _MACRO_HEAD.match(stmt)]
 
 
 def parse_macros(text: str) -> dict[str, Macro]:

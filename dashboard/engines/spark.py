@@ -264,7 +264,9 @@ def load_rollups(db: str | os.PathLike | None, out_dir: str | os.PathLike, table
     One :func:`dashboard.warehouse.writer` write (readers see the old rollups until it
     is published). A table DuckDB's own build already has keeps its column names, order
     and types (Spark's ``bigint`` sums are cast back to DuckDB's ``hugeint`` ...), so the
-    named queries read it unchanged; a column missing on either side is refused.
+    named queries read it unchanged; a column missing on either side is refused. The same
+    write runs the :data:`DUCKDB_ONLY` scripts, defines the macros and records the
+    rollup scripts' hash, as a DuckDB write does: no reader rebuilds the rollups after it.
 
     Returns
     -------
@@ -295,7 +297,18 @@ def load_rollups(db: str | os.PathLike | None, out_dir: str | os.PathLike, table
                 select = "*"
             con.execute(f"create or replace table {name} as select {select} from {src}")
             loaded[name] = int(con.execute(f"select count(*) from {name}").fetchone()[0])
-        warehouse.define_macros(con)  # the macros bind the tables they read when created
+        # the rest of what a DuckDB write does after its rollups, so the warehouse is as
+        # current as DuckDB's own build and no reader rebuilds it: the demo flag's
+        # bookkeeping (DUCKDB_ONLY), the macros the rollup scripts define, the named
+        # queries' macros (they bind the tables they read when created), the scripts' hash
+        for path, _, _ in warehouse.rollup_plan():
+            text = path.read_text(encoding="utf-8")
+            if path.name in DUCKDB_ONLY:
+                con.execute(text)
+            for stmt in port.macro_statements(text):
+                con.execute(stmt)
+        warehouse.define_macros(con)
+        con.execute("insert or replace into meta values ('rollups_hash', $v)", {"v": warehouse.rollups_hash()})
     return loaded
 
 

@@ -61,3 +61,34 @@ def test_unknown_engine_and_missing_warehouse_are_refused(tmp_path):
     assert res.exit_code == 2 and "hive" in res.stderr and "duckdb, spark" in res.stderr
     res = CliRunner().invoke(app, ["rollups", "--engine", "spark", "--db", str(tmp_path / "x.duckdb")])
     assert res.exit_code == 2 and "x.duckdb" in res.stderr
+
+
+def test_loading_rollups_leaves_the_warehouse_current(tiny_db, tmp_path):
+    """``load_rollups`` (what follows Spark's run) on Parquet copies of DuckDB's own rollups:
+    the warehouse stays as DuckDB built it and no reader rebuilds it, even one whose stored
+    scripts' hash was stale (a warehouse made by an older version)."""
+    from dashboard.engines.spark import DUCKDB_ONLY, load_rollups
+
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(tiny_db, db)
+    with warehouse.writer(db, refresh=False) as con:
+        con.execute("update meta set value = 'older version' where key = 'rollups_hash'")
+    assert warehouse.needs_refresh(db)
+    names = sorted(n for p, c, _ in warehouse.rollup_plan() if p.name not in DUCKDB_ONLY for n in c)
+    out = tmp_path / "rollups"
+    con = warehouse.connect_read(db)
+    try:
+        for n in names:
+            (out / n).mkdir(parents=True)
+            con.execute(f"copy (select * from {n}) to '{out / n / 'part-0.parquet'}' (format parquet)")
+        before = {n: con.execute(f"select * from {n}").fetchall() for n in names}
+    finally:
+        con.close()
+    loaded = load_rollups(db, out, names)
+    assert loaded == {n: len(rows) for n, rows in before.items()}
+    assert not warehouse.needs_refresh(db)
+    con = warehouse.connect_read(db)
+    try:
+        assert {n: con.execute(f"select * from {n}").fetchall() for n in names} == before
+    finally:
+        con.close()

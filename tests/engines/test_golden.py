@@ -46,6 +46,19 @@ def test_every_rollup_script_but_the_demo_flag_runs_on_spark(tiny_engines):
     assert set(tiny_engines.result["rollups"]) == set(SPARK_TABLES)
     assert len(SPARK_TABLES) >= 30
     assert tiny_engines.result["facts"]["counter_tickets"] > 1000
+    # the load leaves the warehouse current: no reader rebuilds (and overwrites) Spark's rollups
+    assert not warehouse.needs_refresh(tiny_engines.spark)
+    duck, spark = (warehouse.connect_read(db) for db in (tiny_engines.duck, tiny_engines.spark))
+    try:
+        # a page's named query, through the macros, reads the same from either warehouse
+        params = dict.fromkeys(("date_from", "date_to", "districts", "hall_ids", "waves", "service_types"))
+        assert_same_rows(warehouse.query(duck, "metrics/ticket_by_hall", params),
+                         warehouse.query(spark, "metrics/ticket_by_hall", params), "ticket_by_hall")
+        assert spark.execute("select * from demo_rows_left order by 1").fetchall() == \
+            duck.execute("select * from demo_rows_left order by 1").fetchall()
+    finally:
+        duck.close()
+        spark.close()
 
 
 @pytest.mark.parametrize("name", SPARK_TABLES)
