@@ -10,7 +10,8 @@ only read) started by this script, and times:
 * **warm render**: the page opened again by its URL (a new script run on warm server
   caches; the browser has the frontend's files);
 * **interactions** on the map page: the walk minutes changed (+1, then back) and the
-  date slider moved one step; on the planner: a what-if (one room closed, then none).
+  date slider moved one step; on the planner: a what-if (the suggested rooms added or
+  not: its checkbox clicked).
 
 A render's time runs from ``page.goto`` until the app is connected, the script run has
 finished (``stApp[data-test-script-state=notRunning]``, no skeleton, no status widget),
@@ -19,6 +20,9 @@ draws on the next frame after its props arrive). An interaction's time runs from
 key press or click until the same holds after a run has started and finished
 (a ``MutationObserver`` records the script state's changes in the page, so a run shorter
 than a poll is not missed).
+
+With ``--url`` an already running server is timed instead (its first render is then
+only first for this browser, not for the server's caches).
 
 **Baseline** (same run, same browser, same way): a static Streamlit page (a one-line
 script that only writes text) served by ``streamlit run``; its warm render median, and
@@ -54,7 +58,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.e2e_support import CHROMIUM, CHROMIUM_ARGS, Server, free_port  # noqa: E402
+from tests.e2e.e2e_support import CHROMIUM, CHROMIUM_ARGS, Server, free_port
 
 OUT = ROOT / "benchmarks" / "results" / "map_browser.md"
 GOAL_RENDER_S = 1.5
@@ -119,6 +123,14 @@ def external_requests(requests: list[str], base: str) -> list[str]:
     return [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).netloc != host]
 
 
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
 @contextlib.contextmanager
 def started(cmd: list[str], db: Path, log: Path, port: int, timeout_s: float = 1800):
     """Run ``cmd`` (a server on ``port``) until its health check answers; stop it after."""
@@ -127,15 +139,10 @@ def started(cmd: list[str], db: Path, log: Path, port: int, timeout_s: float = 1
     srv = Server(f"http://127.0.0.1:{port}", db, proc, log)
     try:
         deadline = time.monotonic() + timeout_s
-        while True:
+        while not _healthy(srv.url):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not come up:\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(srv.url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
+            time.sleep(0.5)
         yield srv
     finally:
         srv.stop()
@@ -159,50 +166,66 @@ def static_app(tmp: Path):
                    port)
 
 
-def measure(db: Path, runs: int, lang: str) -> dict:
+def spec_sizes(browser, base: str, lang: str) -> dict[str, float]:
+    """Largest websocket message (MB) of a visit to each map page: the map's spec. Measured
+    on visits of their own: recording frames makes Playwright copy every message out of
+    the browser, which slows the page by tens of seconds at city scale."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(len(f))))
+    out = {}
+    for name in ("coverage_map", "planner"):
+        frames.clear()
+        render(page, f"{base}/{name}?lang={lang}", True)
+        out[name] = round(max(frames, default=0) / 1e6, 2)
+    ctx.close()
+    return out
+
+
+def measure_pages(browser, base: str, runs: int, lang: str) -> dict:
+    """Render and interaction times on a running server (module docstring)."""
+    out: dict = {"render": {}, "action": {}, "external": [], "exceptions": []}
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    for name in ("coverage_map", "planner"):
+        url = f"{base}/{name}?lang={lang}"
+        first = render(page, url, True)
+        warm = [render(page, url, True) for _ in range(runs)]
+        out["render"][name] = {"first": first, "warm": warm}
+        out["exceptions"] += [e.inner_text() for e in page.query_selector_all('[data-testid="stException"]')]
+        if name == "coverage_map":
+            box = page.locator(".st-key-cov_minutes input")
+            minutes = float(box.input_value())
+            # +1 minute, then back: every other change is a setting seen before
+            out["action"]["walk_minutes"] = [
+                interact(page, lambda v=minutes + (1 if i % 2 == 0 else 0): _type_number(page, "cov_minutes", v))
+                for i in range(runs)]
+            slider = page.locator(".st-key-cov_on input[type=range]")
+            slide = []
+            for i in range(runs):
+                slider.focus()
+                slide.append(interact(page, lambda k="ArrowLeft" if i % 2 == 0 else "ArrowRight", s=slider: s.press(k)))
+            out["action"]["date_slider"] = slide
+        else:
+            out["action"]["what_if"] = [interact(page, lambda: page.locator(".st-key-wi_add label").click())
+                                        for _ in range(runs)]
+    out["external"] = external_requests(requests, base)
+    ctx.close()
+    return out
+
+
+def measure(db: Path, runs: int, lang: str, url: str | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
-    out: dict = {"render": {}, "action": {}, "external": [], "exceptions": [], "spec_mb": {}}
     with tempfile.TemporaryDirectory() as td, sync_playwright() as pw:
         tmp = Path(td)
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        with serve(db, tmp) as server:
-            ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-            page = ctx.new_page()
-            requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            frames: list[int] = []
-            page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
-                len(f) if isinstance(f, (bytes, str)) else 0)))
-            for name in ("coverage_map", "planner"):
-                url = f"{server.url}/{name}?lang={lang}"
-                first = render(page, url, True)
-                warm = []
-                for _ in range(runs):
-                    frames.clear()
-                    warm.append(render(page, url, True))
-                out["spec_mb"][name] = round(max(frames, default=0) / 1e6, 2)
-                out["render"][name] = {"first": first, "warm": warm}
-                out["exceptions"] += [e.inner_text() for e in page.query_selector_all('[data-testid="stException"]')]
-                if name == "coverage_map":
-                    minutes = float(page.locator(".st-key-cov_minutes input").input_value())
-                    walk, slide = [], []
-                    for i in range(runs):
-                        walk.append(interact(page, lambda i=i: _type_number(page, "cov_minutes",
-                                                                            minutes + (1 if i % 2 == 0 else 0))))
-                    slider = page.locator(".st-key-cov_on input[type=range]")
-                    for i in range(runs):
-                        slider.focus()
-                        slide.append(interact(page, lambda i=i: slider.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")))
-                    out["action"]["walk_minutes"] = walk
-                    out["action"]["date_slider"] = slide
-                else:
-                    whatif = []
-                    for _ in range(runs):
-                        whatif.append(interact(page, lambda: page.locator(".st-key-wi_add label").click()))
-                    out["action"]["what_if"] = whatif
-            out["external"] = external_requests(requests, server.url)
-            ctx.close()
+        with contextlib.nullcontext(Server(url, db, None, tmp / "none")) if url else serve(db, tmp) as server:
+            out = measure_pages(browser, server.url, runs, lang)
+            out["spec_mb"] = spec_sizes(browser, server.url, lang)
         with static_app(tmp) as st_srv:
             ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
             page = ctx.new_page()
@@ -234,11 +257,11 @@ def section(label: str, db: Path, res: dict, runs: int) -> str:
     load = os.getloadavg()
     return "\n".join([
         f"## {label}", "",
-        f"Warehouse `{db}`, {runs} runs each (median), {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"load average {load[0]:.1f} (2 cores, shared).", "",
+        (f"Warehouse `{db}`, {runs} runs each (median), {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+         f"load average {load[0]:.1f} (2 cores, shared)."), "",
         "| what | median | vs static page | goal |", "|---|---|---|---|", *rows, "",
-        f"Largest websocket message of a warm visit (the map's spec): map {res['spec_mb'].get('coverage_map')} MB, "
-        f"planner {res['spec_mb'].get('planner')} MB.",
+        (f"Largest websocket message of a visit (the map's spec): map {res['spec_mb'].get('coverage_map')} MB, "
+         f"planner {res['spec_mb'].get('planner')} MB."),
         f"Requests to other hosts: {len(res['external'])}" + (f" ({', '.join(res['external'][:5])})" if res["external"]
                                                                else "") + ".",
         f"Exceptions shown: {len(res['exceptions'])}.", "",
@@ -261,8 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--label", default="city")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--lang", default="zh")
+    ap.add_argument("--url", help="time an already running `servicecircle serve --db DB` at this URL instead")
     a = ap.parse_args(argv)
-    res = measure(a.db, a.runs, a.lang)
+    res = measure(a.db, a.runs, a.lang, a.url)
     (OUT.parent / f"map_browser-{a.label}.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
     text = section(a.label, a.db, res, a.runs)
     write_section(a.label, text)
