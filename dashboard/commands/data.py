@@ -27,6 +27,7 @@ from rich.table import Table
 
 from dashboard import settings
 from dashboard.access import audit
+from dashboard.commands import exit_on
 from dashboard.i18n import t
 
 TABLE_CHOICES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings", "customers", "network")
@@ -115,14 +116,7 @@ def import_command(
                 )
                 record["counts"] = result.as_dict()
     except Exception as exc:  # shown as one clear line, never a traceback
-        if isinstance(exc, ImportRefused):
-            err.print(t("data.cli.refused", lang, msg=exc.localized(lang)), markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-        if isinstance(exc, TimeoutError):
-            err.print(t("data.cli.locked", lang, msg=str(exc)), markup=False, highlight=False)
-            raise typer.Exit(3) from None
-        err.print(t("data.cli.failed", lang, msg=f"{type(exc).__name__}: {exc}"), markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        exit_on(exc, err, lang, "data.cli")
     from dashboard.commands.precompute import after_publish
 
     after_publish(db, lang, quiet=as_json)  # the first visitor reads the default views, not fits

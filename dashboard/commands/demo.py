@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dashboard.commands import exit_on
 from dashboard.i18n import t
 
 SCALE_CHOICES = ("small", "city", "tiny")
@@ -58,12 +59,8 @@ def demo_command(
     except DemoExists as exc:
         err.print(t("demo.cli.exists_hint", lang, db=str(exc.db)), markup=False, highlight=False)
         raise typer.Exit(4) from None
-    except TimeoutError as exc:
-        err.print(t("demo.cli.locked", lang, msg=str(exc)), markup=False, highlight=False)
-        raise typer.Exit(3) from None
     except Exception as exc:  # one clear line, never a traceback
-        err.print(t("demo.cli.failed", lang, msg=f"{type(exc).__name__}: {exc}"), markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        exit_on(exc, err, lang, "demo.cli")
     from dashboard.commands.precompute import after_publish
 
     after_publish(db, lang, quiet=as_json)

@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dashboard import settings, warehouse
-from dashboard.commands import DbOption
+from dashboard.commands import DbOption, exit_on
 from dashboard.i18n import t
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -44,17 +44,6 @@ def _duckdb_rollups(db) -> dict[str, Any]:
     finally:
         con.close()
     return {"engine": "duckdb", "rollups": rows}
-
-
-def _fail(err: Console, lang: str, exc: Exception) -> None:
-    if isinstance(exc, warehouse.WarehouseMissing):
-        err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    if isinstance(exc, TimeoutError):
-        err.print(t("engines.cli.locked", lang, msg=str(exc)), markup=False, highlight=False)
-        raise typer.Exit(3) from None
-    err.print(t("engines.cli.failed", lang, msg=f"{type(exc).__name__}: {exc}"), markup=False, highlight=False)
-    raise typer.Exit(1) from None
 
 
 def _print_rows(out: Console, title: str, rows: dict[str, int], lang: str) -> None:
@@ -96,7 +85,10 @@ def rollups_command(
             result = spark.run(path, master=master, out_dir=out, shuffle_partitions=shuffle_partitions,
                                progress=progress)
     except Exception as exc:  # one clear line, never a traceback
-        _fail(err, lang, exc)
+        exit_on(exc, err, lang, "engines.cli")
+    from dashboard.commands.precompute import after_publish
+
+    after_publish(path, lang, quiet=as_json)  # new summary tables: a new data version
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
@@ -116,7 +108,7 @@ def export_parquet_command(
 
         counts = spark.export_parquet(db, out)
     except Exception as exc:
-        _fail(err, lang, exc)
+        exit_on(exc, err, lang, "engines.cli")
     if as_json:
         print(json.dumps({"out": str(out), "facts": counts}, ensure_ascii=False))
         return

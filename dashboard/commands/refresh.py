@@ -37,7 +37,7 @@ from rich.table import Table
 
 from dashboard import settings, warehouse
 from dashboard.access import audit
-from dashboard.commands import DbOption
+from dashboard.commands import DbOption, exit_on
 from dashboard.i18n import t
 
 SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet",
@@ -143,7 +143,6 @@ def refresh_command(
     lang: Annotated[str, typer.Option("--lang", help="Language of the printed summary: zh or en.")] = "zh",
 ) -> None:
     """Import the new or changed export files of a folder (table recognised from the headers)."""
-    from dashboard.ingest.importer import ImportRefused
     from dashboard.ingest.recognise import NotRecognised
 
     out, err = Console(), Console(stderr=True)
@@ -160,15 +159,12 @@ def refresh_command(
     except NotRecognised as exc:
         err.print(t(exc.key, lang, **exc.params), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    except ImportRefused as exc:
-        err.print(t("refresh.refused", lang, msg=exc.localized(lang)), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    except TimeoutError as exc:
-        err.print(t("refresh.locked", lang, msg=str(exc)), markup=False, highlight=False)
-        raise typer.Exit(3) from None
     except Exception as exc:  # one clear line, never a traceback
-        err.print(t("refresh.failed", lang, msg=f"{type(exc).__name__}: {exc}"), markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        exit_on(exc, err, lang, "refresh")
+    if summary["imported"]:  # new data: the first visitor reads its default views
+        from dashboard.commands.precompute import after_publish
+
+        after_publish(db, lang, quiet=as_json)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
         return
