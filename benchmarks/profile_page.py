@@ -234,10 +234,6 @@ async def browser_profile(db: Path, pages: list[str]) -> dict[str, dict]:
     from playwright.async_api import async_playwright
 
     first_page = _pages()[0]
-    script_done = """() => { const a = document.querySelector('[data-testid="stApp"]');
-        return !!a && a.getAttribute('data-test-connection-state') === 'CONNECTED'
-            && a.getAttribute('data-test-script-state') === 'notRunning'
-            && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]'); }"""
     wanted = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
     out: dict[str, dict] = {}
     async with async_playwright() as pw:
@@ -246,14 +242,14 @@ async def browser_profile(db: Path, pages: list[str]) -> dict[str, dict]:
             for name in pages:
                 res: dict = {}
                 with tempfile.TemporaryDirectory() as tmp, serve(db, Path(tmp)) as srv:
-                    ctx, page, counter = await new_page(browser)
+                    ctx, page, counter = await new_page(browser, count_bytes=True)
                     cdp = await ctx.new_cdp_session(page)
                     await cdp.send("Performance.enable")
                     for visit in ("first", "repeat"):
                         counter[0] = 0
                         t0 = time.perf_counter()
                         await page.goto(page_url(srv.url, name, first_page), wait_until="commit")
-                        await page.wait_for_function(script_done, timeout=1_800_000, polling=25)
+                        await page.wait_for_function(SCRIPT_JS, timeout=1_800_000, polling=25)
                         t_script = time.perf_counter()
                         t_done, _ = await wait_done(page)
                         after = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
