@@ -8,7 +8,11 @@ What is drawn, bottom to top
   edge, so a shared node is written once instead of once per edge), coordinates rounded
   to 1e-5 degree (about 1 m) and written as integer offsets from an origin (scaled back
   by the layer's model matrix), so the city's 283k edges travel as a few megabytes of
-  JSON, built once per data version (:class:`Streets`).
+  JSON, built once per data version (:class:`Streets`). A network above
+  :data:`RASTER_VERTICES` vertices (a whole city) is sent as one picture instead
+  (:func:`street_image`, a deck.gl ``BitmapLayer``): a browser without a graphics card
+  (software WebGL) takes some 15 s to turn a city's 290k street vertices into lines on
+  every draw, and a few milliseconds to draw one image.
 - **Demand points** (buildings, or the community point where a community has no
   building), coloured by their walk to the nearest open room in bands of the walking
   limit (:data:`BANDS`); the gaps (beyond the walk or with no route) are drawn larger
@@ -30,10 +34,12 @@ data); :func:`to_deck` wraps it for ``st.pydeck_chart`` with a compact serialisa
 
 from __future__ import annotations
 
+import base64
+import io
 import itertools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,8 +48,8 @@ import pydeck as pdk
 
 from dashboard.i18n import fmt_count, t
 
-__all__ = ["BANDS", "BAND_COLORS", "GAP_BAND", "SCALE", "Streets", "band_of", "chain_edges", "city_map", "legend", "network_streets",
-           "spec_json", "street_paths", "to_deck"]
+__all__ = ["BANDS", "BAND_COLORS", "GAP_BAND", "RASTER_VERTICES", "SCALE", "Streets", "band_of", "chain_edges", "city_map",
+           "legend", "network_streets", "spec_json", "street_image", "street_paths", "to_deck"]
 
 SCALE = 100_000
 """Street coordinates are written as integers in 1 / SCALE degree (about 1.1 m)."""
@@ -61,6 +67,10 @@ FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC',
 NO_BASEMAP = "__MAP_STYLE__"
 """pydeck's default-style sentinel; with no map provider Streamlit draws no basemap."""
 _DIGITS = 5
+RASTER_VERTICES = 40_000
+"""Street vertices above which the streets are drawn as one image (:func:`street_image`)."""
+RASTER_PX = 4096
+"""Longer side of the street image, pixels (a 40 km city: about 10 m a pixel)."""
 
 
 # ---------------------------------------------------------------- streets
@@ -136,6 +146,7 @@ class Streets:
     json: str
     n_edges: int
     n_vertices_in: int
+    _image: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_vertices(self) -> int:
@@ -145,6 +156,13 @@ class Streets:
     def lonlat(self, i: int) -> np.ndarray:
         """Path ``i`` as ``(k, 2)`` longitude / latitude."""
         return self.paths[i].reshape(-1, 2) / SCALE + np.asarray(self.origin)
+
+    def image(self) -> StreetImage:
+        """:func:`street_image` of these streets, drawn once."""
+        cached = self._image.get("image")
+        if cached is None:
+            cached = self._image["image"] = street_image(self)
+        return cached
 
 
 def street_paths(coords: np.ndarray, edge_index: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray,
@@ -200,6 +218,60 @@ def street_paths(coords: np.ndarray, edge_index: np.ndarray, edge_u: np.ndarray,
     bounds = np.r_[0, cuts, len(pts)] * 2
     body = ",".join("[" + ",".join(text[a:b]) + "]" for a, b in itertools.pairwise(bounds))
     return Streets(origin, paths, "[" + body + "]", n_edges, len(coords))
+
+
+def _merc_y(lat: np.ndarray) -> np.ndarray:
+    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+
+@dataclass(frozen=True)
+class StreetImage:
+    """The streets as one transparent PNG over ``bounds`` (west, south, east, north)."""
+
+    url: str
+    bounds: tuple[float, float, float, float]
+    size: tuple[int, int]
+
+
+def street_image(streets: Streets, px: int = RASTER_PX) -> StreetImage:
+    """Draw every street of ``streets`` into one PNG (``data:`` URL: nothing to fetch).
+
+    Pixels are spaced evenly in Web Mercator, as deck.gl's ``BitmapLayer`` lays an image
+    over its ``bounds``, so the picture sits exactly on the demand points and rooms drawn
+    above it. The longer side has ``px`` pixels; streets are one pixel wide in
+    :data:`STREET_COLOR`, the rest transparent.
+    """
+    from PIL import Image, ImageDraw
+
+    lonlat = [streets.lonlat(i) for i in range(len(streets.paths))]
+    allp = np.concatenate(lonlat) if lonlat else np.zeros((0, 2))
+    west, east = float(allp[:, 0].min()), float(allp[:, 0].max())
+    south, north = float(allp[:, 1].min()), float(allp[:, 1].max())
+    x_span = max(math.radians(east - west), 1e-9)
+    y_top, y_bottom = _merc_y(np.array([north]))[0], _merc_y(np.array([south]))[0]
+    y_span = max(y_top - y_bottom, 1e-9)
+    scale = (px - 1) / max(x_span, y_span)
+    w, h = max(int(round(x_span * scale)) + 1, 2), max(int(round(y_span * scale)) + 1, 2)
+    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    color = (*STREET_COLOR, 255)
+    for path in lonlat:
+        x = np.radians(path[:, 0] - west) * scale
+        y = (y_top - _merc_y(path[:, 1])) * scale
+        draw.line(list(zip(x.tolist(), y.tolist(), strict=True)), fill=color, width=1)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    # pixel i covers [i - 0.5, i + 0.5] in the drawing's coordinates: the bounds are the
+    # outer edges of the first and last pixels
+    west_b = west - math.degrees(0.5 / scale)
+    east_b = west_b + math.degrees(w / scale)
+    y_north = y_top + 0.5 / scale
+
+    def lat(y: float) -> float:
+        return float(np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2))
+
+    return StreetImage(url, (west_b, lat(y_north - h / scale), east_b, lat(y_north)), (w, h))
 
 
 def network_streets(data: Any) -> Streets:
@@ -339,7 +411,11 @@ def city_map(*, demand: pd.DataFrame, communities: pd.DataFrame, rooms: pd.DataF
     pts = [d["p"] for d in dem] + [r["p"] for r in room]
     view = _view(np.array([p[0] for p in pts]), np.array([p[1] for p in pts]), height)
     layers: list[dict[str, Any]] = []
-    if streets is not None and streets.paths:
+    if streets is not None and streets.paths and streets.n_vertices > RASTER_VERTICES:
+        image = streets.image()
+        layers.append({"@@type": "BitmapLayer", "id": "streets", "image": image.url,
+                       "bounds": [round(b, 7) for b in image.bounds], "pickable": False})
+    elif streets is not None and streets.paths:
         layers.append({
             "@@type": "PathLayer", "id": "streets", "data": streets, "getPath": "@@=-", "positionFormat": "XY",
             "coordinateSystem": "lnglat-offsets", "coordinateOrigin": [*streets.origin, 0],

@@ -6,7 +6,9 @@ their walk, gaps, rooms with their names, halls); the coverage KPIs beside the
 straight-line answer; the uncovered households by community; the walking area and the
 gaps as GeoJSON / KML / Shapefile; the rooms to check (no coordinates, or far from any
 street). The settings and everything they change are one fragment: a change reruns that
-part only, and the map's JSON is cached per setting.
+part only. The map's JSON and the roll-out series are kept per data version and setting
+for every session, and on disk for a fresh server (:func:`dashboard.ui.loaders.stored`;
+the default view is precomputed at import).
 """
 
 from __future__ import annotations
@@ -19,14 +21,13 @@ from dashboard import settings
 from dashboard.coverage import engine, exports, views
 from dashboard.figures import citymap, maps
 from dashboard.i18n import fmt_count, fmt_date, t
-from dashboard.ui import auth, coverage_data
+from dashboard.ui import auth, coverage_data, loaders
 from dashboard.ui.auditing import audited
 from dashboard.ui.coverage_data import by_kind, data_or_stop, walk_settings
 from dashboard.ui.state import lang
 from dashboard.ui.tables import show_table
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def _series(path: str, version: tuple, minutes: float, speed: float, village: float):
     return views.rollout_series(coverage_data.load(path, version), minutes, speed, by_kind(minutes, village))
 
@@ -43,7 +44,6 @@ def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date
                                 fmt)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def _map(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, lang: str,
          streets: bool, basemap: bool) -> str:
     data = coverage_data.load(path, version)
@@ -87,7 +87,7 @@ def coverage_view() -> None:
                               help=t("cov.date_help", L), key="cov_on")
         limit = settings.walk_limit_m(minutes, speed)
         st.caption(citymap.legend(limit, L))
-        st.pydeck_chart(citymap.to_deck(_map(path, version, minutes, speed, on, village, L, show_streets, basemap)),
+        st.pydeck_chart(citymap.to_deck(loaders.stored(_map, minutes, speed, on, village, L, show_streets, basemap)),
                         width="stretch", height=650, key="cov_map")
 
     result = _result(path, version, minutes, speed, on, village)
@@ -102,7 +102,7 @@ def coverage_view() -> None:
     cols[6].metric(t("cov.kpi.days_weighted", L), _pct(tot["days_weighted_share"]),
                    help=t("cov.kpi.days_weighted_help", L))
 
-    st.plotly_chart(maps.growth_chart(_series(path, version, minutes, speed, village), L, marker_date=on),
+    st.plotly_chart(maps.growth_chart(loaders.stored(_series, minutes, speed, village), L, marker_date=on),
                     width="stretch", key="cov_growth")
 
     st.subheader(t("cov.gaps.title", L))

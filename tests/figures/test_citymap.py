@@ -166,3 +166,53 @@ def test_spec_json_is_compact_and_carries_the_streets(street_case):
     assert back["layers"][1:] == json.loads(json.dumps(spec["layers"][1:]))
     deck = citymap.to_deck(text)
     assert deck.to_json() == text and deck._tooltip == {"text": "{tip}"}
+
+
+def _png(url: str):
+    import base64
+    import io
+
+    from PIL import Image
+
+    assert url.startswith("data:image/png;base64,")  # in the page: nothing to fetch
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+
+
+def test_street_image_draws_each_street_where_it_lies():
+    # a street along latitude 39.03 from 118.0 to 118.1, and one along longitude 118.07
+    # from 38.95 to 39.05; 101 pixels on the longer side
+    coords = np.array([[118.0, 39.03], [118.1, 39.03], [118.07, 38.95], [118.07, 39.05]])
+    s = citymap.street_paths(coords, np.array([0, 0, 1, 1]), np.array([0, 2]), np.array([1, 3]), 4)
+    img = citymap.street_image(s, px=101)
+    a = _png(img.url)[..., 3]  # alpha: a street pixel is opaque, the rest transparent
+    h, w = a.shape
+    assert img.size == (w, h) and max(w, h) == 101
+    # Web Mercator rows, north at the top
+    merc = lambda lat: np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))  # noqa: E731
+    exact_row = (merc(39.05) - merc(39.03)) / (merc(39.05) - merc(38.95)) * (h - 1)
+    exact_col = (118.07 - 118.0) / 0.1 * (w - 1)
+    row, col = int(np.argmax((a > 0).sum(axis=1))), int(np.argmax((a > 0).sum(axis=0)))
+    assert abs(row - exact_row) <= 1 and abs(col - exact_col) <= 1  # drawn where they lie, to a pixel
+    # both streets, end to end (the last pixel may hold the street's end or lie past it)
+    assert (a[row, :-1] > 0).all() and (a[:-1, col] > 0).all()
+    street = np.zeros_like(a, dtype=bool)
+    street[row, :] = street[:, col] = True
+    assert (a[~street] == 0).all()  # nothing else drawn
+    west, south, east, north = img.bounds  # the outer edges of the first and last pixels
+    assert west < 118.0 < 118.1 < east and south < 38.95 < 39.05 < north
+    px_deg = (east - west) / w  # square pixels in Web Mercator: the same size both ways
+    assert px_deg == pytest.approx(np.degrees(merc(north) - merc(south)) / h, rel=1e-9)
+    assert 118.0 - west == pytest.approx(px_deg / 2, rel=1e-9)
+
+
+def test_a_city_sized_network_is_sent_as_one_image(street_case, monkeypatch):
+    data, res = street_case
+    streets = citymap.network_streets(data)
+    kw = dict(demand=res.demand, communities=data.communities, rooms=data.rooms, limit_m=300.0, speed=1.0,
+              streets=streets)
+    assert _layer(citymap.city_map(**kw), "streets")["@@type"] == "PathLayer"  # a district: lines
+    monkeypatch.setattr(citymap, "RASTER_VERTICES", 1)  # as if it were a city
+    lay = _layer(citymap.city_map(**kw), "streets")
+    assert lay["@@type"] == "BitmapLayer" and len(lay["bounds"]) == 4
+    assert (_png(lay["image"])[..., 3] > 0).any()
+    assert "@@RAW" not in citymap.spec_json(citymap.city_map(**kw))
