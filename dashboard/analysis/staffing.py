@@ -101,6 +101,7 @@ __all__ = [
     "load_inputs",
     "sentence",
     "staffing",
+    "staffing_for",
     "staffing_table",
 ]
 
@@ -433,6 +434,13 @@ def period_months(con: duckdb.DuckDBPyConnection, filters: Filters,
     if filters.date_from is not None:
         start = max(start, filters.date_from.replace(day=1))
     return start, end
+
+
+def staffing_for(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+                 target_min: float | None = None) -> Staffing:
+    """:func:`staffing` of :func:`load_inputs`: one call, so a page can keep the table per
+    filters and target (the Erlang solves take most of a second at city scale)."""
+    return staffing(load_inputs(con, filters), target_min)
 
 
 def load_inputs(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,

@@ -2,10 +2,11 @@
 and with the rooms, the waiting target, and the counter-hours freed in one sentence.
 
 :func:`render_staffing` is a ``st.fragment``: changing the target or the hall reruns
-this section only. The inputs (cells and the counter-visit effect, the slow part) come
-through :func:`dashboard.ui.loaders.cached_call` (cached per data version); the table
-at a target is :func:`dashboard.analysis.staffing.staffing`, the function
-``servicecircle staffing`` calls.
+this section only. The table at a target is
+:func:`dashboard.analysis.staffing.staffing_for` (the inputs and the Erlang solves, the
+function ``servicecircle staffing`` calls) through
+:func:`dashboard.ui.loaders.cached_call`: kept per data version, filters and target for
+every session, the default target precomputed at import.
 """
 
 from __future__ import annotations
@@ -43,10 +44,9 @@ MODEL_KEY = {"mgc": "staffing.model.mgc", "erlang_a": "staffing.model.erlang_a"}
 def render_staffing(f: Filters, lang: str) -> None:
     """Lay out the Staffing section for the filters ``f``."""
     st.subheader(t("staffing.page.title", lang))
-    inputs = loaders.cached_call(staffing.load_inputs, f)
     target = st.number_input(t("staffing.page.target", lang), min_value=1.0, max_value=120.0,
                              value=float(settings.TARGETS.wait_target_min), step=1.0, key="staffing_target")
-    res = staffing.staffing(inputs, target)
+    res = loaders.cached_call(staffing.staffing_for, f, float(target))  # per filters and target, for everyone
     if res.status in ("no_data", "no_handling"):
         st.info((res.reason or {}).get(lang, ""))
         return
