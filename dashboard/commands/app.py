@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -64,7 +63,8 @@ def serve_command(
         "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
         "--client.disableDataExport", "true",  # tables leave only through the app's audited downloads
     ]
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    # become the server (exec): the memory this process used to precompute goes back
+    os.execve(sys.executable, cmd, env)
 
 
 def _is_loopback(address: str) -> bool:
