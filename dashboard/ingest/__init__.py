@@ -10,6 +10,7 @@ page call). Modules:
 ``coords``    GCJ-02 / BD-09 → WGS-84
 ``validate``  header mapping and row checks with reasons
 ``importer``  the import itself: counts, upserts, rejects, ledger
+``undo``      what an import keeps to be undone, and undoing it (``servicecircle imports undo``)
 """
 
 from dashboard.ingest.importer import FileResult, ImportRefused, ImportResult, import_files

@@ -36,7 +36,7 @@ import duckdb
 
 from dashboard import warehouse
 
-__all__ = ["FACT_TABLES", "reattribute", "sentences", "stage_columns", "stage_join", "table_counts"]
+__all__ = ["FACT_TABLES", "detach", "reattribute", "sentences", "stage_columns", "stage_join", "table_counts"]
 
 FACT_TABLES: dict[str, str] = {
     "counter_tickets": "ticket_id",
@@ -152,6 +152,40 @@ def reattribute(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
         t: {"changed": changed[t], "attributed": counts[t]["attributed"], "unattributed": counts[t]["unattributed"]}
         for t in FACT_TABLES
     }
+
+
+def detach(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Un-attribute the fact rows whose customer has left the customer list (writer block).
+
+    Only an undo removes customers from the list (:mod:`dashboard.ingest.undo`): a row
+    whose community came from the list through such a customer gets no community again,
+    as when it was imported without that customer on the list. Then
+    :func:`reattribute` gives rows whose customer is (again) on the list its community.
+    Tables with changed rows are marked for the rollup refresh.
+
+    Returns
+    -------
+    dict
+        ``{table: rows changed}``.
+    """
+    changed: dict[str, int] = {}
+    for table in FACT_TABLES:
+        # fixed table names from FACT_TABLES; rows found by an anti join, updated in rowid order
+        n = con.execute(
+            f"""update {table}
+                set community_id = NULL, community_source = NULL
+                from (
+                    select f.rowid as row_id
+                    from {table} as f anti join customers as c on f.customer_hash = c.customer_hash
+                    where f.community_source = 'customer'
+                    order by f.rowid
+                ) as u
+                where {table}.rowid = u.row_id"""
+        ).fetchone()[0]
+        changed[table] = int(n)
+        if n:
+            warehouse.mark_changed(con, table)
+    return changed
 
 
 def sentences(table: str, counts: dict | None, lang: str | None = None) -> list[str]:

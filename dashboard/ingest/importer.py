@@ -13,7 +13,9 @@ call. For each file it
 5. classifies each valid row against the warehouse and the rows before it in the same
    import (``stored`` new key, ``updated`` key with different values, ``duplicates``
    identical), writes the last version of each changed key, the rejected rows to
-   ``rejects`` (without personal fields) and a ledger row to ``imports``.
+   ``rejects`` (without personal fields) and a ledger row to ``imports``; what undoing
+   the file needs (the keys it wrote, the versions it replaced) is kept in the same
+   transaction (:mod:`~dashboard.ingest.undo`).
 
 Counts always satisfy ``read = stored + updated + duplicates + rejected``. ``read``
 counts the data rows below the header: title / note rows above the header are not
@@ -43,7 +45,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import privacy, warehouse
-from dashboard.ingest import attribution, coords
+from dashboard.ingest import attribution, coords, undo
 from dashboard.ingest.crs_hint import crs_hint
 from dashboard.ingest.aliases import CATEGORY_WORDS, TableSpec, normalise_header, table_spec
 from dashboard.ingest.profile import Profile, ProfileError, load_profile, profile_line
@@ -425,6 +427,7 @@ def _import_one(
     crs: str,
     sheet: str | int | None,
     report: Callable[[str, float], None],
+    user: str | None = None,
 ) -> FileResult:
     started = dt.datetime.now()
     report("read", 0.0)
@@ -525,9 +528,11 @@ def _import_one(
             "count(*) filter (where community_id is null) from _sc_stage where _rej is null"
         ).fetchone()
         res.attribution = {"attributed": int(n_cust), "unattributed": int(n_none), "from_export": int(n_exp)}
-    # ---- write: replace changed keys, insert new ones
+    # ---- write: replace changed keys, insert new ones (undo data first: the replaced versions)
     report("write", 0.8)
     n_replace = con.execute("select count(*) from _sc_class where _write and _sh is not null").fetchone()[0]
+    n_write = con.execute("select count(*) from _sc_class where _write").fetchone()[0]
+    undo.keep(con, spec, res.import_id, all_new=not n_replace and n_write == res.read, user=user)
     if n_replace:
         on_del = " and ".join(f'{spec.name}."{k}" = u."{k}"' for k in keys)
         con.execute(
@@ -537,7 +542,6 @@ def _import_one(
                 where {on_del}"""
         )
     col_list = ", ".join(f'"{c}"' for c in cols)
-    n_write = con.execute("select count(*) from _sc_class where _write").fetchone()[0]
     if n_write and n_write == res.read:  # every row is written: no need to join
         con.execute(f"insert into {spec.name} ({col_list}) select {qcols} from _sc_stage s")
     elif n_write:
@@ -587,6 +591,7 @@ def import_files(
     sheet: str | int | None = None,
     progress: Progress | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    user: str | None = None,
 ) -> ImportResult:
     """Import export files into one canonical table, all or nothing.
 
@@ -613,6 +618,9 @@ def import_files(
     con
         An open writer connection (``warehouse.writer``); the import then joins the
         caller's transaction instead of opening its own.
+    user
+        Who runs the import (the signed-in or operating-system user), kept with the
+        import's undo data (:mod:`dashboard.ingest.undo`).
 
     Returns
     -------
@@ -650,7 +658,7 @@ def import_files(
                 if progress is not None:
                     progress(f"{name}: {step}", min(1.0, (i + frac) / n))
 
-            result.files.append(_import_one(c, spec, p, prof, crs, sheet, report))
+            result.files.append(_import_one(c, spec, p, prof, crs, sheet, report, user))
         warehouse.mark_changed(c, spec.name)  # only rollups reading this table are rebuilt
         if spec.name == "customers":  # the stored tickets, orders and visits follow the list
             if progress is not None:
