@@ -30,6 +30,11 @@ room plays no part: a control has no room to walk to. Communities without a valu
 grouping (no kind recorded, no point) are in no subgroup; they still serve as controls
 when never served.
 
+Within each subgroup the estimator compares communities of the same kind (urban with
+urban, rural with rural; :func:`dashboard.analysis.effects.plan_strata`): the
+never-served controls of another kind take part only where a kind has too few of its
+own, and the result's caveats count the communities left out.
+
 Public API: :data:`HOTLINE_GROUPS`, :class:`GroupEffect`, :func:`estimate_categories`,
 :func:`estimate_by`, :func:`estimate_groups`.
 """

@@ -24,9 +24,16 @@ figures (``tests/robustness``).
 
 Assumes a balanced panel: an ``(n_units, n_periods)`` outcome matrix without NaN.
 
+Strata (the within-kind comparisons of :mod:`dashboard.analysis.effects`): each
+stratum's aggregate is computed on its own units; :func:`combine` averages them per
+label with weights = the treated units of the label's cells (:func:`cell_mass`) and
+stacks their influence functions on the union of the units, so the combined covariance
+is exact: block-diagonal when the strata are disjoint, with the cross terms of shared
+units otherwise.
+
 Public API: :func:`att_gt`, :class:`GroupTime`, :class:`Aggregate`,
 :func:`aggregate_simple`, :func:`aggregate_group`, :func:`event_study`,
-:func:`balanced_matrix`.
+:func:`balanced_matrix`, :func:`cell_mass`, :func:`combine`.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ __all__ = [
     "aggregate_simple",
     "att_gt",
     "balanced_matrix",
+    "cell_mass",
+    "combine",
     "event_study",
 ]
 
@@ -293,3 +302,50 @@ def event_study(gt: GroupTime, min_e: int | None = None, max_e: int | None = Non
     n = gt.n
     return Aggregate(np.array(atts, dtype=float),
                      np.column_stack(infs) if infs else np.zeros((n, 0)), events.astype(np.int64))
+
+
+def cell_mass(gt: GroupTime, labels: np.ndarray) -> np.ndarray:
+    """Treated units summed over the cells behind each label of an aggregate of ``gt``:
+    event times ``e = t - g`` (:func:`event_study`), or ``"simple"`` (every post cell,
+    :func:`aggregate_simple`). These are the aggregations' own weights, in units."""
+    n_g = gt.pg * gt.n
+    e = gt.times - gt.groups
+    out = []
+    for label in labels:
+        cells = ~gt.pre if isinstance(label, str) else e == int(label)
+        out.append(float(n_g[cells].sum()))
+    return np.array(out, dtype=float)
+
+
+def combine(parts: list[tuple[Aggregate, np.ndarray, np.ndarray]], n: int) -> Aggregate:
+    """Combine aggregates of strata into one.
+
+    Parameters
+    ----------
+    parts
+        Per stratum ``(aggregate, mass, rows)``: its :class:`Aggregate` (influence
+        functions over its own units), each label's weight (:func:`cell_mass`) and the
+        positions of its units among the ``n`` units of the union.
+    n
+        Units in the union of the strata.
+
+    Returns
+    -------
+    Aggregate
+        Per label (union of the strata's labels, sorted), the mass-weighted average of
+        the strata that have it, with influence functions
+        ``psi_i = sum_k w_k (n / n_k) psi_ki`` on the union's units, so that
+        ``se = sqrt(sum_k w_k^2 se_k^2)`` for disjoint strata (weights taken as fixed).
+    """
+    labels = np.unique(np.concatenate([a.labels for a, _, _ in parts]))
+    total = np.zeros(labels.size)
+    for a, mass, _ in parts:
+        np.add.at(total, np.searchsorted(labels, a.labels), mass)
+    att = np.zeros(labels.size)
+    inf = np.zeros((n, labels.size))
+    for a, mass, rows in parts:
+        idx = np.searchsorted(labels, a.labels)
+        share = np.divide(mass, total[idx], out=np.zeros_like(mass), where=total[idx] > 0)
+        att[idx] += share * a.att
+        inf[np.ix_(rows, idx)] += (n / a.inf.shape[0]) * a.inf * share[None, :]
+    return Aggregate(att, inf, labels)

@@ -20,6 +20,41 @@ pointwise 95 % intervals and costs time). Aggregations:
   pre-opening estimates (``e < 0``, varying base period: month-on-month) are the
   parallel-trends check and should straddle 0.
 
+Parallel trends within kind. Urban communities and villages (``communities.kind``) do not
+share one trend in absolute terms: a city-wide *relative* trend (payments moving online,
+-12 % a year) is a larger fall in outcome units where levels are higher, and a roll-out
+that serves mostly one kind leaves the other as pure controls, whose different trend then
+reads as an effect. So the comparison is made within kind (:func:`plan_strata`):
+
+* a kind with served communities and at least ``min_control`` (:data:`MIN_CONTROL`)
+  communities of its own never served in the window is one stratum, fitted on its own
+  communities only (``comparison = "within_kind"``). The not-yet-served stop being
+  controls as they open, so the months after a kind's last opening rest on its
+  never-served communities alone: with fewer than ``min_control`` of them the kind is not
+  compared within itself;
+* such a kind is instead fitted against the never-served communities of *every* kind
+  (its own included; ``comparison = "all_kinds"``), which assumes parallel trends across
+  kinds for it: counted and said (``excluded["kind_fallback"]``), never silent;
+* communities of a kind without any served community take part only in such a fallback;
+  otherwise they are left out (``excluded["other_kind"]``);
+* with one kind (or no kind recorded) there is one stratum of every community: exactly the
+  single fit above.
+
+The strata's estimates are combined as one estimate over their cells: the overall ATT is
+the average of the strata's simple ATTs weighted by each stratum's treated
+community-months in estimable post-opening cells (the simple aggregation's own weights,
+so it equals a simple aggregation over the union of the strata's cells); each event time
+``e`` is combined the same way with the weights of its cells. Strata are fitted on
+disjoint communities, so their estimates are independent and ``se = sqrt(sum w_k^2
+se_k^2)`` (weights taken as fixed). When a fallback stratum shares never-served
+communities with another stratum the covariance is not known from the fits and the
+standard error is the upper bound ``sum w_k se_k`` (perfect correlation). Intervals are
+normal (``att ± 1.96 se``). The counterfactual mean and series use each stratum's own
+ATT(g, t) on its own treated cells (the same cells as the weights). The robustness checks
+(:mod:`dashboard.analysis.robustness`) combine the strata's event studies the same way,
+with the covariance from the stacked influence functions (block-diagonal across disjoint
+strata). ``EffectResult.strata`` lists each stratum's estimate.
+
 Data
 ----
 One community-month panel per outcome, built in SQL (``queries/effects/<outcome>.sql``)
@@ -60,10 +95,14 @@ Every simplification is counted and said in plain words (``EffectResult.excluded
   ``community_treatment``), so the estimate is the effect of *having been given* a room
   (intention to treat) and may understate the effect of an open room;
 * mean outcomes: communities with months without a value left out to balance the panel
-  (``gappy``).
+  (``gappy``);
+* communities of a kind without any served community, not used as comparisons
+  (``other_kind``); served communities of a kind with too few never-served communities of
+  its own, compared across kinds (``kind_fallback``); served communities of a kind whose
+  stratum has no estimable cell (``kind_no_estimate``).
 
 Public API: :data:`OUTCOMES`, :func:`estimate`, :func:`estimate_panel`,
-:class:`EffectResult`.
+:class:`EffectResult`, :func:`plan_strata`, :class:`Stratum`.
 """
 
 from __future__ import annotations
@@ -76,6 +115,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from dashboard import warehouse
 from dashboard.analysis import fits
@@ -91,8 +131,10 @@ __all__ = [
     "CATEGORY_OUTCOMES",
     "OUTCOMES",
     "OutcomeSpec",
+    "Stratum",
     "estimate",
     "estimate_panel",
+    "plan_strata",
     "load_panel",
     "fmt_num",
     "fmt_pct",
@@ -108,6 +150,7 @@ MIN_TREATED = 5
 MIN_CONTROL = 5
 """Fewest comparison communities (never served, or served later than the first wave)."""
 ALPHA = 0.05
+_Z = stats.norm.ppf(1 - ALPHA / 2)
 BALANCE_SHARE = 0.9
 """A mean outcome's panel with gaps is cut to the communities observed every month when
 they are at least this share (within-community differencing: more precise and faster);
@@ -219,6 +262,13 @@ class EffectResult:
     caveats
         One ``{"zh", "en"}`` sentence per entry of ``excluded`` (shown under the result,
         also when there is no estimate).
+    strata
+        The comparisons the estimate combines, one per kind with served communities:
+        ``[{"kind", "comparison", "att", "se", "n_treated", "n_control", "weight"}]``;
+        ``kind`` is ``"urban"`` / ``"rural"`` (``None``: no kind recorded),
+        ``comparison`` ``"within_kind"`` or ``"all_kinds"`` (a fallback, see the module
+        docstring), ``weight`` the stratum's share of the overall ATT. Empty without
+        an estimate.
     """
 
     outcome: str
@@ -246,6 +296,7 @@ class EffectResult:
     notes: list[str] = field(default_factory=list)
     excluded: dict[str, int] = field(default_factory=dict)
     caveats: list[dict[str, str]] = field(default_factory=list)
+    strata: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -253,7 +304,8 @@ class EffectResult:
         return self.status == "ok"
 
     def as_dict(self) -> dict[str, Any]:
-        """The CLI ``--json`` object: exactly the keys of the issue's contract."""
+        """The CLI ``--json`` object: the keys of the issue's contract and ``strata``
+        (which comparisons the estimate combines)."""
         return {
             "outcome": self.outcome,
             "method": self.method,
@@ -268,6 +320,10 @@ class EffectResult:
                 for row in self.event_study
             ],
             "naive_before_after": self.naive_before_after,
+            "strata": [
+                {k: row[k] for k in ("kind", "comparison", "att", "se", "n_treated")}
+                for row in self.strata
+            ],
         }
 
 
@@ -377,13 +433,18 @@ def estimate_panel(
     if n_dropped:
         res.notes.append(f"{n_dropped} communities with months without a value left out (balanced panel)")
         res.excluded["gappy"] = n_dropped
-    units = data.drop_duplicates("community_id")[["community_id", "g"]]
+    units = data.drop_duplicates("community_id")[["community_id", "g", "kind"]]
+    plan = plan_strata(units, min_control)
+    if plan.n_other_kind:
+        res.excluded["other_kind"] = plan.n_other_kind
+    if plan.n_fallback:
+        res.excluded["kind_fallback"] = plan.n_fallback
+    used = set().union(*(s.ids for s in plan.strata))
+    data = data[data["community_id"].isin(used)].reset_index(drop=True)
     treated_g = units.loc[units["g"] > 0, "g"]
     res.n_treated = int(treated_g.size)
     first_wave = int(treated_g.min()) if treated_g.size else 0
-    res.n_control = int(((units["g"] == 0) | (units["g"] > first_wave)).sum()) if treated_g.size else int(
-        (units["g"] == 0).sum()
-    )
+    res.n_control = len(set().union(*(s.controls(units) for s in plan.strata)))
     if n_months < min_months:
         return _refuse(res, "too_few_months", n=n_months, min=min_months)
     if res.n_treated < min_treated:
@@ -393,40 +454,242 @@ def estimate_panel(
     if res.n_control < min_control:
         return _refuse(res, "too_few_control", n=res.n_control, min=min_control)
 
+    fitted: list[_StratumFit] = []
+    failed = 0
+    for stratum in plan.strata:
+        sub = data[data["community_id"].isin(stratum.ids)].reset_index(drop=True)
+        one = _fit_stratum(sub, stratum)
+        res.notes = res.notes + one.notes
+        if one.ok:
+            fitted.append(one)
+        else:
+            failed += stratum.n_treated(units)
+    if not fitted:
+        return _refuse(res, "no_estimate")
+    if failed:
+        res.excluded["kind_no_estimate"] = failed
+    res.notes = sorted(set(res.notes), key=res.notes.index)
+
+    if len(fitted) == 1:
+        only = fitted[0]
+        res.att, res.se, res.ci_low, res.ci_high = only.att, only.se, only.ci_low, only.ci_high
+        res.event_study = only.event_study
+        weights = [1.0]
+    else:
+        weights = _combine(res, fitted, shared=plan.shared)
+    res.strata = [
+        {"kind": f.stratum.kind, "comparison": f.stratum.comparison, "att": f.att, "se": f.se,
+         "n_treated": f.stratum.n_treated(units), "n_control": len(f.stratum.controls(units)),
+         "weight": w}
+        for f, w in zip(fitted, weights)
+    ]
+
+    post = pd.concat([_post_cells(f.data, f.gt) for f in fitted], ignore_index=True)
+    cf_mean = _counterfactual_mean(post)
+    res.counterfactual_mean = cf_mean
+    res.relative_effect = (
+        res.att / cf_mean if cf_mean is not None and math.isfinite(cf_mean) and cf_mean != 0.0 else None
+    )
+    ever = pd.concat([_ever_cells(f.data, f.gt) for f in fitted], ignore_index=True)
+    res.counterfactual = _counterfactual_series(ever)
+    res.naive_before_after = _naive(data)
+    res.summary = {lang: _sentence(spec, res, lang) for lang in ("zh", "en")}
+    res.naive_note = {lang: _naive_sentence(spec, res, lang) for lang in ("zh", "en")}
+    res.caveats = _caveats(res, min_control)
+    return res
+
+
+# ---------------------------------------------------------------- strata (kinds)
+@dataclass(frozen=True)
+class Stratum:
+    """One comparison of the within-kind design (see the module docstring).
+
+    Attributes
+    ----------
+    kind
+        The kind whose served communities this stratum estimates (``None``: no kind
+        recorded).
+    comparison
+        ``"within_kind"``: only the kind's own communities; ``"all_kinds"``: the kind's
+        communities and the never-served communities of every kind.
+    ids
+        The communities of the fit.
+    """
+
+    kind: str | None
+    comparison: str
+    ids: frozenset[str]
+
+    def n_treated(self, units: pd.DataFrame) -> int:
+        """Served communities of the stratum (``units``: ``community_id``, ``g``)."""
+        u = units[units["community_id"].isin(self.ids)]
+        return int((u["g"] > 0).sum())
+
+    def controls(self, units: pd.DataFrame) -> set[str]:
+        """Communities that are a comparison in at least one month: never served, or
+        served after the stratum's first wave."""
+        u = units[units["community_id"].isin(self.ids)]
+        tr = u.loc[u["g"] > 0, "g"]
+        first = int(tr.min()) if tr.size else 0
+        return set(u.loc[(u["g"] == 0) | (u["g"] > first), "community_id"])
+
+
+@dataclass(frozen=True)
+class StrataPlan:
+    """The strata of a panel, what they leave out, and whether they share communities.
+
+    Attributes
+    ----------
+    strata
+        In kind order (urban, rural, others, unrecorded last).
+    n_other_kind
+        Communities in no stratum (a kind without served communities, no fallback).
+    n_fallback
+        Served communities compared across kinds (``comparison == "all_kinds"`` because
+        their kind has too few never-served communities).
+    shared
+        A community is in two strata (a fallback's never-served comparisons).
+    """
+
+    strata: list[Stratum]
+    n_other_kind: int = 0
+    n_fallback: int = 0
+    shared: bool = False
+
+
+def plan_strata(units: pd.DataFrame, min_control: int = MIN_CONTROL) -> StrataPlan:
+    """The within-kind comparisons of a panel (rule in the module docstring).
+
+    Parameters
+    ----------
+    units
+        One row per community: ``community_id``, ``g`` (cohort, 0 = never served in the
+        window) and ``kind`` (``None`` / NaN: not recorded).
+    min_control
+        Fewest never-served communities of its own a kind needs to be compared within
+        itself.
+
+    Returns
+    -------
+    StrataPlan
+    """
+    ids = units["community_id"].astype(str).to_numpy()
+    g = units["g"].to_numpy()
+    kind = units["kind"].astype(object).where(units["kind"].notna(), None).to_numpy() if "kind" in units \
+        else np.full(len(units), None, dtype=object)
+    kinds = sorted(set(kind), key=_kind_order)
+    served_kinds = [k for k in kinds if ((kind == k) & (g > 0)).any()]
+    if len(kinds) <= 1 or not served_kinds:
+        only = kinds[0] if kinds else None
+        return StrataPlan([Stratum(only, "within_kind" if only is not None else "all_kinds",
+                                   frozenset(ids))])
+    never = frozenset(ids[g == 0])
+    strata, fallback = [], 0
+    for k in served_kinds:
+        own = kind == k
+        if int((own & (g == 0)).sum()) >= min_control:
+            strata.append(Stratum(k, "within_kind", frozenset(ids[own])))
+        else:
+            strata.append(Stratum(k, "all_kinds", frozenset(ids[own]) | never))
+            fallback += int((own & (g > 0)).sum())
+    used = set().union(*(s.ids for s in strata))
+    return StrataPlan(strata, n_other_kind=int(len(ids) - len(used)), n_fallback=fallback,
+                      shared=sum(len(s.ids) for s in strata) > len(used))
+
+
+def _kind_order(k: str | None) -> tuple[int, str]:
+    return ({"urban": 0, "rural": 1}.get(k, 2) if k is not None else 3, k or "")
+
+
+@dataclass
+class _StratumFit:
+    """One stratum's fit: its estimate, event study, cells and weights."""
+
+    stratum: Stratum
+    data: pd.DataFrame
+    ok: bool = False
+    att: float = math.nan
+    se: float = math.nan
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    event_study: list[dict[str, float]] = field(default_factory=list)
+    es_se: dict[int, float] = field(default_factory=dict)
+    gt: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["g", "t", "att_gt", "w"]))
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def weight(self) -> float:
+        """Treated community-months in the estimable post-opening cells (the weight of
+        the simple aggregation)."""
+        post = self.gt[(self.gt["t"] >= self.gt["g"]) & np.isfinite(self.gt["att_gt"].to_numpy(float))]
+        return float(post["w"].sum())
+
+    def weight_at(self, e: int) -> float:
+        """Treated community-months in the estimable cells ``t - g = e``."""
+        cells = self.gt[(self.gt["t"] - self.gt["g"] == e) & np.isfinite(self.gt["att_gt"].to_numpy(float))]
+        return float(cells["w"].sum())
+
+
+def _fit_stratum(data: pd.DataFrame, stratum: Stratum) -> _StratumFit:
+    """Fit one stratum (``ok`` False when it has no finite estimate)."""
+    out = _StratumFit(stratum=stratum, data=data)
     try:
-        fit, notes = _fit(data)
+        fit, out.notes = _fit(data)
         simple = fit.aggregate("simple")
         att = float(simple.att[0])
     except (ValueError, np.linalg.LinAlgError) as exc:  # no estimable cell at all
-        res.notes = [str(exc).splitlines()[0][:300]]
-        return _refuse(res, "no_estimate")
-    res.notes = res.notes + notes
+        out.notes = [str(exc).splitlines()[0][:300]]
+        return out
     se = float(simple.se[0])
     lo, hi = float(simple.conf_int_lower[0]), float(simple.conf_int_upper[0])
     if not all(math.isfinite(v) for v in (att, se, lo, hi)):
         # a number without a finite interval is not shown as a number
-        return _refuse(res, "no_estimate")
-    res.att, res.se, res.ci_low, res.ci_high = att, se, lo, hi
-
+        return out
+    out.ok = True
+    out.att, out.se, out.ci_low, out.ci_high = att, se, lo, hi
     es = fit.aggregate("event_study")
-    res.event_study = [
-        {"event_time": int(e), "att": float(a), "ci_low": float(lo), "ci_high": float(hi)}
-        for e, a, lo, hi in zip(es.event_time, es.att, es.conf_int_lower, es.conf_int_upper)
-        if math.isfinite(a) and math.isfinite(lo) and math.isfinite(hi)
-    ]
+    for e, a, s_e, lo, hi in zip(es.event_time, es.att, es.se, es.conf_int_lower, es.conf_int_upper):
+        if math.isfinite(a) and math.isfinite(lo) and math.isfinite(hi):
+            out.event_study.append({"event_time": int(e), "att": float(a), "ci_low": float(lo),
+                                    "ci_high": float(hi)})
+            out.es_se[int(e)] = float(s_e)
+    out.gt = _gt_frame(fit)
+    return out
 
-    gt = _gt_frame(fit)
-    cf_mean = _counterfactual_mean(data, gt)
-    res.counterfactual_mean = cf_mean
-    res.relative_effect = (
-        att / cf_mean if cf_mean is not None and math.isfinite(cf_mean) and cf_mean != 0.0 else None
-    )
-    res.counterfactual = _counterfactual_series(data, gt)
-    res.naive_before_after = _naive(data)
-    res.summary = {lang: _sentence(spec, res, lang) for lang in ("zh", "en")}
-    res.naive_note = {lang: _naive_sentence(spec, res, lang) for lang in ("zh", "en")}
-    res.caveats = _caveats(res)
-    return res
+
+def _combine(res: EffectResult, fits_: list[_StratumFit], *, shared: bool) -> list[float]:
+    """Set ``res``'s overall ATT and event study from several strata; return the
+    strata's weights in the overall ATT.
+
+    Weights: each stratum's treated community-months (per event time: in that event
+    time's cells). Standard error: ``sqrt(sum w^2 se^2)`` for strata on disjoint
+    communities, the upper bound ``sum w se`` when they share communities.
+    """
+    z = float(_Z)
+
+    def pool(atts: list[float], ses: list[float], ws: list[float]) -> tuple[float, float, list[float]]:
+        total = sum(ws)
+        share = [w / total for w in ws]
+        att = float(sum(s * a for s, a in zip(share, atts)))
+        if shared:
+            se = float(sum(s * e for s, e in zip(share, ses)))
+        else:
+            se = float(math.sqrt(sum((s * e) ** 2 for s, e in zip(share, ses))))
+        return att, se, share
+
+    att, se, share = pool([f.att for f in fits_], [f.se for f in fits_], [f.weight for f in fits_])
+    res.att, res.se, res.ci_low, res.ci_high = att, se, att - z * se, att + z * se
+    events = sorted({int(r["event_time"]) for f in fits_ for r in f.event_study})
+    res.event_study = []
+    for e in events:
+        parts = [(f, r) for f in fits_ for r in f.event_study if int(r["event_time"]) == e and f.weight_at(e) > 0]
+        if not parts:
+            continue
+        a, s_e, _ = pool([r["att"] for _, r in parts], [f.es_se[e] for f, _ in parts],
+                         [f.weight_at(e) for f, _ in parts])
+        if math.isfinite(a) and math.isfinite(s_e):
+            res.event_study.append({"event_time": e, "att": a, "ci_low": a - z * s_e, "ci_high": a + z * s_e})
+    return share
 
 
 # ---------------------------------------------------------------- internals
@@ -449,7 +712,8 @@ def _prepare(panel: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
     Drops rows without a finite ``y`` and communities served at or before the window's
     first month (no pre-opening month: neither a served group nor a control). Keeps
-    ``month_on`` for the counterfactual series.
+    ``month_on`` for the counterfactual series and ``kind`` for the strata (``None``
+    when the panel has no ``kind``).
 
     Returns
     -------
@@ -461,6 +725,8 @@ def _prepare(panel: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     if missing:
         raise ValueError(f"panel lacks columns: {', '.join(sorted(missing))}")
     df = panel[["community_id", "month_on", "first_opened_on", "y"]].copy()
+    # the community's kind (urban / rural): the comparison is made within kind
+    df["kind"] = panel["kind"].astype(object).where(panel["kind"].notna(), None) if "kind" in panel else None
     df["y"] = pd.to_numeric(df["y"], errors="coerce").astype("float64")
     df = df[np.isfinite(df["y"].to_numpy())]
     if df.empty:
@@ -532,10 +798,11 @@ def _count_status(
             res.excluded["lost_service"] = int(lost.sum())
 
 
-def _caveats(res: EffectResult) -> list[dict[str, str]]:
+def _caveats(res: EffectResult, min_control: int = MIN_CONTROL) -> list[dict[str, str]]:
     """One plain sentence per cause in ``res.excluded`` (zh and en)."""
     return [
-        {lang: t(f"eff.caveat.{cause}", lang, n=n, what=t(f"eff.what.{res.outcome}", lang))
+        {lang: t(f"eff.caveat.{cause}", lang, n=n, what=t(f"eff.what.{res.outcome}", lang),
+                 min=min_control)
          for lang in ("zh", "en")}
         for cause, n in res.excluded.items()
         if n > 0
@@ -575,32 +842,41 @@ def _fit(data: pd.DataFrame) -> tuple[Any, list[str]]:
 
 
 def _gt_frame(fit: Any) -> pd.DataFrame:
+    """ATT(g, t) per cell and the cell's weight in diff-diff's aggregations (treated
+    communities; the fixed cohort mass on the unbalanced route)."""
     rows = [
-        {"g": int(g), "t": int(tt), "att_gt": float(v["effect"])}
+        {"g": int(g), "t": int(tt), "att_gt": float(v["effect"]),
+         "w": float(v.get("agg_weight", v.get("n_treated", np.nan)))}
         for (g, tt), v in fit.group_time_effects.items()
     ]
-    return pd.DataFrame(rows, columns=["g", "t", "att_gt"])
+    return pd.DataFrame(rows, columns=["g", "t", "att_gt", "w"])
 
 
 def _post_cells(data: pd.DataFrame, gt: pd.DataFrame) -> pd.DataFrame:
     """Treated post-opening observations joined to their ATT(g, t)."""
     post = data[(data["g"] > 0) & (data["t"] >= data["g"])]
-    return post.merge(gt, on=["g", "t"], how="left")
+    return post.merge(gt[["g", "t", "att_gt"]], on=["g", "t"], how="left")
 
 
-def _counterfactual_mean(data: pd.DataFrame, gt: pd.DataFrame) -> float | None:
-    """Mean of (observed - ATT(g,t)) over treated post-opening community-months with an
-    estimable ATT(g,t): the level the served communities would have had without rooms."""
-    post = _post_cells(data, gt)
+def _ever_cells(data: pd.DataFrame, gt: pd.DataFrame) -> pd.DataFrame:
+    """Every observation of the served communities joined to its ATT(g, t)."""
+    return data[data["g"] > 0].merge(gt[["g", "t", "att_gt"]], on=["g", "t"], how="left")
+
+
+def _counterfactual_mean(post: pd.DataFrame) -> float | None:
+    """Mean of (observed - ATT(g,t)) over treated post-opening community-months
+    (:func:`_post_cells` of every stratum) with an estimable ATT(g,t): the level the
+    served communities would have had without rooms."""
     post = post[np.isfinite(post["att_gt"].to_numpy(dtype=float))]
     if post.empty:
         return None
     return float((post["y"] - post["att_gt"]).mean())
 
 
-def _counterfactual_series(data: pd.DataFrame, gt: pd.DataFrame) -> pd.DataFrame:
-    """Observed vs counterfactual mean per calendar month over the served communities."""
-    ever = data[data["g"] > 0].merge(gt, on=["g", "t"], how="left")
+def _counterfactual_series(ever: pd.DataFrame) -> pd.DataFrame:
+    """Observed vs counterfactual mean per calendar month over the served communities
+    (:func:`_ever_cells` of every stratum)."""
+    ever = ever.copy()
     is_post = ever["t"] >= ever["g"]
     ever["effect"] = np.where(is_post, ever["att_gt"], 0.0)
     grouped = ever.groupby("month_on", sort=True)

@@ -18,6 +18,14 @@ main estimate:
   months earlier, estimated only on months before the real openings (controls:
   communities really unserved that month); the overall effect should be near 0.
 
+Each part compares communities within kind, as the main estimate does
+(:func:`dashboard.analysis.effects.plan_strata`, on the communities observed every
+month): it is computed per stratum and the strata's event studies (or overall effects)
+are combined with the weights of the main estimate (treated units per event time) by
+:func:`dashboard.analysis.cs_influence.combine`, whose stacked influence functions give
+the combined covariance (block-diagonal across strata) that the Wald test and HonestDiD
+read. With one kind this is the single fit.
+
 Each part that the data cannot support carries a status and no number.
 
 Public API: :func:`assess`, :func:`assess_panel`, :class:`Robustness`.
@@ -157,27 +165,74 @@ def assess_panel(panel: pd.DataFrame, outcome: str, *, placebo_shift: int = PLAC
     per = data.groupby("community_id")["t"].nunique()
     complete = per.index[per == n_months]
     res.n_dropped = int(len(per) - len(complete))
-    Y, g, _ = cs.balanced_matrix(data[data["community_id"].isin(complete)])
+    Y, g, ids = cs.balanced_matrix(data[data["community_id"].isin(complete)])
     if not (g > 0).any() or np.unique(g).size < 2:  # no served or no comparison group
         res.reasons["all"] = _reason("no_groups")
         return res
+    strata = _strata(data, Y, g, ids)
     if "pretrend" in parts:
-        _pretrend(res, Y, g)
+        _pretrend(res, strata)
     if "honest" in parts:
-        _honest(res, Y, g)
+        _honest(res, strata)
     if "placebo" in parts:
-        _placebo(res, Y, g, placebo_shift)
+        _placebo(res, strata, placebo_shift)
     return res
+
+
+@dataclass
+class _Strata:
+    """The within-kind strata of a balanced panel: per stratum its outcome rows and
+    cohorts, and the positions of its units among the ``n`` units of the union."""
+
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    n: int
+
+    def over(self, fn: Any) -> cs.Aggregate | None:
+        """``fn(Y, g) -> (GroupTime, Aggregate) | None`` per stratum, combined
+        (:func:`dashboard.analysis.cs_influence.combine`); ``None`` when no stratum
+        has a coefficient."""
+        done = []
+        for Y, g, rows in self.parts:
+            out = fn(Y, g)
+            if out is None or out[1].labels.size == 0:
+                continue
+            gt, agg = out
+            done.append((agg, cs.cell_mass(gt, agg.labels), rows))
+        if not done:
+            return None
+        if len(done) == 1:
+            return done[0][0]
+        return cs.combine(done, self.n)
+
+
+def _strata(data: pd.DataFrame, Y: np.ndarray, g: np.ndarray, ids: np.ndarray) -> _Strata:
+    """Split the balanced matrix into the strata of the main estimate."""
+    kinds = data.drop_duplicates("community_id").set_index("community_id")["kind"]
+    units = pd.DataFrame({"community_id": ids, "g": g, "kind": kinds.reindex(ids).to_numpy()})
+    plan = effects.plan_strata(units)
+    used = set().union(*(s.ids for s in plan.strata))
+    keep = np.flatnonzero([u in used for u in ids])
+    pos = {u: i for i, u in enumerate(ids[keep])}
+    parts = []
+    for s in plan.strata:
+        rows = np.array(sorted(pos[u] for u in s.ids), dtype=np.int64)
+        parts.append((Y[keep][rows], g[keep][rows], rows))
+    return _Strata(parts, int(keep.size))
 
 
 def _reason(code: str, **fmt: Any) -> dict[str, str]:
     return {lang: t(f"rob.reason.{code}", lang, **fmt) for lang in ("zh", "en")}
 
 
-def _pretrend(res: Robustness, Y: np.ndarray, g: np.ndarray) -> None:
-    gt = cs.att_gt(Y, g, control_group="not_yet_treated", base_period="varying")
-    es = cs.event_study(gt, min_e=-PRE_MONTHS, max_e=-1)
+def _pretrend(res: Robustness, strata: _Strata) -> None:
+    def one(Y: np.ndarray, g: np.ndarray) -> tuple[cs.GroupTime, cs.Aggregate]:
+        gt = cs.att_gt(Y, g, control_group="not_yet_treated", base_period="varying")
+        return gt, cs.event_study(gt, min_e=-PRE_MONTHS, max_e=-1)
+
+    es = strata.over(one)
     try:
+        if es is None:
+            raise ValueError("no pre-opening coefficient")
         w = pretrend_event_study(es)
     except ValueError:
         res.reasons["pretrend"] = _reason("pretrend")
@@ -185,9 +240,15 @@ def _pretrend(res: Robustness, Y: np.ndarray, g: np.ndarray) -> None:
     res.pretrend = w.as_dict()
 
 
-def _honest(res: Robustness, Y: np.ndarray, g: np.ndarray) -> None:
-    gt = cs.att_gt(Y, g, control_group="not_yet_treated", base_period="universal")
-    es = cs.event_study(gt, min_e=-(PRE_MONTHS + 1), max_e=POST_MONTHS - 1)
+def _honest(res: Robustness, strata: _Strata) -> None:
+    def one(Y: np.ndarray, g: np.ndarray) -> tuple[cs.GroupTime, cs.Aggregate]:
+        gt = cs.att_gt(Y, g, control_group="not_yet_treated", base_period="universal")
+        return gt, cs.event_study(gt, min_e=-(PRE_MONTHS + 1), max_e=POST_MONTHS - 1)
+
+    es = strata.over(one)
+    if es is None:
+        res.reasons["honest"] = _reason("honest")
+        return
     pre = es.labels <= -2
     post = es.labels >= 0
     n_pre, n_post = int(pre.sum()), int(post.sum())
@@ -213,19 +274,23 @@ def _honest(res: Robustness, Y: np.ndarray, g: np.ndarray) -> None:
     }
 
 
-def _placebo(res: Robustness, Y: np.ndarray, g: np.ndarray, shift: int) -> None:
-    fake = np.where((g > 0) & (g - shift >= 2), g - shift, 0)
-    cohorts = np.unique(fake[fake > 0])
-    if cohorts.size == 0:
+def _placebo(res: Robustness, strata: _Strata, shift: int) -> None:
+    def one(Y: np.ndarray, g: np.ndarray) -> tuple[cs.GroupTime, cs.Aggregate] | None:
+        fake = np.where((g > 0) & (g - shift >= 2), g - shift, 0)
+        cohorts = np.unique(fake[fake > 0])
+        if cohorts.size == 0:
+            return None
+        last = {int(c): int(c) + shift - 1 for c in cohorts}  # months before the real opening
+        gt = cs.att_gt(Y, fake, control_group="not_yet_treated", base_period="varying",
+                       control_cohort=g, last_period=last)
+        if (~gt.pre).sum() == 0:
+            return None
+        return gt, cs.aggregate_simple(gt)
+
+    agg = strata.over(one)
+    if agg is None:
         res.reasons["placebo"] = _reason("placebo", shift=shift)
         return
-    last = {int(c): int(c) + shift - 1 for c in cohorts}  # months before the real opening
-    gt = cs.att_gt(Y, fake, control_group="not_yet_treated", base_period="varying",
-                   control_cohort=g, last_period=last)
-    if (~gt.pre).sum() == 0:
-        res.reasons["placebo"] = _reason("placebo", shift=shift)
-        return
-    agg = cs.aggregate_simple(gt)
     att, se = float(agg.att[0]), float(agg.se[0])
     z = stats.norm.ppf(1 - ALPHA / 2)
     res.placebo = {"att": att, "ci_low": float(att - z * se), "ci_high": float(att + z * se), "shift_months": shift}

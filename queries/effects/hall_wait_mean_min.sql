@@ -10,6 +10,7 @@
 -- Outcome y = mean over served tickets (outcome = 'served') with this community_id,
 -- issued in the month, of wait = called_at - issued_at in minutes (called_at is the last
 -- call, spec). Tickets with no called_at or called_at < issued_at are left out.
+-- kind: the community's urban / rural kind (the estimator compares within kind).
 --
 -- Params (NULL = all / open end)
 --   $date_from, $date_to  dates; widened to whole calendar months
@@ -20,7 +21,7 @@
 with
 
 units as (
-    select community_id, first_opened_on
+    select community_id, kind, first_opened_on
     from eff_units($districts, $waves)
 ),
 
@@ -36,6 +37,8 @@ final as (
         u.community_id,
         w.month_on,
         u.first_opened_on,
+        -- attributes
+        u.kind,
         -- numerics
         w.n_waited as n_obs,
         w.sum_wait_min / w.n_waited as y

@@ -1,7 +1,8 @@
 -- The parts every community-month effect panel (queries/effects/) shares.
 --
--- eff_units(p_districts, p_waves): the communities a panel may use, with their households
--- and first room opening (community_treatment; NULL = never served). The wave filter
+-- eff_units(p_districts, p_waves): the communities a panel may use, with their households,
+-- kind ('urban' / 'rural'; NULL when the export has none: the effect estimate compares
+-- communities within kind) and first room opening (community_treatment; NULL = never served). The wave filter
 -- picks which SERVED communities enter; never-served ones (wave 'none') always stay as
 -- controls. Filters: NULL = all.
 --
@@ -21,12 +22,13 @@
 -- of a count per households: every unit with households > 0 in every month of the window
 -- (open ends from p_source's cells), n_obs = eff_counts' n (0 when none), y = n_obs *
 -- p_per_households (NULL = 1000) / households. Columns: community_id, month_on,
--- first_opened_on, n_obs, y.
+-- first_opened_on, kind, n_obs, y.
 
 create or replace macro eff_units(p_districts, p_waves) as table
 select
     c.community_id,
     c.households,
+    c.kind,
     t.first_opened_on
 from communities as c
 left join community_treatment as t using (community_id)
@@ -80,7 +82,7 @@ months as (
 ),
 
 units as (
-    select community_id, households, first_opened_on
+    select community_id, households, kind, first_opened_on
     from eff_units(p_districts, p_waves)
     where households > 0
 ),
@@ -95,6 +97,8 @@ select
     u.community_id,
     m.month_on,
     u.first_opened_on,
+    -- attributes
+    u.kind,
     -- numerics
     coalesce(k.n, 0) as n_obs,
     coalesce(k.n, 0) * coalesce(cast(p_per_households as double), 1000.0) / u.households as y

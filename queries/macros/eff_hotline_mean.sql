@@ -4,7 +4,7 @@
 --
 -- Grain: one row per (community, month) with at least one order the mean is taken over;
 -- key (community_id, month_on). NOT balanced: a month without such orders has no row.
--- Columns: community_id, month_on, first_opened_on, n_obs, y.
+-- Columns: community_id, month_on, first_opened_on, kind (urban / rural, NULL: none), n_obs, y.
 --
 -- p_measure (what y is)
 --   'restore_h'        mean restored_at - received_at, hours, fault_repair orders with
@@ -20,7 +20,7 @@ create or replace macro eff_hotline_mean(p_from, p_to, p_districts, p_waves, p_m
 with
 
 units as (
-    select community_id, first_opened_on
+    select community_id, kind, first_opened_on
     from eff_units(p_districts, p_waves)
 ),
 
@@ -53,6 +53,8 @@ select
     u.community_id,
     k.month_on,
     u.first_opened_on,
+    -- attributes
+    u.kind,
     -- numerics
     k.n_obs,
     k.total / k.n_obs as y

@@ -14,7 +14,7 @@ from dashboard.analysis.filters import Filters
 from dashboard.cli import app
 
 KEYS = {"outcome", "method", "att", "ci_low", "ci_high", "relative_effect", "n_treated",
-        "n_control", "event_study", "naive_before_after"}
+        "n_control", "event_study", "naive_before_after", "strata"}
 OUTCOMES = ["hotline_per_1k_households", "counter_visits_per_1k_households", "restoration_hours"]
 # hall_wait_mean_min is estimated per hall (keys + unit, estimates): tests/halls/test_cli_page.py
 
@@ -34,6 +34,9 @@ def test_cli_json_has_exactly_the_keys_and_page_numbers(city_db, outcome):
     res = estimate(con, outcome, Filters())
     assert d["att"] == pytest.approx(res.att) and d["ci_low"] < d["att"] < d["ci_high"]
     assert d["n_treated"] == 24 and d["n_control"] > 16
+    # no kind recorded: one comparison of every community
+    assert d["strata"] == [{"kind": None, "comparison": "all_kinds", "att": d["att"], "se": pytest.approx(res.se),
+                            "n_treated": 24}]
     # the generated city cuts every outcome by 20-30 % from the opening month
     assert -0.45 < d["relative_effect"] < -0.1, d["relative_effect"]
 

@@ -45,10 +45,10 @@ def test_cli_json_keys_and_library(tiny):
         con.close()
     assert d["att"] == lib["att"] and d["method"] == lib["method"]
     assert d["n_treated"] == lib["n_treated"] == 1
-    # the other outcomes keep their shape (no unit, no estimates)
+    # the other outcomes keep their shape (no unit, no estimates; the strata they combine)
     other = CliRunner().invoke(app, ["effects", "--outcome", "counter_visits_per_1k_households", "--json",
                                      "--db", str(tiny)])
-    assert set(json.loads(other.stdout)) == KEYS
+    assert set(json.loads(other.stdout)) == KEYS | {"strata"}
 
 
 def test_exposure_figure():
