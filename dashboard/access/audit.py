@@ -1,4 +1,4 @@
-"""The audit trail: who imported, exported, signed in or changed a user, and when.
+"""The audit trail: who imported, undid an import, exported, signed in or changed a user, and when.
 
 One JSON object per line in a file beside the warehouse (:func:`dashboard.settings.audit_path`,
 ``<db>.audit.jsonl``), never rewritten: each record is added with one ``write`` on a
@@ -11,7 +11,7 @@ Every record carries::
 
     seq    1, 2, 3, ... (its line number)
     at     UTC time, ISO 8601 with milliseconds
-    event  import | export | sign_in | sign_out | user_add | user_remove | user_role | user_password
+    event  import | undo | export | sign_in | sign_out | user_add | user_remove | user_role | user_password
     user   who: the signed-in user (web), the operating-system user (cli), null on an open dashboard
     via    web | cli
     prev   SHA-256 of the previous line (64 zeros for the first)
@@ -35,10 +35,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EVENTS", "file_entry", "import_record", "os_user", "read", "record", "since_filter", "verify"]
+__all__ = ["EVENTS", "file_entry", "import_record", "os_user", "read", "record", "since_filter", "undo_record",
+           "verify"]
 
 EVENTS: tuple[str, ...] = (
-    "import", "export", "sign_in", "sign_out", "user_add", "user_remove", "user_role", "user_password",
+    "import", "undo", "export", "sign_in", "sign_out", "user_add", "user_remove", "user_role", "user_password",
 )
 GENESIS = "0" * 64
 _TAIL_CHUNK = 64 * 1024
@@ -198,3 +199,30 @@ def import_record(path: str | os.PathLike, *, user: str | None, via: str, table:
     keep = ("read", "stored", "updated", "duplicates", "rejected", "reasons")
     counts = {k: v for k, v in box.get("counts", {}).items() if table == "network" or k in keep}
     record(path, "import", outcome="stored", counts=counts, **fields)
+
+
+@contextlib.contextmanager
+def undo_record(path: str | os.PathLike, *, user: str | None, via: str, import_id: str,
+                refused: tuple[type[BaseException], ...] = (), **extra: Any) -> Iterator[dict]:
+    """Record one undo of an import, whatever its outcome, around the block that runs it.
+
+    The block puts the undo's result in the yielded dict (``box["result"] =
+    result.as_dict()``, :class:`dashboard.ingest.undo.UndoResult`); the record says
+    ``undone`` with the import's table, file (name and SHA-256) and the rows deleted and
+    restored, or ``refused`` (an exception of ``refused``) or ``failed`` (any other) with
+    the message and the id asked for; the exception goes on to the caller.
+    """
+    box: dict[str, Any] = {}
+    try:
+        yield box
+    except refused as exc:
+        record(path, "undo", user=user, via=via, outcome="refused", import_id=import_id, message=str(exc), **extra)
+        raise
+    except Exception as exc:
+        record(path, "undo", user=user, via=via, outcome="failed", import_id=import_id,
+               message=f"{type(exc).__name__}: {exc}", **extra)
+        raise
+    r = box.get("result", {})
+    record(path, "undo", user=user, via=via, outcome="undone", import_id=r.get("import_id", import_id),
+           table=r.get("table"), files=[{"name": r.get("file"), "sha256": r.get("sha256")}],
+           counts={k: r.get(k) for k in ("deleted", "restored")}, reattributed=r.get("reattributed"), **extra)

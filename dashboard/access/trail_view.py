@@ -14,9 +14,15 @@ from dashboard.i18n import label, t
 __all__ = ["describe", "trail_table"]
 
 
+def _file(f: dict) -> str:
+    if not f.get("sha256"):
+        return str(f.get("name"))
+    size = f", {f['bytes']:,} B" if f.get("bytes") is not None else ""  # an undo records no size
+    return f"{f['name']} (sha256 {f['sha256'][:12]}…{size})"
+
+
 def _files(files: list[dict]) -> str:
-    return ", ".join(f"{f['name']} (sha256 {f['sha256'][:12]}…, {f['bytes']:,} B)" if f.get("sha256") else f["name"]
-                     for f in files)
+    return ", ".join(_file(f) for f in files)
 
 
 def describe(rec: dict, lang: str | None = None) -> str:
@@ -32,6 +38,14 @@ def describe(rec: dict, lang: str | None = None) -> str:
         parts = [f"{t('data.count.' + k, lang)} {counts[k]:,}" for k in
                  ("read", "stored", "updated", "duplicates", "rejected") if k in counts]
         return head + " · " + ", ".join(parts)
+    if ev == "undo":
+        if rec.get("outcome") != "undone":
+            return (f"{rec.get('import_id')} · {t('acc.audit.outcome.' + rec.get('outcome', 'failed'), lang)}: "
+                    f"{rec.get('message', '')}")
+        counts = rec.get("counts", {})
+        parts = [f"{t('undo.count.' + k, lang)} {counts[k]:,}" for k in ("deleted", "restored")
+                 if counts.get(k) is not None]
+        return f"{rec.get('table')} · {_files(rec.get('files', []))} · {rec.get('import_id')} · " + ", ".join(parts)
     if ev == "export":
         return f"{rec.get('kind', '').upper()} · {_files([rec['file']]) if 'file' in rec else ''}"
     if ev == "sign_in":

@@ -112,7 +112,7 @@ def import_command(
                 result = import_files(
                     table, [str(f) for f in files], db=db, profile=profile, crs=crs,
                     sheet=sheet,
-                    progress=progress,
+                    progress=progress, user=audit.os_user(),
                 )
                 record["counts"] = result.as_dict()
     except Exception as exc:  # shown as one clear line, never a traceback

@@ -121,7 +121,8 @@ def run_refresh(folder: str | Path, *, db=None, profile=None, crs: str = "wgs84"
                     settings.audit_path(db), user=audit.os_user(), via="refresh", table=table,
                     files=files, refused=(ImportRefused,),
                 ) as record:
-                    result = import_files(table, files, profile=profile, crs=crs, progress=step, con=con)
+                    result = import_files(table, files, profile=profile, crs=crs, progress=step, con=con,
+                                          user=audit.os_user())
                     record["counts"] = result.as_dict()
                 for f in result.files:
                     imported.append({"file": f.file, "table": table, "read": f.read, "stored": f.stored,
