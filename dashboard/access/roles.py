@@ -5,7 +5,7 @@ Roles are ordered: a higher role may do everything a lower one may.
 ========  ==============================================================================
 viewer    reads every page, the chart views and the Briefing's PPTX / HTML exports
 analyst   also runs the room planner and what-ifs, and downloads tables (CSV / XLSX)
-admin     also imports data (Data page), reads the audit trail, manages users
+admin     also imports data and undoes imports (Data page), reads the audit trail, manages users
 ========  ==============================================================================
 
 Without a users file the dashboard is open (one analyst at a desk, as before users
@@ -53,6 +53,7 @@ ACTIONS: dict[str, Role] = {
     "download_tables": Role.ANALYST,  # CSV / XLSX of any table
     "plan": Role.ANALYST,  # the room planner and its what-ifs
     "import": Role.ADMIN,  # the Data page's upload
+    "undo": Role.ADMIN,  # undoing an import on the Data page
     "audit": Role.ADMIN,  # the audit trail on the Data page
     "manage_users": Role.ADMIN,
 }

@@ -5,8 +5,9 @@ Thin page: the summaries are the named queries ``queries/data/*.sql`` run throug
 at the next rerun without a restart); the upload box saves the files to a temporary
 folder and calls :func:`dashboard.ingest.import_files`, the same function as
 ``servicecircle import``. Rejected rows are shown as data (never as HTML) and can be
-downloaded as CSV (UTF-8 with BOM, for Excel) or XLSX. The upload box and the audit trail
-are an admin's (:mod:`dashboard.ui.auth`); every import from here is audited.
+downloaded as CSV (UTF-8 with BOM, for Excel) or XLSX. The upload box, the import batches
+with their undo buttons (:mod:`dashboard.ui.undo_panel`) and the audit trail are an
+admin's (:mod:`dashboard.ui.auth`); every import and undo from here is audited.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dashboard.ui.attribution import attribution_section
 from dashboard.ui.auditing import import_record
 from dashboard.ui.state import db, lang
 from dashboard.ui.tables import show_table
+from dashboard.ui.undo_panel import undo_section
 
 UPLOAD_TABLES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings", "customers")
 REJECT_LIMIT = 50_000
@@ -163,6 +165,7 @@ def upload_section() -> None:
                     table, paths, db=db(), profile=prof_path, crs=crs,
                     sheet=sheet.strip() or None,
                     progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), text=msg),
+                    user=who.name,
                 )
                 rec["counts"] = result.as_dict()
         except ImportRefused as exc:
@@ -227,6 +230,8 @@ def main() -> None:
         rejects_section()
     if auth.can("import"):
         upload_section()
+    if auth.can("undo") and warehouse.data_version(db()) is not None:
+        undo_section(L)
     if auth.can("manage_users"):
         users_section()
     if auth.can("audit"):

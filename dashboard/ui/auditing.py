@@ -1,4 +1,4 @@
-"""Audit records from the dashboard: sign-ins, imports and every file downloaded.
+"""Audit records from the dashboard: sign-ins, imports, undos and every file downloaded.
 
 :func:`record` adds a ``via="web"`` record to the trail beside this server's warehouse,
 with the client's address. :func:`audited` wraps the function that makes a download's
@@ -20,7 +20,7 @@ from dashboard.access import audit
 from dashboard.report.tables import safe_filename
 from dashboard.ui.state import db
 
-__all__ = ["audited", "import_record", "record"]
+__all__ = ["audited", "import_record", "record", "undo_record"]
 
 
 def record(event: str, *, user: str | None, **fields: Any) -> dict:
@@ -76,3 +76,9 @@ def import_record(*, user: str | None, table: str, files, refused: tuple[type[Ba
     """:func:`dashboard.access.audit.import_record` for an import from the Data page."""
     return audit.import_record(settings.audit_path(db()), user=user, via="web", table=table, files=files,
                                refused=refused, client=st.context.ip_address)
+
+
+def undo_record(*, user: str | None, import_id: str, refused: tuple[type[BaseException], ...] = ()):
+    """:func:`dashboard.access.audit.undo_record` for an undo from the Data page."""
+    return audit.undo_record(settings.audit_path(db()), user=user, via="web", import_id=import_id,
+                             refused=refused, client=st.context.ip_address)
