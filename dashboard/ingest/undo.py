@@ -13,7 +13,8 @@ An import (:func:`dashboard.ingest.import_files`) keeps, in its own write transa
 
 :func:`undo_import` undoes one import in one :func:`dashboard.warehouse.writer`
 transaction: it deletes the rows the import wrote, puts back the versions it replaced,
-drops the rows it rejected from ``rejects``, re-attributes the fact tables through the
+drops the rows it rejected from ``rejects`` and its own undo data (``import_batches`` keeps
+its counts), re-attributes the fact tables through the
 customer list when the import was a customer list or put back fact rows
 (:func:`dashboard.ingest.attribution.reattribute` and
 :func:`~dashboard.ingest.attribution.detach`), marks the table for the rollup refresh and
@@ -305,6 +306,8 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: str, user: str | None) -> U
         {"iid": iid},
     ).fetchone()[0])
     con.execute("delete from rejects where import_id = $iid", {"iid": iid})
+    # an undone import is never undone again, nor does it block an earlier one: its undo data goes
+    con.execute(f"delete from {target} where import_id = $iid", {"iid": iid})
     warehouse.mark_changed(con, spec.name)
     reattributed = None
     if spec.name == "customers" or (spec.name in attribution.FACT_TABLES and restored):

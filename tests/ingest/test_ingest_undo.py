@@ -105,8 +105,9 @@ def test_undo_b_restores_a_then_undo_a_empties(ab, tmp_path):
     assert after.keys() == ab["rollups_a"].keys() and after
     for name, df in ab["rollups_a"].items():
         pd.testing.assert_frame_equal(after[name], df, obj=name)
-    # B's rejected rows leave the list; its ledger row stays, marked undone
+    # B's rejected rows and its undo data go; its ledger row stays, marked undone
     assert rows(db, "select count(*) from rejects where import_id = $i", {"i": ab["b"]}) == [(0,)]
+    assert rows(db, "select import_id, count(*) from undo_counter_tickets group by all") == [(ab["a"], 3)]
     listed = list_imports(warehouse.connect_read(db)).set_index("import_id")
     assert bool(listed.loc[ab["b"], "is_undone"]) and listed.loc[ab["b"], "undone_by"] == "ada"
     assert not bool(listed.loc[ab["a"], "is_undone"]) and len(listed) == 4
