@@ -127,26 +127,13 @@ def reattribute(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
         ``{table: {"changed", "attributed", "unattributed"}}``: rows this call changed,
         then the table's rows with a community from the list and without a community.
     """
-    changed: dict[str, int] = {}
-    for table in FACT_TABLES:
-        # fixed table names from FACT_TABLES; no value is formatted into the SQL. The rows
-        # to change are found by a hash join and updated in rowid order: DuckDB updates
-        # rows in scattered order ~60x slower (16 s vs 0.25 s CPU for 200,000 rows).
-        n = con.execute(
-            f"""update {table}
-                set community_id = u.community_id, community_source = 'customer'
-                from (
-                    select f.rowid as row_id, c.community_id
-                    from {table} as f join customers as c on f.customer_hash = c.customer_hash
-                    where (f.community_source = 'customer' or f.community_id is null)
-                      and f.community_id is distinct from c.community_id
-                    order by f.rowid
-                ) as u
-                where {table}.rowid = u.row_id"""
-        ).fetchone()[0]
-        changed[table] = int(n)
-        if n:
-            warehouse.mark_changed(con, table)
+    changed = _update_facts(
+        con, "community_id = u.community_id, community_source = 'customer'",
+        """select f.rowid as row_id, c.community_id
+           from {table} as f join customers as c on f.customer_hash = c.customer_hash
+           where (f.community_source = 'customer' or f.community_id is null)
+             and f.community_id is distinct from c.community_id""",
+    )
     counts = table_counts(con)
     return {
         t: {"changed": changed[t], "attributed": counts[t]["attributed"], "unattributed": counts[t]["unattributed"]}
@@ -168,18 +155,33 @@ def detach(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     dict
         ``{table: rows changed}``.
     """
+    return _update_facts(
+        con, "community_id = NULL, community_source = NULL",
+        """select f.rowid as row_id
+           from {table} as f anti join customers as c on f.customer_hash = c.customer_hash
+           where f.community_source = 'customer'""",
+    )
+
+
+def _update_facts(con: duckdb.DuckDBPyConnection, assign: str, rows: str) -> dict[str, int]:
+    """Update, in every fact table, the rows ``rows`` selects (a query over ``{table} as f``
+    giving ``row_id`` and the values ``assign`` reads as ``u.<column>``); mark the tables
+    changed for the rollup refresh.
+
+    The table names are the fixed ones of :data:`FACT_TABLES`; no value is formatted into
+    the SQL. The rows are found by a hash join and updated in rowid order: DuckDB updates
+    rows in scattered order ~60x slower (16 s vs 0.25 s CPU for 200,000 rows).
+
+    Returns
+    -------
+    dict
+        ``{table: rows changed}``.
+    """
     changed: dict[str, int] = {}
     for table in FACT_TABLES:
-        # fixed table names from FACT_TABLES; rows found by an anti join, updated in rowid order
         n = con.execute(
-            f"""update {table}
-                set community_id = NULL, community_source = NULL
-                from (
-                    select f.rowid as row_id
-                    from {table} as f anti join customers as c on f.customer_hash = c.customer_hash
-                    where f.community_source = 'customer'
-                    order by f.rowid
-                ) as u
+            f"""update {table} set {assign}
+                from ({rows.format(table=table)} order by f.rowid) as u
                 where {table}.rowid = u.row_id"""
         ).fetchone()[0]
         changed[table] = int(n)
