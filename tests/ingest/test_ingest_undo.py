@@ -175,18 +175,31 @@ def test_undo_tables_follow_the_canonical_tables(base_db):
         con.close()
 
 
-def test_a_warehouse_without_undo_tables_lists_and_refuses(base_db):
-    """A warehouse made before undo existed (no bookkeeping tables, not written since)."""
+def test_a_warehouse_without_undo_tables_lists_and_refuses(base_db, tmp_path):
+    """A warehouse made before undo existed (no undo tables, not written since): listed and
+    refused on a read snapshot; its next import creates them and can be undone."""
     import duckdb
 
     con = duckdb.connect(str(base_db))
-    for name in ("import_undos", "import_batches"):
+    dropped = [name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where starts_with(table_name, 'undo_') "
+        "or table_name in ('import_undos', 'import_batches')").fetchall()]
+    assert len(dropped) == 11  # 9 undo tables and the 2 bookkeeping tables
+    for name in dropped:
         con.execute(f"drop table {name}")
+    con.execute("delete from meta where key = 'migration:002_undo_community_source'")
     con.close()
     reader = warehouse.connect_read(base_db)
     listed = list_imports(reader)
     reader.close()
     assert len(listed) == 2 and not listed["has_undo_data"].any() and not listed["is_undone"].any()
+    with pytest.raises(UndoRefused) as info:
+        undo_import(listed["import_id"].iloc[0], db=base_db)
+    assert info.value.key == "undo.refused.no_data"
+    before = table(base_db)
+    new = import_files("tickets", [write_text(tmp_path / "a.csv", TICKETS_CSV)], db=base_db).files[0].import_id
+    assert undo_import(new, db=base_db).deleted == 3
+    pd.testing.assert_frame_equal(table(base_db), before)
     with pytest.raises(UndoRefused) as info:
         undo_import(listed["import_id"].iloc[0], db=base_db)
     assert info.value.key == "undo.refused.no_data"
