@@ -63,7 +63,10 @@ def serve_command(
         "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
         "--client.disableDataExport", "true",  # tables leave only through the app's audited downloads
     ]
-    # become the server (exec): the memory this process used to precompute goes back
+    # become the server (exec): the memory this process used to precompute goes back;
+    # what was printed so far must reach the log first (exec drops unflushed buffers)
+    sys.stdout.flush()
+    sys.stderr.flush()
     os.execve(sys.executable, cmd, env)
 
 

@@ -17,11 +17,10 @@ def launched(monkeypatch, db):
     """serve's Streamlit command line and environment, without starting anything."""
     seen: dict = {}
 
-    def fake_call(cmd, env):
-        seen["cmd"], seen["env"] = cmd, env
-        return 0
+    def fake_execve(executable, cmd, env):
+        seen["executable"], seen["cmd"], seen["env"] = executable, cmd, env
 
-    monkeypatch.setattr(serve_module.subprocess, "call", fake_call)
+    monkeypatch.setattr(serve_module.os, "execve", fake_execve)
     monkeypatch.setattr(serve_module, "up_to_date", lambda path: None)
     return seen
 
@@ -35,6 +34,7 @@ def test_defaults(launched, db, monkeypatch):
     r = CliRunner().invoke(app, ["serve", "--db", str(db)])
     assert r.exit_code == 0, r.output
     cmd, env = launched["cmd"], launched["env"]
+    assert cmd[:3] == [launched["executable"], "-m", "dashboard.server"]
     assert _opt(cmd, "--server.address") == "127.0.0.1"
     assert _opt(cmd, "--client.disableDataExport") == "true"
     assert "SERVICECIRCLE_TRUST_PROXY_HEADER" not in env

@@ -130,6 +130,9 @@ FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     # sign-in and audit
     "acc.role.{}": _attr("dashboard.access.roles", "ROLE_CODES"),
     "acc.audit.outcome.{}": _call_literals("record", keyword="outcome"),
+    # a command's failure lines (commands.exit_on): one prefix per command
+    "{}.locked": _call_literals("exit_on", position=3),
+    "{}.failed": _call_literals("exit_on", position=3),
 }
 
 
