@@ -2,7 +2,8 @@
 
 Thin page: the summaries are the named queries ``queries/data/*.sql`` run through
 :func:`dashboard.ui.loaders.query` (cached per data version, so a finished import shows
-at the next rerun without a restart); the upload box saves the files to a temporary
+at the next rerun without a restart); the import history, with who imported and whether
+an import was undone, is :func:`dashboard.ingest.undo.list_imports`; the upload box saves the files to a temporary
 folder and calls :func:`dashboard.ingest.import_files`, the same function as
 ``servicecircle import``. Rejected rows are shown as data (never as HTML) and can be
 downloaded as CSV (UTF-8 with BOM, for Excel) or XLSX. The upload box, the import batches
@@ -25,6 +26,7 @@ from dashboard.i18n import fmt_count, fmt_date, label, t
 from dashboard.ingest import ImportRefused, import_files
 from dashboard.ingest.aliases import TABLE_ALIASES
 from dashboard.ingest.importer import CRS_CHOICES
+from dashboard.ingest.undo import batches, list_imports, status_text
 from dashboard.ui import auth, loaders
 from dashboard.ui.attribution import attribution_section
 from dashboard.ui.auditing import import_record
@@ -68,19 +70,17 @@ def _day(d) -> str:
 
 def history_section() -> None:
     st.subheader(t("data.history.title", L))
-    df = loaders.query("data/import_history", limit=500)
-    if df.empty:
+    rows = batches(loaders.cached_call(list_imports, limit=500))
+    if not rows:
         st.caption(t("data.history.empty", L))
         return
     shown = pd.DataFrame({
-        t("data.col.time", L): df["finished_at"],
-        t("data.col.table", L): df["table_name"].map(_table_label),
-        t("data.col.file", L): df["file_name"],
-        t("data.count.read", L): df["n_read"],
-        t("data.count.stored", L): df["n_stored"],
-        t("data.count.updated", L): df["n_updated"],
-        t("data.count.duplicates", L): df["n_duplicates"],
-        t("data.count.rejected", L): df["n_rejected"],
+        t("data.col.time", L): [b["finished_at"] for b in rows],
+        t("data.col.table", L): [_table_label(b["table"]) for b in rows],
+        t("data.col.file", L): [b["file"] for b in rows],
+        **{t(f"data.count.{k}", L): [b[k] for b in rows] for k in ("read", "stored", "updated", "duplicates", "rejected")},
+        t("undo.col.who", L): [b["imported_by"] or "–" for b in rows],
+        t("undo.col.status", L): [status_text(b, L) for b in rows],
     })
     show_table(shown, "data_history", L, file_stem="import_history")
 

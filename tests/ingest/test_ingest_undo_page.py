@@ -96,9 +96,17 @@ def test_admin_sees_the_refusal(ab):
 
 @pytest.mark.parametrize("who", ["vera", "andy"])
 def test_viewer_and_analyst_see_no_undo(ab, who):
+    from dashboard.ingest.undo import undo_import
+
+    done = undo_import(ab["b"], db=ab["db"], user="ada")
     at = _data_page(who)
     assert not at.exception, at.exception
-    assert len(at.dataframe) > 0  # the page itself is shown
+    # the history says which import was undone (newest first: B, A, communities, halls)
+    hist = next(d.value for d in at.dataframe if t("undo.col.status", "en") in d.value.columns)
+    assert list(hist[t("data.col.file", "en")]) == ["b.csv", "a.csv", "communities.csv", "halls.csv"]
+    assert list(hist[t("undo.col.status", "en")])[:2] == [
+        t("undo.status.undone", "en", at=done.undone_at, by="ada"), t("undo.status.live", "en")]
+    assert list(hist[t("undo.col.who", "en")])[:2] == ["bob", "ann"]
     assert t("undo.page.title", "en") not in [s.value for s in at.subheader]
     assert not _undo_buttons(at)
     assert not at.warning  # not even a refusal: the section is not drawn
