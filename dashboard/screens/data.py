@@ -3,8 +3,8 @@
 Thin page: the summaries are the named queries ``queries/data/*.sql`` run through
 :func:`dashboard.ui.loaders.query` (cached per data version, so a finished import shows
 at the next rerun without a restart); the import history, with who imported and whether
-an import was undone, is :func:`dashboard.ingest.undo.list_imports`; the upload box saves the files to a temporary
-folder and calls :func:`dashboard.ingest.import_files`, the same function as
+an import was undone, is :func:`dashboard.ingest.undo.list_imports`; the upload box saves
+the files to a temporary folder and calls :func:`dashboard.ingest.import_files`, the same function as
 ``servicecircle import``. Rejected rows are shown as data (never as HTML) and can be
 downloaded as CSV (UTF-8 with BOM, for Excel) or XLSX. The upload box, the import batches
 with their undo buttons (:mod:`dashboard.ui.undo_panel`) and the audit trail are an

@@ -17,7 +17,13 @@ import streamlit as st
 from dashboard import derived
 from dashboard.i18n import fmt_count, t
 from dashboard.ingest.aliases import TABLE_ALIASES
-from dashboard.ingest.undo import UndoRefused, batches, list_imports, status_text, undo_import
+from dashboard.ingest.undo import (
+    UndoRefused,
+    batches,
+    list_imports,
+    status_text,
+    undo_import,
+)
 from dashboard.ui import auth, loaders
 from dashboard.ui.auditing import undo_record
 from dashboard.ui.state import db
