@@ -123,21 +123,21 @@ from dashboard.analysis.filters import Filters
 from dashboard.i18n import t
 
 __all__ = [
-    "EffectResult",
+    "CATEGORY_OUTCOMES",
     "METHOD",
     "MIN_CONTROL",
     "MIN_MONTHS",
     "MIN_TREATED",
-    "CATEGORY_OUTCOMES",
     "OUTCOMES",
+    "EffectResult",
     "OutcomeSpec",
     "Stratum",
     "estimate",
     "estimate_panel",
-    "plan_strata",
-    "load_panel",
     "fmt_num",
     "fmt_pct",
+    "load_panel",
+    "plan_strata",
 ]
 
 METHOD = "callaway_santanna_dr_not_yet_treated"

@@ -141,7 +141,7 @@ def test_event_study_before_opening_straddles_zero_only_within_kind(urban_only):
     panel, _, _ = urban_only
     pooled = estimate_panel(panel.drop(columns=["kind"]), OUT)
     within = estimate_panel(panel, OUT)
-    pre = lambda r: [e for e in r.event_study if -6 <= e["event_time"] <= -1]  # noqa: E731
+    pre = lambda r: [e for e in r.event_study if -6 <= e["event_time"] <= -1]
     # pooled: every month-on-month pre-opening change is a spurious rise
     assert all(e["att"] > 0 for e in pre(pooled))
     assert np.mean([e["att"] for e in pre(pooled)]) > 0.5
@@ -296,7 +296,7 @@ def mpdta() -> pd.DataFrame:
     "urban") as two kinds with their own trends."""
     df = pd.read_csv(MPDTA)
     first = pd.Timestamp("2003-01-01")
-    to_month = lambda y: first + pd.DateOffset(months=int(y) - 2003)  # noqa: E731
+    to_month = lambda y: first + pd.DateOffset(months=int(y) - 2003)
     big = df.groupby("countyreal")["lpop"].first()
     kind = np.where(big > big.median(), "urban", "rural")
     kinds = dict(zip(big.index, kind))
