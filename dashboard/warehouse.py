@@ -28,7 +28,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +165,9 @@ def rollup_plan() -> list[tuple[Path, set[str], set[str]]]:
     return plan
 
 
-def refresh_rollups(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> list[str]:
+def refresh_rollups(
+    con: duckdb.DuckDBPyConnection, changed: set[str] | Mapping[str, set | None] | None = None
+) -> list[str]:
     """Rebuild the rollup tables of ``queries/rollups/*.sql`` in file-name order.
 
     Each file is a script of ``create or replace table ...`` statements over the
@@ -178,15 +180,25 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, changed: set[str] | None = N
     changed
         Canonical tables this write changed (see :func:`mark_changed`): only scripts
         that read one of them, directly or through an earlier rollup, are rerun. ``None``
-        reruns every script.
+        reruns every script. As a mapping (table -> months touched, or ``None`` for the
+        whole table): when every changed table is a fact table with its months known,
+        the month-by-month rollup tables are rebuilt for those months only
+        (:mod:`dashboard.rollup_months`); a write that touched no month reruns nothing.
 
     Returns
     -------
     list of str
         The script names that ran.
     """
+    from dashboard import rollup_months
+
     ran: list[str] = []
     plan = rollup_plan()
+    months: dict[str, set] | None = None
+    if isinstance(changed, Mapping):
+        if changed and all(t in rollup_months.FACT_DATES and m is not None for t, m in changed.items()):
+            months = {t: set(m) for t, m in changed.items() if m}
+        changed = set(changed)
     dirty = None if changed is None else set(changed)
     if dirty is not None:
         existing = {r[0].lower() for r in con.execute(
@@ -194,10 +206,17 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, changed: set[str] | None = N
         ).fetchall()}
         if not set().union(*(c for _, c, _ in plan)) <= existing:
             dirty = None  # first build (or a new rollup script): build everything
+            months = None
+    if months is not None:
+        dirty = set(months)  # facts whose rows changed (a table that only met duplicates drops out)
     for path, creates, reads in plan:
         if dirty is not None and not (reads & dirty):
             continue
-        _run_script(con, path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if months is not None:
+            rollup_months.run_script(con, text, months)
+        else:
+            _run_script(con, text)
         ran.append(path.name)
         if dirty is not None:
             dirty |= creates
@@ -255,17 +274,36 @@ def bring_up_to_date(db: str | os.PathLike | None = None, *, echo: Callable[[str
     return True
 
 
-_CHANGED: dict[int, set[str]] = {}
+_CHANGED: dict[int, dict[str, set | None]] = {}
 
 
-def mark_changed(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+def mark_changed(con: duckdb.DuckDBPyConnection, *tables: str, months: Iterable | None = None) -> None:
     """Record, inside a :func:`writer` block, which canonical tables the write changed.
 
     The writer then refreshes only the rollups that depend on them. A write that marks
     nothing refreshes every rollup (always correct, only slower).
+
+    Parameters
+    ----------
+    tables
+        Canonical table names.
+    months
+        For a fact table of :data:`dashboard.rollup_months.FACT_DATES`: the first days of
+        the months whose rows changed (every date column of the rows written and of the
+        stored versions they replaced or removed); the month-by-month rollups are then
+        rebuilt for those months only. ``None``: the whole table may have changed (a
+        table marked both ways counts as wholly changed).
     """
-    if id(con) in _CHANGED:
-        _CHANGED[id(con)].update(tables)
+    marks = _CHANGED.get(id(con))
+    if marks is None:
+        return
+    for table in tables:
+        if months is None:
+            marks[table] = None
+        elif table not in marks:
+            marks[table] = set(months)
+        elif marks[table] is not None:
+            marks[table] |= set(months)
 
 
 # ---------------------------------------------------------------- reading
@@ -395,7 +433,7 @@ def writer(
         con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit, "threads": 2})
         _no_progress_bar(con)
         ok = False
-        _CHANGED[id(con)] = set()
+        _CHANGED[id(con)] = {}
         try:
             init_schema(con)
             con.execute("begin transaction")

@@ -45,6 +45,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import privacy, warehouse
+from dashboard.rollup_months import FACT_DATES
 from dashboard.ingest import attribution, coords, undo
 from dashboard.ingest.crs_hint import crs_hint
 from dashboard.ingest.aliases import CATEGORY_WORDS, TableSpec, normalise_header, table_spec
@@ -419,6 +420,26 @@ def _unknown_words(con, spec: TableSpec, hmap: HeaderMap) -> list[dict]:
     return out
 
 
+def _touched_months(con: duckdb.DuckDBPyConnection, spec: TableSpec, written: bool, replaced: bool) -> list:
+    """The months (first days) of every date column the rollups group by
+    (:data:`dashboard.rollup_months.FACT_DATES`), over the rows this file writes and the
+    stored versions they replace; called before the replaced rows are deleted."""
+    if not written:
+        return []
+    cols = FACT_DATES[spec.name]
+    months = ", ".join(f'cast(date_trunc(\'month\', "{c}") as date)' for c in cols)
+    keys = ", ".join(f'"{k}"' for k in spec.key)
+    parts = [f"""select unnest([{months}]) as m from _sc_stage
+                 semi join (select _row from _sc_class where _write) c using (_row)"""]
+    if replaced:
+        parts.append(f"""select unnest([{months}]) as m from {spec.name}
+                         semi join (select {", ".join(f's."{k}"' for k in spec.key)} from _sc_stage s
+                                    join _sc_class c using (_row) where c._write and c._sh is not null) u
+                         using ({keys})""")
+    rows = con.execute(f"select distinct m from ({' union all '.join(parts)}) where m is not null").fetchall()
+    return [r[0] for r in rows]
+
+
 def _import_one(
     con: duckdb.DuckDBPyConnection,
     spec: TableSpec,
@@ -533,6 +554,8 @@ def _import_one(
     n_replace = con.execute("select count(*) from _sc_class where _write and _sh is not null").fetchone()[0]
     n_write = con.execute("select count(*) from _sc_class where _write").fetchone()[0]
     undo.keep(con, spec, res.import_id, all_new=not n_replace and n_write == res.read, user=user)
+    if spec.name in FACT_DATES:  # the rollups are rebuilt for these months only
+        warehouse.mark_changed(con, spec.name, months=_touched_months(con, spec, bool(n_write), bool(n_replace)))
     if n_replace:
         on_del = " and ".join(f'{spec.name}."{k}" = u."{k}"' for k in keys)
         con.execute(
@@ -659,7 +682,8 @@ def import_files(
                     progress(f"{name}: {step}", min(1.0, (i + frac) / n))
 
             result.files.append(_import_one(c, spec, p, prof, crs, sheet, report, user))
-        warehouse.mark_changed(c, spec.name)  # only rollups reading this table are rebuilt
+        if spec.name not in FACT_DATES:  # a fact table's months were marked file by file
+            warehouse.mark_changed(c, spec.name)  # only rollups reading this table are rebuilt
         if spec.name == "customers":  # the stored tickets, orders and visits follow the list
             if progress is not None:
                 progress("attribution", 1.0)

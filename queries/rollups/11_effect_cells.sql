@@ -16,6 +16,7 @@
 --   n_callback       orders with a callback (satisfaction other than 'no_callback')
 --   n_satisfied      of those, 'satisfied' or 'basically_satisfied'
 -- Rows without community_id cannot be placed in a community and are left out.
+-- incremental: month_on
 create or replace table eff_ticket_cell as
 select
     -- ids
@@ -36,6 +37,7 @@ where community_id is not null
 group by all
 order by month_on, community_id;
 
+-- incremental: month_on
 create or replace table eff_hotline_cell as
 select
     -- ids

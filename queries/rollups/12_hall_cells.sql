@@ -12,6 +12,7 @@
 --                    counter and the handling), minutes
 --   sumsq_busy_min2  sum of the squared counter times (for the service-time variance)
 --   n_counters       distinct counter_no that called a ticket in the hour (counters open)
+-- incremental: day_on
 create or replace table hall_hour_cell as
 with
 

@@ -18,6 +18,7 @@
 -- sorted by month or day so a range read skips row groups.
 
 -- staging: one row per ticket, the columns the rollups need
+-- incremental: day_on
 create or replace temp table stg_ticket as
 select
     -- ids
@@ -46,6 +47,7 @@ left join agg_community as c using (community_id);
 
 -- agg_ticket_day: grain (hall_id, day_on, service_type, wave); counts and wait sums;
 -- n_appointment: tickets taken by appointment (is_appointment; NULL counts as not).
+-- incremental: day_on
 create or replace table agg_ticket_day as
 select
     hall_id,
@@ -69,6 +71,7 @@ order by day_on, hall_id;
 -- agg_ticket_month: grain (hall_id, month_on, service_type, wave); the same counts by
 -- calendar month, plus the first and last day with a ticket in the cell. Whole months of
 -- a range read this (~30x fewer rows than the day grain), the range's ends the day grain.
+-- incremental: month_on
 create or replace table agg_ticket_month as
 select
     hall_id,
@@ -93,6 +96,7 @@ order by month_on, hall_id;
 -- agg_ticket_ht_month / agg_ticket_ht_day: the same without the wave column, grain
 -- (hall_id, month_on | day_on, service_type): what the pages read when no wave filter is
 -- set (~10x fewer rows).
+-- incremental: month_on
 create or replace table agg_ticket_ht_month as
 select
     hall_id, month_on, service_type,
@@ -109,6 +113,7 @@ from agg_ticket_month
 group by all
 order by month_on, hall_id;
 
+-- incremental: day_on
 create or replace table agg_ticket_ht_day as
 select
     hall_id, day_on, service_type,
@@ -128,6 +133,7 @@ order by day_on, hall_id;
 -- district filter (sorted by month only: a sort by wave and type would let those filters
 -- skip row groups but doubled this table's build time); whole months inside a date range
 -- are read from here ...
+-- incremental: month_on
 create or replace table agg_wait_hist_month as
 with binned as (
     select
@@ -147,6 +153,7 @@ order by month_on;
 -- agg_wait_hist_day: grain (hall_id, day_on, service_type, wave, wait_bin); ... and the
 -- partial months at the two ends of a range from here (sorted by day, so a range read
 -- touches few row groups).
+-- incremental: day_on
 create or replace table agg_wait_hist_day as
 select
     hall_id,
@@ -164,6 +171,7 @@ order by day_on;
 -- hour_of_day); arrivals and wait sums for the weekday x hour heatmap. No wave column:
 -- the heatmap is a property of the hall's queue (a wave filter does not apply). Read when
 -- a service-type filter is set (sorted by type); agg_ticket_wdh_hall otherwise.
+-- incremental: month_on
 create or replace table agg_ticket_weekday_hour as
 select
     hall_id,
@@ -180,6 +188,7 @@ order by service_type, month_on, hall_id;
 
 -- agg_ticket_wdh_hall: grain (hall_id, month_on, weekday, hour_of_day); the heatmap
 -- without the service-type column (~9x fewer rows).
+-- incremental: month_on
 create or replace table agg_ticket_wdh_hall as
 select
     hall_id,
@@ -195,6 +204,7 @@ order by month_on, hall_id;
 
 -- agg_ticket_wdh_city: grain (month_on, weekday, hour_of_day); the heatmap without hall
 -- or service type (no hall, district or type filter).
+-- incremental: month_on
 create or replace table agg_ticket_wdh_city as
 select
     month_on, weekday, hour_of_day,
@@ -209,6 +219,7 @@ order by month_on;
 -- counter tickets and counter transactions (served tickets) per community, from tickets
 -- that name one. Read when a hall or service-type filter is set;
 -- agg_community_ticket_month_all (grain community_id, month_on) otherwise.
+-- incremental: month_on
 create or replace table agg_community_ticket_month as
 select
     community_id,
@@ -222,6 +233,7 @@ where community_id is not null
 group by all
 order by month_on;
 
+-- incremental: month_on
 create or replace table agg_community_ticket_month_all as
 select community_id, month_on, sum(n_tickets) as n_tickets, sum(n_served) as n_served
 from agg_community_ticket_month
@@ -283,6 +295,7 @@ left join counts as k on k.community_id = u.community_id and k.month_on = m.mont
 -- household panel of counter tickets already summed: every community with households
 -- (agg_community) in every month with a ticket naming a community, its status that month,
 -- its households and its tickets / transactions (0 when none).
+-- incremental: month_on
 create or replace table agg_community_ticket_cell as
 select
     month_on, district, wave, status,
@@ -300,6 +313,7 @@ drop table stg_ticket;
 -- wave or service-type filter is set (the default view).
 -- agg_wait_hist_hall_day: grain (hall_id, day_on, wait_bin): the partial months at the
 -- ends of a range.
+-- incremental: day_on
 create or replace table agg_wait_hist_hall_day as
 select hall_id, day_on, wait_bin, sum(n) as n
 from agg_wait_hist_day

@@ -23,6 +23,7 @@
 -- hotline map and the community profile).
 -- agg_hotline_units: grain (month_on, district, wave, status); the per-1,000 household
 -- denominators: communities with households in every month with an order, by status.
+-- incremental: day_on
 create or replace table agg_hotline_day as
 select
     o.community_id,
@@ -41,6 +42,7 @@ left join agg_community as c using (community_id)
 group by all
 order by day_on;
 
+-- incremental: day_on
 create or replace table agg_fault as
 select
     -- ids
@@ -63,6 +65,7 @@ left join agg_community as c using (community_id)
 where o.category = 'fault_repair'
 order by day_on;
 
+-- incremental: month_on
 create or replace table agg_fault_month as
 with
 
@@ -81,6 +84,7 @@ from measures
 group by all
 order by month_on, measure;
 
+-- incremental: month_on
 create or replace table agg_hotline_cell as
 select
     cast(date_trunc('month', h.day_on) as date) as month_on,
@@ -99,6 +103,7 @@ left join agg_community as c using (community_id)
 group by all
 order by month_on, district, wave;
 
+-- incremental: month_on
 create or replace table agg_hotline_comm_month as
 select
     community_id,

@@ -10,6 +10,7 @@
 -- agg_room_weekday_month: grain (room_id, month_on, weekday 1=Mon..7); scheduled open
 -- days (dates on the room's open_days between opened_on and closed_on, within the span
 -- of the visit data) and visits on those weekdays: room utilisation by weekday.
+-- incremental: day_on
 create or replace table agg_visit_day as
 with
 
@@ -42,6 +43,7 @@ left join agg_community as c using (community_id)
 group by all
 order by day_on;
 
+-- incremental: month_on
 create or replace table agg_visit_month as
 select
     cast(date_trunc('month', day_on) as date) as month_on,
@@ -56,6 +58,7 @@ from agg_visit_day
 group by all
 order by month_on;
 
+-- incremental: month_on
 create or replace table agg_visit_comm_month as
 select
     community_id,
