@@ -48,9 +48,9 @@ FACT_DATES: dict[str, tuple[str, ...]] = {
 """The fact tables whose changes can be told by month, with the date columns the rollups
 group by (a table's touched months are those of every column listed)."""
 
-_ANNOTATION = re.compile(r"^\s*--\s*incremental:\s*([a-z_][a-z0-9_]*)\s*$", re.I | re.M)
+_ANNOTATION = re.compile(r"^\s*--\s*incremental:\s*([a-z_][a-z0-9_]*)\s*$", re.IGNORECASE | re.MULTILINE)
 _CREATE = re.compile(
-    r"^\s*create\s+or\s+replace\s+(temp\s+|temporary\s+)?table\s+([a-z_][a-z0-9_]*)\s+as\s+(.*)$", re.I | re.S
+    r"^\s*create\s+or\s+replace\s+(temp\s+|temporary\s+)?table\s+([a-z_][a-z0-9_]*)\s+as\s+(.*)$", re.IGNORECASE | re.DOTALL
 )
 _COMMENT = re.compile(r"--[^\n]*")
 

@@ -45,10 +45,14 @@ import duckdb
 import pandas as pd
 
 from dashboard import privacy, warehouse
-from dashboard.rollup_months import FACT_DATES
 from dashboard.ingest import attribution, coords, undo
+from dashboard.ingest.aliases import (
+    CATEGORY_WORDS,
+    TableSpec,
+    normalise_header,
+    table_spec,
+)
 from dashboard.ingest.crs_hint import crs_hint
-from dashboard.ingest.aliases import CATEGORY_WORDS, TableSpec, normalise_header, table_spec
 from dashboard.ingest.profile import Profile, ProfileError, load_profile, profile_line
 from dashboard.ingest.readers import RAW, RawFile, ReadError, read_into
 from dashboard.ingest.validate import (
@@ -62,6 +66,7 @@ from dashboard.ingest.validate import (
     stage_sql,
 )
 from dashboard.ingest.values import ids_sql, mask_sql, parse_open_days
+from dashboard.rollup_months import FACT_DATES
 
 __all__ = ["FileResult", "ImportRefused", "ImportResult", "import_files"]
 
