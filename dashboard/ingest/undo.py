@@ -3,11 +3,10 @@
 An import (:func:`dashboard.ingest.import_files`) keeps, in its own write transaction
 (:func:`keep`, called by the importer for each file):
 
-* for every row it wrote, its key; for a key it replaced (counted ``updated``) the whole
-  version it replaced, exactly as it was stored (personal fields are the keyed hashes the
-  table holds, never clear values). One row per written row in ``undo_<table>``
-  (``queries/schema/006_undo.sql``): a new key stores only the key columns (the others
-  NULL, which DuckDB stores in next to nothing);
+* for every row it wrote, its key (``undo_keys_<table>``, key columns only); for every key
+  it replaced (counted ``updated``) the whole version it replaced, exactly as it was stored
+  (``undo_<table>``; personal fields are the keyed hashes the table holds, never clear
+  values). Tables in ``queries/schema/006_undo.sql``;
 * one row in ``import_batches``: the import's place in the order of imports (``batch_no``),
   who ran it, and how many rows it wrote and replaced.
 
@@ -90,8 +89,13 @@ class UndoResult:
 
 
 def undo_table(table: str) -> str:
-    """The undo table of canonical table ``table`` (``undo_counter_tickets``)."""
+    """The table of the versions imports replaced in ``table`` (``undo_counter_tickets``)."""
     return f"undo_{table}"
+
+
+def keys_table(table: str) -> str:
+    """The table of the keys imports wrote in ``table`` (``undo_keys_counter_tickets``)."""
+    return f"undo_keys_{table}"
 
 
 def _keys(spec: TableSpec, alias: str = "") -> str:
@@ -124,34 +128,30 @@ def keep(con: duckdb.DuckDBPyConnection, spec: TableSpec, import_id: str, *, all
     -------
     (n_written, n_replaced)
     """
-    target = undo_table(spec.name)
     keys = _keys(spec)
     n_replaced = 0
-    if not all_new:
+    if all_new:
+        written = "from _sc_stage s"
+    else:
+        written = "from _sc_stage s join _sc_class c using (_row) where c._write"
         # the stored versions of the keys this file replaces, every column as stored
         n_replaced = int(con.execute(
-            f"""insert into {target} by name
-                select $iid as import_id, true as is_replaced, t.*
+            f"""insert into {undo_table(spec.name)} by name
+                select $iid as import_id, t.*
                 from {spec.name} as t semi join (
-                    select {_keys(spec, 's.')} from _sc_stage s join _sc_class c using (_row)
-                    where c._write and c._sh is not null) as u using ({keys})""",
+                    select {_keys(spec, 's.')} {written} and c._sh is not null) as u using ({keys})""",
             {"iid": import_id},
         ).fetchone()[0])
-        new_rows = ("from _sc_stage s join _sc_class c using (_row) "
-                    "where c._write and c._sh is null")
-    else:
-        new_rows = "from _sc_stage s"
-    n_new = int(con.execute(
-        f"insert into {target} (import_id, is_replaced, {keys}) "
-        f"select $iid, false, {_keys(spec, 's.')} {new_rows}",
+    n_written = int(con.execute(
+        f"insert into {keys_table(spec.name)} select $iid, {_keys(spec, 's.')} {written}",
         {"iid": import_id},
     ).fetchone()[0])
     con.execute(
         "insert into import_batches select $iid, coalesce(max(batch_no), 0) + 1, $t, $who, $w, $r "
         "from import_batches",
-        {"iid": import_id, "t": spec.name, "who": user, "w": n_new + n_replaced, "r": n_replaced},
+        {"iid": import_id, "t": spec.name, "who": user, "w": n_written, "r": n_replaced},
     )
-    return n_new + n_replaced, n_replaced
+    return n_written, n_replaced
 
 
 # ---------------------------------------------------------------- listing
@@ -244,7 +244,7 @@ def _find(con: duckdb.DuckDBPyConnection, import_id: str) -> tuple:
 def _blockers(con: duckdb.DuckDBPyConnection, spec: TableSpec, import_id: str, batch_no: int) -> list[tuple]:
     """Later imports of the same table, not undone, that wrote a key this import wrote
     (newest first): ``(import_id, file_name, finished_at)``."""
-    target = undo_table(spec.name)
+    target = keys_table(spec.name)
     keys = _keys(spec)
     return con.execute(
         f"""with later as (
@@ -293,21 +293,22 @@ def _check(con: duckdb.DuckDBPyConnection, import_id: str) -> tuple[str, TableSp
 
 def _undo(con: duckdb.DuckDBPyConnection, import_id: str, user: str | None) -> UndoResult:
     iid, spec, file_name, sha256 = _check(con, import_id)
-    target = undo_table(spec.name)
     keys = _keys(spec)
     on = " and ".join(f'{spec.name}."{k}" = u."{k}"' for k in spec.key)
     deleted = int(con.execute(
-        f"delete from {spec.name} using (select {keys} from {target} where import_id = $iid) as u where {on}",
+        f"delete from {spec.name} using (select {keys} from {keys_table(spec.name)} where import_id = $iid) as u "
+        f"where {on}",
         {"iid": iid},
     ).fetchone()[0])
     restored = int(con.execute(
         f"insert into {spec.name} by name "
-        f"select * exclude (import_id, is_replaced) from {target} where import_id = $iid and is_replaced",
+        f"select * exclude (import_id) from {undo_table(spec.name)} where import_id = $iid",
         {"iid": iid},
     ).fetchone()[0])
     con.execute("delete from rejects where import_id = $iid", {"iid": iid})
     # an undone import is never undone again, nor does it block an earlier one: its undo data goes
-    con.execute(f"delete from {target} where import_id = $iid", {"iid": iid})
+    for t in (keys_table(spec.name), undo_table(spec.name)):
+        con.execute(f"delete from {t} where import_id = $iid", {"iid": iid})
     warehouse.mark_changed(con, spec.name)
     reattributed = None
     if spec.name == "customers" or (spec.name in attribution.FACT_TABLES and restored):

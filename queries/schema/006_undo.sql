@@ -25,27 +25,29 @@ create table if not exists import_undos (
     reattributed_json varchar            -- fact rows re-attributed per table ({table: n}); NULL when none ran
 );
 
--- Per canonical table an import writes: one row per row an import wrote; key
--- (import_id, the table's key). is_replaced false: a new key, only the key columns are
--- set (the rest NULL: compact); true: every column holds the version the import
--- replaced, exactly as it was stored. The columns follow the canonical table's (created
--- from it here); a migration that adds a column to a canonical table adds it here too
--- (tests/ingest/test_ingest_undo.py checks they match).
-create table if not exists undo_communities as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from communities where false;
-create table if not exists undo_buildings as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from buildings where false;
-create table if not exists undo_business_halls as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from business_halls where false;
-create table if not exists undo_service_rooms as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from service_rooms where false;
-create table if not exists undo_counter_tickets as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from counter_tickets where false;
-create table if not exists undo_hotline_orders as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from hotline_orders where false;
-create table if not exists undo_room_visits as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from room_visits where false;
-create table if not exists undo_staff as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from staff where false;
-create table if not exists undo_customers as
-select cast(NULL as varchar) as import_id, cast(NULL as boolean) as is_replaced, * from customers where false;
+-- Per canonical table an import writes, two undo tables (created from the table itself, so
+-- their columns follow it; a migration that adds a column to a canonical table adds it to
+-- its undo_<table> too, tests/ingest/test_ingest_undo.py checks they match):
+--   undo_keys_<table>: one row per row an import wrote; key (import_id, the table's key).
+--                      Only the key: a new row costs no more.
+--   undo_<table>:      one row per key an import replaced (counted updated); key
+--                      (import_id, the table's key). The version it replaced, every column
+--                      exactly as it was stored.
+create table if not exists undo_keys_communities as select cast(NULL as varchar) as import_id, community_id from communities where false;
+create table if not exists undo_keys_buildings as select cast(NULL as varchar) as import_id, building_id from buildings where false;
+create table if not exists undo_keys_business_halls as select cast(NULL as varchar) as import_id, hall_id from business_halls where false;
+create table if not exists undo_keys_service_rooms as select cast(NULL as varchar) as import_id, room_id from service_rooms where false;
+create table if not exists undo_keys_counter_tickets as select cast(NULL as varchar) as import_id, ticket_id from counter_tickets where false;
+create table if not exists undo_keys_hotline_orders as select cast(NULL as varchar) as import_id, order_id from hotline_orders where false;
+create table if not exists undo_keys_room_visits as select cast(NULL as varchar) as import_id, visit_id from room_visits where false;
+create table if not exists undo_keys_staff as select cast(NULL as varchar) as import_id, staff_hash, assigned_on from staff where false;
+create table if not exists undo_keys_customers as select cast(NULL as varchar) as import_id, customer_hash from customers where false;
+create table if not exists undo_communities as select cast(NULL as varchar) as import_id, * from communities where false;
+create table if not exists undo_buildings as select cast(NULL as varchar) as import_id, * from buildings where false;
+create table if not exists undo_business_halls as select cast(NULL as varchar) as import_id, * from business_halls where false;
+create table if not exists undo_service_rooms as select cast(NULL as varchar) as import_id, * from service_rooms where false;
+create table if not exists undo_counter_tickets as select cast(NULL as varchar) as import_id, * from counter_tickets where false;
+create table if not exists undo_hotline_orders as select cast(NULL as varchar) as import_id, * from hotline_orders where false;
+create table if not exists undo_room_visits as select cast(NULL as varchar) as import_id, * from room_visits where false;
+create table if not exists undo_staff as select cast(NULL as varchar) as import_id, * from staff where false;
+create table if not exists undo_customers as select cast(NULL as varchar) as import_id, * from customers where false;

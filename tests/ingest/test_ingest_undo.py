@@ -89,9 +89,13 @@ def test_counts_kept_in_the_ledger(ab):
     # halls and communities are batches 1 and 2 (the base warehouse); A wrote 3 new keys; B wrote T1 (replaced) and T4
     assert got[ab["a"]] == (3, "ann", 3, 0)
     assert got[ab["b"]] == (4, "bob", 2, 1)
-    kept = rows(ab["db"], "select ticket_id, is_replaced, hall_id, service_type from undo_counter_tickets "
-                          "where import_id = $i order by ticket_id", {"i": ab["b"]})
-    assert kept == [("T1", True, "H01", "payment"), ("T4", False, None, None)]  # A's T1 (交费), T4's key only
+    keys = rows(ab["db"], "select ticket_id from undo_keys_counter_tickets where import_id = $i order by 1",
+                {"i": ab["b"]})
+    assert keys == [("T1",), ("T4",)]
+    kept = rows(ab["db"], "select * exclude (import_id) from undo_counter_tickets where import_id = $i", {"i": ab["b"]})
+    a_t1 = ab["after_a"][ab["after_a"]["ticket_id"] == "T1"]
+    assert kept == [tuple(a_t1.iloc[0])]  # A's T1 (交费 = payment), every column as stored
+    assert a_t1["service_type"].iloc[0] == "payment"
 
 
 def test_undo_b_restores_a_then_undo_a_empties(ab, tmp_path):
@@ -107,7 +111,8 @@ def test_undo_b_restores_a_then_undo_a_empties(ab, tmp_path):
         pd.testing.assert_frame_equal(after[name], df, obj=name)
     # B's rejected rows and its undo data go; its ledger row stays, marked undone
     assert rows(db, "select count(*) from rejects where import_id = $i", {"i": ab["b"]}) == [(0,)]
-    assert rows(db, "select import_id, count(*) from undo_counter_tickets group by all") == [(ab["a"], 3)]
+    assert rows(db, "select import_id, count(*) from undo_keys_counter_tickets group by all") == [(ab["a"], 3)]
+    assert rows(db, "select count(*) from undo_counter_tickets") == [(0,)]
     listed = list_imports(warehouse.connect_read(db)).set_index("import_id")
     assert bool(listed.loc[ab["b"], "is_undone"]) and listed.loc[ab["b"], "undone_by"] == "ada"
     assert not bool(listed.loc[ab["a"], "is_undone"]) and len(listed) == 4
@@ -167,7 +172,9 @@ def test_undo_tables_follow_the_canonical_tables(base_db):
 
         for name in ("communities", "buildings", "business_halls", "service_rooms", "counter_tickets",
                      "hotline_orders", "room_visits", "staff", "customers"):
-            assert columns(f"undo_{name}") == [("import_id", "VARCHAR"), ("is_replaced", "BOOLEAN"), *columns(name)]
+            assert columns(f"undo_{name}") == [("import_id", "VARCHAR"), *columns(name)]
+            key = table_spec(name).key
+            assert columns(f"undo_keys_{name}") == [("import_id", "VARCHAR")] + [c for c in columns(name) if c[0] in key]
         for name, text in STAND_INS.items():
             want = [tuple(c.strip().split(" ", 1)) for c in text.split(",")]
             assert [(n, ty.lower()) for n, ty in columns(name)] == [(n, ty.lower()) for n, ty in want]
@@ -184,7 +191,7 @@ def test_a_warehouse_without_undo_tables_lists_and_refuses(base_db, tmp_path):
     dropped = [name for (name,) in con.execute(
         "select table_name from duckdb_tables() where starts_with(table_name, 'undo_') "
         "or table_name in ('import_undos', 'import_batches')").fetchall()]
-    assert len(dropped) == 11  # 9 undo tables and the 2 bookkeeping tables
+    assert len(dropped) == 20  # 9 key tables, 9 version tables and the 2 bookkeeping tables
     for name in dropped:
         con.execute(f"drop table {name}")
     con.execute("delete from meta where key = 'migration:002_undo_community_source'")
