@@ -16,7 +16,9 @@ drops the rows it rejected from ``rejects`` and its own undo data (``import_batc
 its counts), re-attributes the fact tables through the
 customer list when the import was a customer list or put back fact rows
 (:func:`dashboard.ingest.attribution.reattribute` and
-:func:`~dashboard.ingest.attribution.detach`), marks the table for the rollup refresh and
+:func:`~dashboard.ingest.attribution.detach`), marks the table for the rollup refresh (a
+fact table with the months of the rows deleted and put back, so only those months of
+the month-by-month rollups are rebuilt, :mod:`dashboard.rollup_months`) and
 adds a row to ``import_undos`` (the ledger row in ``imports`` stays). It refuses
 (:class:`UndoRefused`, nothing written) an unknown id, an import already undone, an
 import made before undo existed, and an import a later import still in place wrote the
@@ -40,6 +42,7 @@ import pandas as pd
 from dashboard import warehouse
 from dashboard.ingest import attribution
 from dashboard.ingest.aliases import TableSpec, table_spec
+from dashboard.rollup_months import FACT_DATES
 
 __all__ = ["MIN_ID_CHARS", "UndoRefused", "UndoResult", "batches", "keep", "list_imports", "status_text",
            "undo_import"]
@@ -264,6 +267,23 @@ def _blockers(con: duckdb.DuckDBPyConnection, spec: TableSpec, import_id: str, b
     ).fetchall()
 
 
+def _months(con: duckdb.DuckDBPyConnection, spec: TableSpec, import_id: str) -> list:
+    """The months (first days) of every date column the rollups group by
+    (:data:`dashboard.rollup_months.FACT_DATES`) of the rows the undo deletes and of the
+    versions it puts back; called before the delete."""
+    months = ", ".join(f"cast(date_trunc('month', \"{c}\") as date)" for c in FACT_DATES[spec.name])
+    keys = _keys(spec)
+    return [r[0] for r in con.execute(
+        f"""select distinct m from (
+                select unnest([{months}]) as m from {spec.name}
+                semi join (select {keys} from {keys_table(spec.name)} where import_id = $iid) as u using ({keys})
+                union all
+                select unnest([{months}]) as m from {undo_table(spec.name)} where import_id = $iid
+            ) where m is not null""",
+        {"iid": import_id},
+    ).fetchall()]
+
+
 def _check(con: duckdb.DuckDBPyConnection, import_id: str) -> tuple[str, TableSpec, str, str]:
     """``(import id, table spec, file name, sha256)`` of an import that can be undone now;
     else :class:`UndoRefused` with the reason."""
@@ -294,6 +314,10 @@ def _check(con: duckdb.DuckDBPyConnection, import_id: str) -> tuple[str, TableSp
 def _undo(con: duckdb.DuckDBPyConnection, import_id: str, user: str | None) -> UndoResult:
     iid, spec, file_name, sha256 = _check(con, import_id)
     keys = _keys(spec)
+    if spec.name in FACT_DATES:  # the rollups are rebuilt for the months of both versions only
+        warehouse.mark_changed(con, spec.name, months=_months(con, spec, iid))
+    else:
+        warehouse.mark_changed(con, spec.name)
     on = " and ".join(f'{spec.name}."{k}" = u."{k}"' for k in spec.key)
     deleted = int(con.execute(
         f"delete from {spec.name} using (select {keys} from {keys_table(spec.name)} where import_id = $iid) as u "
@@ -309,7 +333,6 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: str, user: str | None) -> U
     # an undone import is never undone again, nor does it block an earlier one: its undo data goes
     for t in (keys_table(spec.name), undo_table(spec.name)):
         con.execute(f"delete from {t} where import_id = $iid", {"iid": iid})
-    warehouse.mark_changed(con, spec.name)
     reattributed = None
     if spec.name == "customers" or (spec.name in attribution.FACT_TABLES and restored):
         # the fact rows follow the customer list as it now is (see the module docstring)

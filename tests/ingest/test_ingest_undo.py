@@ -296,3 +296,42 @@ def test_undo_of_fact_rows_follows_the_current_list(base_db, tmp_path):
     expected = now.copy()
     expected.loc[1, "service_type"] = "payment"
     pd.testing.assert_frame_equal(got, expected)
+
+
+def full_rebuild(db, tmp_path) -> dict[str, pd.DataFrame]:
+    """The rollups of a copy of ``db`` rebuilt in full (every script, every statement)."""
+    import shutil
+
+    full = tmp_path / "full.duckdb"
+    shutil.copyfile(db, full)
+    with warehouse.writer(full, refresh=False) as con:
+        warehouse.refresh_rollups(con)
+    out = rollups(full)
+    full.unlink()
+    return out
+
+
+def test_undo_rebuilds_the_months_of_both_versions(base_db, tmp_path, monkeypatch):
+    """B moves T1 from March to May and adds T6 in June; undoing it rebuilds March, May and
+    June of the month-by-month rollups (not the whole table), equal to a full rebuild."""
+    from dashboard import rollup_months
+
+    db = base_db
+    import_files("tickets", [write_text(tmp_path / "a.csv", TICKETS_CSV)], db=db)
+    head, t1 = TICKETS_CSV.splitlines()[:2]
+    moved = t1.replace("2024-03-05 09:12:33,2024/3/5 9:20,2024-03-05T09:21:00,20240305092500",
+                       "2024-05-06 09:12:33,2024/5/6 9:20,2024-05-06T09:21:00,20240506092500")
+    b = import_files("tickets", [write_text(tmp_path / "b.csv", f"{head}\n{moved}\nT6,H02,A006,交费,2024-06-03 10:00:00,,,,3,正常,,,,\n")],
+                     db=db)
+    assert (b.stored, b.updated) == (1, 1)
+    calls = []
+    real = rollup_months.run_script
+    monkeypatch.setattr(rollup_months, "run_script",
+                        lambda con, text, changed: (calls.append(dict(changed)), real(con, text, changed))[1])
+    undo_import(b.files[0].import_id, db=db)
+    months = {pd.Timestamp(m).strftime("%Y-%m") for c in calls for m in c.get("counter_tickets", [])}
+    assert calls and months == {"2024-03", "2024-05", "2024-06"}
+    got, want = rollups(db), full_rebuild(db, tmp_path)
+    assert got.keys() == want.keys() and want
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], check_exact=False, rtol=1e-9, check_dtype=False, obj=name)
