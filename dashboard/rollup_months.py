@@ -19,10 +19,12 @@ replaced or removed), an annotated statement is run as
 * ``delete from T where month(col) in touched`` and
 * ``insert into T select * from (<its select>) where month(col) in touched``,
 
-with each changed fact table shadowed, for that statement only, by a temporary view
-holding its rows of the touched months (so the select scans those rows, not the table;
-a fact row whose date columns fall in different months is kept when any of them is
-touched, which leaves every touched month's rows complete). A temporary staging table
+with every table the select reads shadowed, for that statement only, by a temporary view
+of its rows in the touched months: a changed fact table by the rows of the touched months
+copied once per refresh (a fact row whose date columns fall in different months is kept
+when any of them is touched, which leaves every touched month's rows complete), a
+month-by-month rollup table by its touched months (so the select reads those rows, not
+the table). A temporary staging table
 (``create or replace temp table``) annotated the same way is built from the touched
 months only. Statements without the annotation (cumulative tables, spans over all the
 data, filter options, macros) run in full, as before.
@@ -33,12 +35,14 @@ cell by cell after random sequences of imports.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 
 import duckdb
+import pandas as pd
 
-__all__ = ["FACT_DATES", "run_script", "statements"]
+__all__ = ["FACT_DATES", "Months", "annotated", "statements"]
 
 FACT_DATES: dict[str, tuple[str, ...]] = {
     "counter_tickets": ("issued_at", "called_at"),
@@ -94,34 +98,79 @@ def _in_touched(col: str) -> str:
     return f"{_month(col)} in (select m from _sc_touched)"
 
 
-def _shadow(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> list[str]:
-    """Temporary views named like the changed fact tables, holding their rows of the
-    touched months; returns the views made."""
-    catalog = con.execute("select current_database()").fetchone()[0]
-    made = []
-    for table in tables:
-        cond = " or ".join(_in_touched(c) for c in FACT_DATES[table])
-        con.execute(
-            f'create or replace temp view "{table}" as '
-            f'select * from "{catalog}".main."{table}" where {cond}'
-        )
-        made.append(table)
-    return made
+def _date(d: dt.date) -> str:
+    """A date literal from a date (the touched months come from the warehouse, never from
+    user text; a view cannot hold bound parameters)."""
+    if not isinstance(d, dt.date):
+        raise TypeError(f"not a date: {d!r}")
+    return f"DATE '{d.isoformat()}'"
 
 
-def _unshadow(con: duckdb.DuckDBPyConnection, views: list[str]) -> None:
-    for v in views:
-        con.execute(f'drop view if exists temp.main."{v}"')
+def _range(col: str, lo: dt.date, hi: dt.date) -> str:
+    """``col`` within [lo, hi) and in a touched month: the range lets the scan skip row
+    groups by their min/max, the month test keeps the exact set."""
+    return f'("{col}" >= {_date(lo)} and "{col}" < {_date(hi)} and {_in_touched(col)})'
 
 
-def run_script(con: duckdb.DuckDBPyConnection, text: str, changed: Mapping[str, set]) -> None:
-    """Run one rollup script for the touched months of ``changed`` (fact table -> months,
-    first days of months as dates): annotated statements month by month, the others in
-    full (see the module docstring)."""
-    months = sorted(set().union(*changed.values())) if changed else []
-    con.execute("create or replace temp table _sc_touched as select cast(unnest($ms) as date) as m",
-                {"ms": months})
-    try:
+_READS = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+
+
+def annotated(texts: Iterable[str]) -> dict[str, str]:
+    """Month-by-month rollup tables (not temporary ones) of the scripts, with their date column."""
+    out = {}
+    for text in texts:
+        for stmt in statements(text):
+            ann, head = _ANNOTATION.search(stmt), _CREATE.match(_COMMENT.sub("", stmt))
+            if ann and head and not head.group(1):
+                out[head.group(2).lower()] = ann.group(1)
+    return out
+
+
+class Months:
+    """One incremental refresh: the touched months and the changed fact tables' rows of
+    those months, kept as temporary tables while the scripts run (:meth:`run_script`);
+    :meth:`close` drops them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, changed: Mapping[str, set], tables: Mapping[str, str]):
+        self.con = con
+        self.changed = dict(changed)
+        self.tables = dict(tables)  # annotated rollup table -> date column
+        self.catalog = con.execute("select current_database()").fetchone()[0]
+        months = sorted(set().union(*self.changed.values())) if self.changed else []
+        con.execute("create or replace temp table _sc_touched as select cast(unnest($ms) as date) as m",
+                    {"ms": months})
+        self.lo = months[0] if months else None
+        self.hi = (pd.Timestamp(months[-1]) + pd.offsets.MonthBegin(1)).date() if months else None
+        for table in self.changed:
+            cond = " or ".join(_range(c, self.lo, self.hi) for c in FACT_DATES[table]) if months else "false"
+            con.execute(f'create or replace temp table "_sc_rows_{table}" as '
+                        f'select * from "{self.catalog}".main."{table}" where {cond}')
+
+    def _shadow(self, stmt: str) -> list[str]:
+        """Temporary views, named like the tables ``stmt`` reads, holding their rows of the
+        touched months (changed fact tables: the rows kept; month-by-month rollups: their
+        months); returns the views made."""
+        made = []
+        for name in dict.fromkeys(m.lower() for m in _READS.findall(_COMMENT.sub("", stmt))):
+            if name in self.changed:
+                body = f'select * from "_sc_rows_{name}"'
+            elif name in self.tables and self.lo is not None:
+                body = (f'select * from "{self.catalog}".main."{name}" '
+                        f"where {_range(self.tables[name], self.lo, self.hi)}")
+            else:
+                continue
+            self.con.execute(f'create or replace temp view "{name}" as {body}')
+            made.append(name)
+        return made
+
+    def _unshadow(self, views: list[str]) -> None:
+        for v in views:
+            self.con.execute(f'drop view if exists temp.main."{v}"')
+
+    def run_script(self, text: str) -> None:
+        """Run one rollup script: annotated statements for the touched months, the others
+        in full (see the module docstring)."""
+        con = self.con
         for stmt in statements(text):
             ann = _ANNOTATION.search(stmt)
             head = _CREATE.match(_COMMENT.sub("", stmt))
@@ -129,7 +178,7 @@ def run_script(con: duckdb.DuckDBPyConnection, text: str, changed: Mapping[str, 
                 con.execute(stmt)
                 continue
             col, temp, name, select = ann.group(1), head.group(1), head.group(2), head.group(3)
-            views = _shadow(con, changed)
+            views = self._shadow(select)
             try:
                 wrapped = f"select * from ({select}) as _q where {_in_touched(col)}"
                 if temp:
@@ -138,6 +187,9 @@ def run_script(con: duckdb.DuckDBPyConnection, text: str, changed: Mapping[str, 
                     con.execute(f'delete from "{name}" where {_in_touched(col)}')
                     con.execute(f'insert into "{name}" {wrapped}')
             finally:
-                _unshadow(con, views)
-    finally:
-        con.execute("drop table if exists _sc_touched")
+                self._unshadow(views)
+
+    def close(self) -> None:
+        for table in self.changed:
+            self.con.execute(f'drop table if exists temp.main."_sc_rows_{table}"')
+        self.con.execute("drop table if exists temp.main._sc_touched")

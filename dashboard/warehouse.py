@@ -209,17 +209,22 @@ def refresh_rollups(
             months = None
     if months is not None:
         dirty = set(months)  # facts whose rows changed (a table that only met duplicates drops out)
-    for path, creates, reads in plan:
-        if dirty is not None and not (reads & dirty):
-            continue
-        text = path.read_text(encoding="utf-8")
-        if months is not None:
-            rollup_months.run_script(con, text, months)
-        else:
-            _run_script(con, text)
-        ran.append(path.name)
-        if dirty is not None:
-            dirty |= creates
+    texts = {path: path.read_text(encoding="utf-8") for path, _, _ in plan}
+    inc = rollup_months.Months(con, months, rollup_months.annotated(texts.values())) if months else None
+    try:
+        for path, creates, reads in plan:
+            if dirty is not None and not (reads & dirty):
+                continue
+            if inc is not None:
+                inc.run_script(texts[path])
+            else:
+                _run_script(con, texts[path])
+            ran.append(path.name)
+            if dirty is not None:
+                dirty |= creates
+    finally:
+        if inc is not None:
+            inc.close()
     return ran
 
 

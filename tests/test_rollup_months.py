@@ -93,9 +93,9 @@ def test_incremental_equals_full_after_random_imports(city, tmp_path, monkeypatc
     db = tmp_path / "wh.duckdb"
     shutil.copyfile(city, db)
     calls = []
-    real = rollup_months.run_script
-    monkeypatch.setattr(rollup_months, "run_script", lambda con, text, changed: (calls.append(dict(changed)),
-                                                                                 real(con, text, changed))[1])
+    real = rollup_months.Months.run_script
+    monkeypatch.setattr(rollup_months.Months, "run_script",
+                        lambda self, text: (calls.append(dict(self.changed)), real(self, text))[1])
     rng = random.Random(seed)
     kinds = ["new", "correct", "same", "mix"]
     sent: list[tuple[str, Path]] = []
