@@ -72,11 +72,12 @@ def test_old_failures_forgotten():
 
 
 # what each role may do, as the issue states it (viewer reads and exports the briefing;
-# analyst also plans and downloads tables; admin also imports, reads the audit, manages users)
+# analyst also plans and downloads tables; admin also imports, undoes imports, reads the audit,
+# manages users)
 EXPECTED = {
     "viewer": {"read", "export_briefing"},
     "analyst": {"read", "export_briefing", "download_tables", "plan"},
-    "admin": {"read", "export_briefing", "download_tables", "plan", "import", "audit", "manage_users"},
+    "admin": {"read", "export_briefing", "download_tables", "plan", "import", "undo", "audit", "manage_users"},
 }
 
 

@@ -312,10 +312,9 @@ def full_rebuild(db, tmp_path) -> dict[str, pd.DataFrame]:
 
 
 def test_undo_rebuilds_the_months_of_both_versions(base_db, tmp_path, monkeypatch):
-    """B moves T1 from March to May and adds T6 in June; undoing it rebuilds March, May and
-    June of the month-by-month rollups (not the whole table), equal to a full rebuild."""
-    from dashboard import rollup_months
-
+    """B moves T1 from March to May and adds T6 in June; undoing it marks March, May and
+    June for the month-by-month rollups (not the whole table), and the rollups equal a full
+    rebuild."""
     db = base_db
     import_files("tickets", [write_text(tmp_path / "a.csv", TICKETS_CSV)], db=db)
     head, t1 = TICKETS_CSV.splitlines()[:2]
@@ -324,13 +323,14 @@ def test_undo_rebuilds_the_months_of_both_versions(base_db, tmp_path, monkeypatc
     b = import_files("tickets", [write_text(tmp_path / "b.csv", f"{head}\n{moved}\nT6,H02,A006,交费,2024-06-03 10:00:00,,,,3,正常,,,,\n")],
                      db=db)
     assert (b.stored, b.updated) == (1, 1)
-    calls = []
-    real = rollup_months.run_script
-    monkeypatch.setattr(rollup_months, "run_script",
-                        lambda con, text, changed: (calls.append(dict(changed)), real(con, text, changed))[1])
+    marks = []
+    real = warehouse.mark_changed
+    monkeypatch.setattr(warehouse, "mark_changed",
+                        lambda con, *tables, months=None: (marks.append((tables, months)),
+                                                           real(con, *tables, months=months))[1])
     undo_import(b.files[0].import_id, db=db)
-    months = {pd.Timestamp(m).strftime("%Y-%m") for c in calls for m in c.get("counter_tickets", [])}
-    assert calls and months == {"2024-03", "2024-05", "2024-06"}
+    assert [t for t, _ in marks] == [("counter_tickets",)]  # nothing else, and not as a whole table
+    assert {pd.Timestamp(m).strftime("%Y-%m") for m in marks[0][1]} == {"2024-03", "2024-05", "2024-06"}
     got, want = rollups(db), full_rebuild(db, tmp_path)
     assert got.keys() == want.keys() and want
     for name in want:
