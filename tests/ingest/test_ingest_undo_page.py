@@ -123,3 +123,20 @@ def _finished(db, import_id: str) -> str:
 
     ts = rows(db, "select finished_at from imports where import_id = $i", {"i": import_id})[0][0]
     return pd.Timestamp(ts).isoformat(sep=" ", timespec="seconds")
+
+
+RUN_SCRIPT = """
+from dashboard.ui import undo_panel
+undo_panel._run({"import_id": IMPORT_ID}, "en")
+"""
+
+
+def test_undo_is_checked_on_the_server(ab):
+    """A viewer's session that reaches the undo itself (not through a drawn button) is
+    refused by the role check and nothing is undone."""
+    at = AppTest.from_string(RUN_SCRIPT.replace("IMPORT_ID", repr(ab["b"])), default_timeout=60)
+    at.session_state["_auth_user"] = "vera"
+    at.run()
+    assert [w.value for w in at.warning] == [t("acc.denied.role", "en", need="admin", role="viewer")]
+    assert table(ab["db"]).shape[0] == 4
+    assert not [r for r in audit.read(settings.audit_path(ab["db"])) if r["event"] == "undo"]
