@@ -291,6 +291,11 @@ def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PA
     old_levels = [q.level for q in quiet]
     for q in quiet:
         q.setLevel(logging.CRITICAL)  # a page that fails is reported in the result, not as a traceback
+    # AppTest sets Streamlit's log levels again when it loads its config: the context note
+    # is switched off by name for the duration instead (a level would not hold)
+    context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    context_was = context_log.disabled
+    context_log.disabled = True
     try:
         for i, name in enumerate(names):
             if progress:
@@ -303,6 +308,7 @@ def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PA
                 errors[name] = str(at.exception[0].message)[:500]
             timings[name] = round(time.perf_counter() - t0, 3)
     finally:
+        context_log.disabled = context_was
         for q, level in zip(quiet, old_levels, strict=True):
             q.setLevel(level)
         if old_db is None:
