@@ -70,6 +70,10 @@ _DIGITS = 5
 RASTER_VERTICES = 40_000
 """Street vertices above which the streets are drawn as one image (:func:`street_image`)."""
 RASTER_PX = 4096
+
+LABELS_ALL_MAX = 150
+"""Up to this many rooms every room's name is drawn by default (a district); above it
+only the rooms a plan changes (a city): see :func:`city_map`."""
 """Longer side of the street image, pixels (a 40 km city: about 10 m a pixel)."""
 
 
@@ -333,6 +337,15 @@ def demand_data(demand: pd.DataFrame, names: dict[str, str], limit_m: float, spe
     return rows
 
 
+def label_rooms(room: list[dict[str, Any]], labels: bool | None) -> list[dict[str, Any]]:
+    """The rooms (of :func:`room_data`) whose names are drawn (see :func:`city_map`)."""
+    if labels is None:
+        labels = len(room) <= LABELS_ALL_MAX
+        if not labels:
+            return [r for r in room if r["s"] != "open"]
+    return list(room) if labels else []
+
+
 def room_data(rooms: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """Rooms with a point: position, status, colour, label and hover text."""
     if rooms is None or rooms.empty:
@@ -375,7 +388,7 @@ def _view(lons: np.ndarray, lats: np.ndarray, height: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- the spec
 def city_map(*, demand: pd.DataFrame, communities: pd.DataFrame, rooms: pd.DataFrame, limit_m: float, speed: float,
              lang: str = "zh", streets: Streets | None = None, halls: pd.DataFrame | None = None,
-             basemap: bool = False, height: int = 650) -> dict[str, Any]:
+             basemap: bool = False, height: int = 650, labels: bool | None = None) -> dict[str, Any]:
     """The deck.gl spec of the city map (see the module docstring).
 
     Parameters
@@ -396,6 +409,13 @@ def city_map(*, demand: pd.DataFrame, communities: pd.DataFrame, rooms: pd.DataF
         ``hall_id, name, lon, lat``.
     basemap
         Opt-in: Carto tiles under the layers (needs the internet).
+    labels
+        Room names drawn on the map: ``True`` every room, ``False`` none, ``None``
+        (default) every room up to :data:`LABELS_ALL_MAX` rooms, else only the rooms a plan
+        changes (added, moved, closed). The browser builds a glyph for every distinct
+        character it draws: the 823 names of a city cost about 2 s on each visit without a
+        graphics card (``benchmarks/results/map_browser.md``). Every room keeps its name in
+        the hover.
 
     Returns
     -------
@@ -438,12 +458,15 @@ def city_map(*, demand: pd.DataFrame, communities: pd.DataFrame, rooms: pd.DataF
         "@@type": "ScatterplotLayer", "id": "rooms", "data": room, "getPosition": "@@=p", "getFillColor": "@@=c",
         "getRadius": 6, "radiusUnits": "pixels", "stroked": True, "getLineColor": [255, 255, 255],
         "lineWidthMinPixels": 2, "pickable": True, "autoHighlight": True})
-    layers.append({
-        "@@type": "TextLayer", "id": "room_labels", "data": [{"p": r["p"], "label": r["label"]} for r in room], "getPosition": "@@=p", "getText": "@@=label",
-        "characterSet": "auto", "fontFamily": FONT, "getSize": 40, "sizeUnits": "meters", "sizeMinPixels": 0,
-        "sizeMaxPixels": 18, "getColor": [13, 71, 161], "getPixelOffset": [0, -14],
-        "outlineWidth": 2, "outlineColor": [255, 255, 255], "fontSettings": {"sdf": True},
-        "getTextAnchor": "middle", "getAlignmentBaseline": "bottom", "pickable": False})
+    named = label_rooms(room, labels)
+    if named:
+        layers.append({
+            "@@type": "TextLayer", "id": "room_labels", "data": [{"p": r["p"], "label": r["label"]} for r in named],
+            "getPosition": "@@=p", "getText": "@@=label",
+            "characterSet": "auto", "fontFamily": FONT, "getSize": 40, "sizeUnits": "meters", "sizeMinPixels": 0,
+            "sizeMaxPixels": 18, "getColor": [13, 71, 161], "getPixelOffset": [0, -14],
+            "outlineWidth": 2, "outlineColor": [255, 255, 255], "fontSettings": {"sdf": True},
+            "getTextAnchor": "middle", "getAlignmentBaseline": "bottom", "pickable": False})
     spec: dict[str, Any] = {
         "initialViewState": {**view, "pitch": 0, "bearing": 0},
         "views": [{"@@type": "MapView", "controller": True}],

@@ -45,13 +45,13 @@ def _export(path: str, version: tuple, minutes: float, speed: float, on: dt.date
 
 
 def _map(path: str, version: tuple, minutes: float, speed: float, on: dt.date, village: float, lang: str,
-         streets: bool, basemap: bool) -> str:
+         streets: bool, basemap: bool, labels: bool) -> str:
     data = coverage_data.load(path, version)
     result = _result(path, version, minutes, speed, on, village)
     return citymap.spec_json(citymap.city_map(
         demand=result.demand, communities=data.communities, rooms=result.open_rooms,
         limit_m=result.limit_m, speed=speed, lang=lang, streets=citymap.network_streets(data) if streets else None,
-        halls=data.halls, basemap=basemap))
+        halls=data.halls, basemap=basemap, labels=labels))
 
 
 def _pct(v: float | None) -> str:
@@ -77,6 +77,8 @@ def coverage_view() -> None:
         minutes, speed, village = walk_settings(L, "cov")
         st.caption(t("cov.limit", L, m=f"{settings.walk_limit_m(minutes, speed):.0f}"))
         show_streets = st.toggle(t("cov.show_streets", L), value=True, key="cov_streets")
+        labels = st.toggle(t("cov.show_labels", L), value=len(data.rooms) <= citymap.LABELS_ALL_MAX,
+                           key="cov_labels", help=t("cov.show_labels_help", L))
         basemap = st.toggle(t("cov.basemap", L), value=False, key="cov_basemap")
     dates = views.rollout_dates(data.rooms)
     today = dt.date.today()
@@ -87,7 +89,7 @@ def coverage_view() -> None:
                               help=t("cov.date_help", L), key="cov_on")
         limit = settings.walk_limit_m(minutes, speed)
         st.caption(citymap.legend(limit, L))
-        st.pydeck_chart(citymap.to_deck(loaders.stored(_map, minutes, speed, on, village, L, show_streets, basemap)),
+        st.pydeck_chart(citymap.to_deck(loaders.stored(_map, minutes, speed, on, village, L, show_streets, basemap, labels)),
                         width="stretch", height=650, key="cov_map")
 
     result = _result(path, version, minutes, speed, on, village)

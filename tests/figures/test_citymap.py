@@ -216,3 +216,27 @@ def test_a_city_sized_network_is_sent_as_one_image(street_case, monkeypatch):
     assert lay["@@type"] == "BitmapLayer" and len(lay["bounds"]) == 4
     assert (_png(lay["image"])[..., 3] > 0).any()
     assert "@@RAW" not in citymap.spec_json(citymap.city_map(**kw))
+
+
+def test_room_names_drawn_for_a_district_and_only_the_changes_for_a_city(street_case):
+    """Every name up to LABELS_ALL_MAX rooms; above it (a city) only the rooms a plan
+    changes; True / False force every name / none; the hover keeps every name."""
+    data, res = street_case
+    n = citymap.LABELS_ALL_MAX + 1
+    many = pd.DataFrame({"room_id": [f"R{i}" for i in range(n)], "name": [f"第{i}服务室" for i in range(n)],
+                         "lon": 118.0 + np.arange(n) * 1e-4, "lat": 39.6, "status": ["open"] * n})
+    many.loc[[3, 7], "status"] = ["added", "moved"]
+    many.loc[5, "status"] = "kept"
+
+    def drawn(rooms, labels=None):
+        spec = citymap.city_map(demand=res.demand, communities=data.communities, rooms=rooms, limit_m=300.0,
+                                speed=1.0, labels=labels)
+        assert [r["tip"].split("\n")[0] for r in _layer(spec, "rooms")["data"]] == list(rooms["name"])
+        layer = [lay for lay in spec["layers"] if lay["id"] == "room_labels"]
+        return [d["label"] for d in layer[0]["data"]] if layer else []
+
+    assert drawn(many) == ["第3服务室", "第7服务室"]
+    assert drawn(many, labels=True) == list(many["name"])
+    assert drawn(many, labels=False) == []
+    few = many.iloc[: citymap.LABELS_ALL_MAX]
+    assert drawn(few) == list(few["name"])
