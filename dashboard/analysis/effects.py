@@ -484,13 +484,12 @@ def estimate_panel(
         for f, w in zip(fitted, weights)
     ]
 
-    post = pd.concat([_post_cells(f.data, f.gt) for f in fitted], ignore_index=True)
-    cf_mean = _counterfactual_mean(post)
+    ever = pd.concat([_ever_cells(f.data, f.gt) for f in fitted], ignore_index=True)
+    cf_mean = _counterfactual_mean(ever)
     res.counterfactual_mean = cf_mean
     res.relative_effect = (
         res.att / cf_mean if cf_mean is not None and math.isfinite(cf_mean) and cf_mean != 0.0 else None
     )
-    ever = pd.concat([_ever_cells(f.data, f.gt) for f in fitted], ignore_index=True)
     res.counterfactual = _counterfactual_series(ever)
     res.naive_before_after = _naive(data)
     res.summary = {lang: _sentence(spec, res, lang) for lang in ("zh", "en")}
@@ -852,22 +851,16 @@ def _gt_frame(fit: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["g", "t", "att_gt", "w"])
 
 
-def _post_cells(data: pd.DataFrame, gt: pd.DataFrame) -> pd.DataFrame:
-    """Treated post-opening observations joined to their ATT(g, t)."""
-    post = data[(data["g"] > 0) & (data["t"] >= data["g"])]
-    return post.merge(gt[["g", "t", "att_gt"]], on=["g", "t"], how="left")
-
-
 def _ever_cells(data: pd.DataFrame, gt: pd.DataFrame) -> pd.DataFrame:
     """Every observation of the served communities joined to its ATT(g, t)."""
     return data[data["g"] > 0].merge(gt[["g", "t", "att_gt"]], on=["g", "t"], how="left")
 
 
-def _counterfactual_mean(post: pd.DataFrame) -> float | None:
-    """Mean of (observed - ATT(g,t)) over treated post-opening community-months
-    (:func:`_post_cells` of every stratum) with an estimable ATT(g,t): the level the
+def _counterfactual_mean(ever: pd.DataFrame) -> float | None:
+    """Mean of (observed - ATT(g,t)) over treated post-opening community-months (of
+    :func:`_ever_cells` of every stratum) with an estimable ATT(g,t): the level the
     served communities would have had without rooms."""
-    post = post[np.isfinite(post["att_gt"].to_numpy(dtype=float))]
+    post = ever[(ever["t"] >= ever["g"]).to_numpy() & np.isfinite(ever["att_gt"].to_numpy(dtype=float))]
     if post.empty:
         return None
     return float((post["y"] - post["att_gt"]).mean())
