@@ -439,8 +439,7 @@ def estimate_panel(
         res.excluded["other_kind"] = plan.n_other_kind
     if plan.n_fallback:
         res.excluded["kind_fallback"] = plan.n_fallback
-    used = set().union(*(s.ids for s in plan.strata))
-    data = data[data["community_id"].isin(used)].reset_index(drop=True)
+    data = data[data["community_id"].isin(plan.ids)].reset_index(drop=True)
     treated_g = units.loc[units["g"] > 0, "g"]
     res.n_treated = int(treated_g.size)
     first_wave = int(treated_g.min()) if treated_g.size else 0
@@ -554,6 +553,11 @@ class StrataPlan:
     n_other_kind: int = 0
     n_fallback: int = 0
     shared: bool = False
+
+    @property
+    def ids(self) -> set[str]:
+        """The communities of at least one stratum (the rest take no part)."""
+        return set().union(*(s.ids for s in self.strata))
 
 
 def plan_strata(units: pd.DataFrame, min_control: int = MIN_CONTROL) -> StrataPlan:

@@ -210,7 +210,7 @@ def _strata(data: pd.DataFrame, Y: np.ndarray, g: np.ndarray, ids: np.ndarray) -
     kinds = data.drop_duplicates("community_id").set_index("community_id")["kind"]
     units = pd.DataFrame({"community_id": ids, "g": g, "kind": kinds.reindex(ids).to_numpy()})
     plan = effects.plan_strata(units)
-    used = set().union(*(s.ids for s in plan.strata))
+    used = plan.ids
     keep = np.flatnonzero([u in used for u in ids])
     pos = {u: i for i, u in enumerate(ids[keep])}
     parts = []
