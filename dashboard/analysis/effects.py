@@ -624,13 +624,15 @@ class _StratumFit:
     def weight(self) -> float:
         """Treated community-months in the estimable post-opening cells (the weight of
         the simple aggregation)."""
-        post = self.gt[(self.gt["t"] >= self.gt["g"]) & np.isfinite(self.gt["att_gt"].to_numpy(float))]
-        return float(post["w"].sum())
+        return self._mass(self.gt["t"] >= self.gt["g"])
 
     def weight_at(self, e: int) -> float:
         """Treated community-months in the estimable cells ``t - g = e``."""
-        cells = self.gt[(self.gt["t"] - self.gt["g"] == e) & np.isfinite(self.gt["att_gt"].to_numpy(float))]
-        return float(cells["w"].sum())
+        return self._mass(self.gt["t"] - self.gt["g"] == e)
+
+    def _mass(self, cells: pd.Series) -> float:
+        """Summed weight ``w`` of the ``cells`` whose ATT(g, t) is estimable."""
+        return float(self.gt.loc[cells & np.isfinite(self.gt["att_gt"].to_numpy(float)), "w"].sum())
 
 
 def _fit_stratum(data: pd.DataFrame, stratum: Stratum) -> _StratumFit:
