@@ -39,7 +39,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_import import make_halls, parse_bench_args, private_workdir, run_child, ticket_select, write_result
+from bench_import import (
+    make_halls,
+    parse_bench_args,
+    private_workdir,
+    run_child,
+    ticket_select,
+    write_result,
+)
+
+from dashboard import parts  # noqa: E402 (after the path is set)
 
 N_COMMUNITIES = 1500
 
@@ -127,7 +136,7 @@ def main() -> None:
         # starting points: the list stored; the tickets stored without communities
         with_list, with_tickets = work / "with_list.duckdb", work / "with_tickets.duckdb"
         for start, table, csv in ((with_list, "customers", cust_csv), (with_tickets, "tickets", tk_csv)):
-            shutil.copyfile(base, start)
+            parts.copy_warehouse(base, start)
             r = run_child(table, start, csv, env)
             print(f"prepared {start.name}: {r['wall_s']:.1f} s", flush=True)
 
@@ -142,7 +151,7 @@ def main() -> None:
             for name, (table, start, csv) in plan.items():
                 db = work / f"run-{name}-{i}.duckdb"
                 if start is not None:
-                    shutil.copyfile(start, db)
+                    parts.copy_warehouse(start, db)
                 r = run_child(table, db, csv, env)
                 runs[name].append(r)
                 res = r["result"]

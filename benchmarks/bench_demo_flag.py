@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import sys
 import tempfile
@@ -36,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from dashboard import demo_flag, settings, warehouse  # noqa: E402
+from dashboard import demo_flag, parts, settings, warehouse  # noqa: E402
 from dashboard.ingest import import_files  # noqa: E402
 
 CSV = "社区编码,社区名称,区县,类型,户数,常住人口,60岁以上人口,经度,纬度\nBENCH1,测试社区,城东区,城市社区,900,2000,300,118.70,39.65\n"
@@ -51,7 +50,7 @@ def _timed(fn) -> float:
 def _on_copy(db: Path, tmp: Path, fn) -> float:
     """Run ``fn(con)`` in a transaction on a copy of ``db`` (rolled back); wall seconds."""
     copy = tmp / "copy.duckdb"
-    shutil.copyfile(db, copy)
+    parts.copy_warehouse(db, copy)
     con = duckdb.connect(str(copy), config={"threads": 2})
     try:
         con.execute("begin")
@@ -75,7 +74,7 @@ def _recount(con) -> None:
 
 def _import(db: Path, tmp: Path, empty_demo_rows: bool) -> float:
     copy = tmp / "imp.duckdb"
-    shutil.copyfile(db, copy)
+    parts.copy_warehouse(db, copy)
     if empty_demo_rows:
         c = duckdb.connect(str(copy))
         c.execute("delete from demo_rows")

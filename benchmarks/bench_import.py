@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dashboard import parts  # noqa: E402 (after the path is set)
+
 N_HALLS = 40
 
 _CHILD = r"""
@@ -169,7 +171,7 @@ def main() -> None:
         imports, bases = [], []
         for i in range(args.runs):
             db = work / f"run{i}.duckdb"
-            shutil.copyfile(halls_db, db)
+            parts.copy_warehouse(halls_db, db)
             r = run_child("tickets", db, csv, env)
             assert r["result"]["read"] == args.rows, r
             assert r["result"]["stored"] + r["result"]["rejected"] == args.rows, r

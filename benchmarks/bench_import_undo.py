@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import bench_import as tickets_bench
+from dashboard import parts  # noqa: E402 (after the path is set)
 
 _CHILD = r"""
 import json, os, resource, sys, time
@@ -91,7 +92,7 @@ def main() -> None:
         for run in range(args.runs):
             for name, src in (("base", args.base), ("undo", args.code)):
                 db = work / f"{name}-{run}.duckdb"
-                shutil.copyfile(halls, db)
+                parts.copy_warehouse(halls, db)
                 first = child(src, "tickets", db, str(csv), env)
                 second = child(src, "tickets", db, str(fix), env)
                 assert first["result"]["code"].startswith(str(src)), first["result"]["code"]

@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         # the city warehouse as this code would find it after its first write (a warehouse
         # made by an older version rebuilds its rollups once, which is not a refresh's cost)
         source = work / "city-source.duckdb"
-        shutil.copyfile(a.db, source)
+        parts.copy_warehouse(a.db, source)
         from dashboard import warehouse
 
         if warehouse.bring_up_to_date(source):
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(a.runs):
             for kind, src, acc in (("empty", base, empty), ("city", source, city)):
                 target = work / f"{kind}-{i}.duckdb"
-                shutil.copyfile(src, target)
+                parts.copy_warehouse(src, target)
                 s = run_child(target, day)
                 acc.append(s)
                 print(f"run {i + 1} {kind}: {s['wall_s']:.2f} s, peak {s['peak_mb']:.0f} MB, "

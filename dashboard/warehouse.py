@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard import settings
+from dashboard import parts, settings
 
 SCHEMA_VERSION = "1"
 
@@ -355,7 +355,7 @@ def connect_read(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnecti
         raise WarehouseMissing(
             f"warehouse {path} does not exist: run `servicecircle demo` or `servicecircle import`"
         )
-    con = duckdb.connect(config={"threads": 2})
+    con = duckdb.connect(config={"threads": 2, **parts.config(path)})
     _no_progress_bar(con)
     con.execute("ATTACH $p AS wh (READ_ONLY)", {"p": str(path)})
     con.execute("USE wh")
@@ -435,13 +435,15 @@ def writer(
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         if path.exists():
             shutil.copyfile(path, tmp)
-        con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit, "threads": 2})
+        con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit, "threads": 2, **parts.config(path)})
         _no_progress_bar(con)
         ok = False
         _CHANGED[id(con)] = {}
+        parts.begin(con, path)
         try:
             init_schema(con)
             con.execute("begin transaction")
+            moved_out = parts.adopt(con)
             yield con
             if refresh:
                 current = rollups_hash()
@@ -457,14 +459,22 @@ def writer(
             )
             con.execute("commit")
             con.execute("checkpoint")
+            listed = parts.listed_files(con)
+            if moved_out or _mostly_free(con):
+                _rewrite_compact(con, tmp)
+            parts.sync(con)
             ok = True
         finally:
             _CHANGED.pop(id(con), None)
+            parts.discard(con, failed=not ok)
             if not ok:
                 with contextlib.suppress(Exception):
                     con.execute("rollback")
             con.close()
             if ok:
+                compact = Path(str(tmp) + ".compact")
+                if compact.exists():
+                    os.replace(compact, tmp)
                 fd = os.open(tmp, os.O_RDONLY)
                 try:
                     os.fsync(fd)
@@ -477,12 +487,34 @@ def writer(
                 finally:
                     os.close(dfd)
             else:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-                with contextlib.suppress(OSError):
-                    Path(str(tmp) + ".wal").unlink()
+                for leftover in (tmp, Path(str(tmp) + ".wal"), Path(str(tmp) + ".compact")):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
             with contextlib.suppress(OSError):
                 shutil.rmtree(Path(str(tmp) + ".tmp"))
+        if ok:
+            parts.collect(path, listed)
+
+
+def _mostly_free(con: duckdb.DuckDBPyConnection) -> bool:
+    """More than half of a file of over 64 MB is free blocks (rows moved out or deleted):
+    DuckDB does not give them back, so the file is rewritten (:func:`_rewrite_compact`)."""
+    _, _, block_size, total, _, free, *_ = con.execute("pragma database_size").fetchone()
+    return total * block_size > 64 * 2**20 and free > total / 2
+
+
+def _rewrite_compact(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
+    """Copy the committed database of ``con`` into ``<tmp>.compact`` without its free
+    blocks; the writer publishes that file instead of ``tmp``."""
+    compact = Path(str(tmp) + ".compact")
+    with contextlib.suppress(OSError):
+        compact.unlink()
+    name = con.execute("select current_database()").fetchone()[0]
+    con.execute("ATTACH $p AS _sc_compact", {"p": str(compact)})
+    try:
+        con.execute(f'COPY FROM DATABASE "{name}" TO _sc_compact')
+    finally:
+        con.execute("DETACH _sc_compact")
 
 
 def ensure(db: str | os.PathLike | None = None) -> Path:

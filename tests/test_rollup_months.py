@@ -6,13 +6,12 @@ mixes of these, for tickets, hotline orders and room visits."""
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from dashboard import rollup_months, warehouse
+from dashboard import parts, rollup_months, warehouse
 from dashboard.ingest.importer import import_files
 from tests.tiny_demo import tiny_db
 
@@ -80,7 +79,7 @@ def _tables(db: Path) -> dict[str, pd.DataFrame]:
 
 def _full_rebuild(db: Path, work: Path) -> dict[str, pd.DataFrame]:
     full = work / "full.duckdb"
-    shutil.copyfile(db, full)
+    parts.copy_warehouse(db, full)
     with warehouse.writer(full, refresh=False) as con:
         warehouse.refresh_rollups(con)  # every script, every statement in full
     out = _tables(full)
@@ -91,7 +90,7 @@ def _full_rebuild(db: Path, work: Path) -> dict[str, pd.DataFrame]:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_incremental_equals_full_after_random_imports(city, tmp_path, monkeypatch, seed):
     db = tmp_path / "wh.duckdb"
-    shutil.copyfile(city, db)
+    parts.copy_warehouse(city, db)
     calls = []
     real = rollup_months.Months.run_script
     monkeypatch.setattr(rollup_months.Months, "run_script",
@@ -128,7 +127,7 @@ def test_incremental_equals_full_after_random_imports(city, tmp_path, monkeypatc
 def test_touched_months_cover_old_and_new_versions(city, tmp_path):
     """A correction marks the month a row leaves as well as the month it moves to."""
     db = tmp_path / "wh.duckdb"
-    shutil.copyfile(city, db)
+    parts.copy_warehouse(city, db)
     con = warehouse.connect_read(db)
     try:
         tid, issued = con.execute("select ticket_id, issued_at from counter_tickets "

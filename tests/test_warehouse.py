@@ -7,12 +7,11 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import duckdb
 import pytest
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 
 
 def _count(db, table="business_halls") -> int:
@@ -182,8 +181,9 @@ def test_only_rollups_of_changed_tables_are_rebuilt(tmp_path):
     db = tmp_path / "w.duckdb"
     with warehouse.writer(db) as con:  # nothing marked: every rollup is built
         con.execute("insert into business_halls values ('H1', 'h', 'd', 118.1, 39.6, 2)")
-        con.execute("insert into counter_tickets (ticket_id, hall_id, issued_at, called_at, outcome) "
-                    "values ('T1', 'H1', TIMESTAMP '2024-03-01 09:00', TIMESTAMP '2024-03-01 09:05', 'served')")
+        parts.insert(con, "counter_tickets", "select 'T1' as ticket_id, 'H1' as hall_id, "
+                     "TIMESTAMP '2024-03-01 09:00' as issued_at, TIMESTAMP '2024-03-01 09:05' as called_at, "
+                     "'served' as outcome")
     ran_all = None
     with warehouse.writer(db, refresh=False) as con:
         ran_all = warehouse.refresh_rollups(con)
@@ -206,8 +206,8 @@ def test_only_rollups_of_changed_tables_are_rebuilt(tmp_path):
             c.close()
 
     with warehouse.writer(db) as con:
-        con.execute("insert into counter_tickets (ticket_id, hall_id, issued_at, outcome) "
-                    "values ('T2', 'H1', TIMESTAMP '2024-03-02 09:00', 'no_show')")
+        parts.insert(con, "counter_tickets", "select 'T2' as ticket_id, 'H1' as hall_id, "
+                     "TIMESTAMP '2024-03-02 09:00' as issued_at, 'no_show' as outcome")
         warehouse.mark_changed(con, "hotline_orders")
     assert n_agg(db) == (2, 1)
     with warehouse.writer(db) as con:

@@ -13,14 +13,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
     """Insert ``df`` into table ``name`` by column name."""
     con.register("_df", df)
     cols = ", ".join(df.columns)
-    con.execute(f"insert into {name} ({cols}) select {cols} from _df")
+    parts.insert(con, name, f"select {cols} from _df")
     con.unregister("_df")
 
 
@@ -44,3 +44,18 @@ def communities() -> pd.DataFrame:
         "lon": [117.01, 117.02, 117.20, 117.25],
         "lat": [36.01, 36.02, 36.20, 36.25],
     })
+
+
+def inline_facts(db: Path) -> None:
+    """Make ``db`` look like a warehouse made before the fact tables became Parquet parts
+    (:mod:`dashboard.parts`): each fact table a table inside the file again, no parts."""
+    con = duckdb.connect(str(db), config=parts.config(db))
+    try:
+        for table in parts.PARTITIONED:
+            con.execute(f"create table _inline as select * from {table}")
+            con.execute(f"drop view {table}")
+            con.execute(f"drop table _parts_{table}")
+            con.execute(f"alter table _inline rename to {table}")
+        con.execute("drop table parts_files")
+    finally:
+        con.close()

@@ -27,10 +27,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import demo_flag, settings, warehouse
+from dashboard import demo_flag, parts, settings, warehouse
 from dashboard.coverage.network import import_network
 from dashboard.demo.config import DemoConfig, get_config
-from dashboard.demo.exports import LOAD_ORDER, Written, write_exports, write_manifest, write_network
+from dashboard.demo.exports import (
+    LOAD_ORDER,
+    Written,
+    write_exports,
+    write_manifest,
+    write_network,
+)
 from dashboard.demo.geography import Geography, build_geography
 from dashboard.demo.hotline import generate_hotline
 from dashboard.demo.queue import Tickets, day_frame, generate_tickets, simulate_queue
@@ -219,7 +225,7 @@ def build_demo(
     with warehouse.writer(db_path) as con:
         if force:
             for tname in (*CANONICAL_TABLES, "imports", "rejects"):
-                con.execute(f'delete from "{tname}"')  # noqa: S608 (fixed names)
+                parts.clear(con, tname)
         for table in LOAD_ORDER:
             files = written.files[table]
             base = done

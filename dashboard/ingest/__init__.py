@@ -13,7 +13,12 @@ page call). Modules:
 ``undo``      what an import keeps to be undone, and undoing it (``servicecircle imports undo``)
 """
 
-from dashboard.ingest.importer import FileResult, ImportRefused, ImportResult, import_files
+from dashboard.ingest.importer import (
+    FileResult,
+    ImportRefused,
+    ImportResult,
+    import_files,
+)
 from dashboard.ingest.profile import Profile, ProfileError, load_profile
 from dashboard.ingest.validate import REASONS
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import duckdb
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 
 __all__ = ["FACT_TABLES", "detach", "reattribute", "sentences", "stage_columns", "stage_join", "table_counts"]
 
@@ -128,8 +128,8 @@ def reattribute(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
         then the table's rows with a community from the list and without a community.
     """
     changed = _update_facts(
-        con, "community_id = u.community_id, community_source = 'customer'",
-        """select f.rowid as row_id, c.community_id
+        con,
+        """select f.* replace (c.community_id as community_id, 'customer' as community_source)
            from {table} as f join customers as c on f.customer_hash = c.customer_hash
            where (f.community_source = 'customer' or f.community_id is null)
              and f.community_id is distinct from c.community_id""",
@@ -156,21 +156,21 @@ def detach(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         ``{table: rows changed}``.
     """
     return _update_facts(
-        con, "community_id = NULL, community_source = NULL",
-        """select f.rowid as row_id
+        con,
+        """select f.* replace (cast(NULL as varchar) as community_id, cast(NULL as varchar) as community_source)
            from {table} as f anti join customers as c on f.customer_hash = c.customer_hash
            where f.community_source = 'customer'""",
     )
 
 
-def _update_facts(con: duckdb.DuckDBPyConnection, assign: str, rows: str) -> dict[str, int]:
-    """Update, in every fact table, the rows ``rows`` selects (a query over ``{table} as f``
-    giving ``row_id`` and the values ``assign`` reads as ``u.<column>``); mark the tables
-    changed for the rollup refresh.
+def _update_facts(con: duckdb.DuckDBPyConnection, rows: str) -> dict[str, int]:
+    """Replace, in every fact table, the rows ``rows`` gives new versions of (a query over
+    ``{table} as f`` giving whole rows, keyed like the table); mark the tables changed
+    for the rollup refresh.
 
     The table names are the fixed ones of :data:`FACT_TABLES`; no value is formatted into
-    the SQL. The rows are found by a hash join and updated in rowid order: DuckDB updates
-    rows in scattered order ~60x slower (16 s vs 0.25 s CPU for 200,000 rows).
+    the SQL. The new versions are staged once, then the stored versions of their keys are
+    replaced (:func:`dashboard.parts.replace`: only the parts holding them are rewritten).
 
     Returns
     -------
@@ -178,15 +178,15 @@ def _update_facts(con: duckdb.DuckDBPyConnection, assign: str, rows: str) -> dic
         ``{table: rows changed}``.
     """
     changed: dict[str, int] = {}
-    for table in FACT_TABLES:
-        n = con.execute(
-            f"""update {table} set {assign}
-                from ({rows.format(table=table)} order by f.rowid) as u
-                where {table}.rowid = u.row_id"""
-        ).fetchone()[0]
-        changed[table] = int(n)
+    for table, key in FACT_TABLES.items():
+        con.execute(f"create or replace temp table _sc_reattributed as {rows.format(table=table)}")
+        n = int(con.execute("select count(*) from _sc_reattributed").fetchone()[0])
         if n:
+            parts.replace(con, table, [key], delete=f'select "{key}" from _sc_reattributed',
+                          insert="select * from _sc_reattributed")
             warehouse.mark_changed(con, table)
+        con.execute("drop table _sc_reattributed")
+        changed[table] = n
     return changed
 
 

@@ -44,7 +44,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import privacy, warehouse
+from dashboard import parts, privacy, warehouse
 from dashboard.ingest import attribution, coords, undo
 from dashboard.ingest.aliases import (
     CATEGORY_WORDS,
@@ -561,22 +561,15 @@ def _import_one(
     undo.keep(con, spec, res.import_id, all_new=not n_replace and n_write == res.read, user=user)
     if spec.name in FACT_DATES:  # the rollups are rebuilt for these months only
         warehouse.mark_changed(con, spec.name, months=_touched_months(con, spec, bool(n_write), bool(n_replace)))
-    if n_replace:
-        on_del = " and ".join(f'{spec.name}."{k}" = u."{k}"' for k in keys)
-        con.execute(
-            f"""delete from {spec.name} using (
-                    select {part} from _sc_stage s join _sc_class c using (_row)
-                    where c._write and c._sh is not null) as u
-                where {on_del}"""
-        )
-    col_list = ", ".join(f'"{c}"' for c in cols)
-    if n_write and n_write == res.read:  # every row is written: no need to join
-        con.execute(f"insert into {spec.name} ({col_list}) select {qcols} from _sc_stage s")
-    elif n_write:
-        con.execute(
-            f"insert into {spec.name} ({col_list}) select {qcols} from _sc_stage s "
-            "semi join (select _row from _sc_class where _write) c using (_row)"
-        )
+    written = "from _sc_stage s"
+    if n_write != res.read:  # not every row is written: join the classification
+        written += " semi join (select _row from _sc_class where _write) c using (_row)"
+    parts.replace(
+        con, spec.name, keys,
+        delete=(f"select {part} from _sc_stage s join _sc_class c using (_row) where c._write and c._sh is not null"
+                if n_replace else None),
+        insert=f"select {qcols} {written}" if n_write else None,
+    )
     # ---- rejects (personal fields never included) and the ledger
     con.execute(
         "delete from rejects where import_id in "

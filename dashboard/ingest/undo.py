@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass
 import duckdb
 import pandas as pd
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 from dashboard.ingest import attribution
 from dashboard.ingest.aliases import TableSpec, table_spec
 from dashboard.rollup_months import FACT_DATES
@@ -318,17 +318,12 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: str, user: str | None) -> U
         warehouse.mark_changed(con, spec.name, months=_months(con, spec, iid))
     else:
         warehouse.mark_changed(con, spec.name)
-    on = " and ".join(f'{spec.name}."{k}" = u."{k}"' for k in spec.key)
-    deleted = int(con.execute(
-        f"delete from {spec.name} using (select {keys} from {keys_table(spec.name)} where import_id = $iid) as u "
-        f"where {on}",
-        {"iid": iid},
-    ).fetchone()[0])
-    restored = int(con.execute(
-        f"insert into {spec.name} by name "
-        f"select * exclude (import_id) from {undo_table(spec.name)} where import_id = $iid",
-        {"iid": iid},
-    ).fetchone()[0])
+    deleted, restored = parts.replace(
+        con, spec.name, spec.key,
+        delete=f"select {keys} from {keys_table(spec.name)} where import_id = $iid",
+        insert=f"select * exclude (import_id) from {undo_table(spec.name)} where import_id = $iid",
+        params={"iid": iid},
+    )
     con.execute("delete from rejects where import_id = $iid", {"iid": iid})
     # an undone import is never undone again, nor does it block an earlier one: its undo data goes
     for t in (keys_table(spec.name), undo_table(spec.name)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
+from dashboard import parts
 from dashboard.access import users
 
 
@@ -44,11 +45,10 @@ def tiny_warehouse(tmp_path_factory):
 @pytest.fixture
 def app_db(db, tiny_warehouse, monkeypatch):
     """A copy of the tiny city at ``db`` (the app's warehouse), with a fresh sign-in throttle."""
-    import shutil
 
     from dashboard.access.throttle import Throttle
     from dashboard.ui import auth
 
-    shutil.copyfile(tiny_warehouse, db)
+    parts.copy_warehouse(tiny_warehouse, db)
     monkeypatch.setattr(auth, "THROTTLE", Throttle())
     return db

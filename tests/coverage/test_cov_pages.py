@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import settings
+from dashboard import parts, settings
 from dashboard.coverage import engine, inputs
 
 PAGES = settings.PROJECT_ROOT / "dashboard" / "screens"
@@ -67,12 +67,11 @@ def test_planner_page(town_db, monkeypatch, lang):
 
 def test_coverage_map_lists_rooms_to_check(town_db, monkeypatch, tmp_path):
     """A room far outside the streets is listed under "rooms to check" with its access leg."""
-    import shutil
 
     from dashboard import warehouse
 
     db = tmp_path / "far.duckdb"
-    shutil.copyfile(town_db, db)
+    parts.copy_warehouse(town_db, db)
     with warehouse.writer(db) as con:
         con.execute("update service_rooms set lon = lon + 0.05 where room_id = 'R1'")  # ~4.7 km east
     placement = engine.room_placement(inputs.load_data(db)).set_index("room_id")

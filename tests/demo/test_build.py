@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 from dashboard.demo import DemoExists, build_demo, generate
 from dashboard.demo.exports import customer_numbers
 from dashboard.demo.geography import to_lonlat
@@ -207,7 +207,7 @@ def test_force_replaces_the_data(tmp_path):
     db = tmp_path / "wh.duckdb"
     a = build_demo("tiny", seed=1, db=db, out_dir=tmp_path / "d")
     b = build_demo("tiny", seed=2, db=db, out_dir=tmp_path / "d", force=True)
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db), read_only=True, config=parts.config(db))
     try:
         n = con.execute("select count(*) from counter_tickets").fetchone()[0]
         n_imports = con.execute("select count(*) from imports").fetchone()[0]

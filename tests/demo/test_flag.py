@@ -9,12 +9,11 @@ against a plain count of every canonical table).
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
-from dashboard import demo_flag, settings, warehouse
+from dashboard import demo_flag, parts, settings, warehouse
 from dashboard.i18n import t
 from dashboard.ingest import import_files
 
@@ -78,7 +77,7 @@ def demo_db(tiny_build, tmp_path_factory) -> Path:
     """A copy of the tiny demo warehouse (tests here write to it)."""
     _, root = tiny_build
     db = tmp_path_factory.mktemp("flag") / "wh.duckdb"
-    shutil.copyfile(root / "wh.duckdb", db)
+    parts.copy_warehouse(root / "wh.duckdb", db)
     return db
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from dashboard import parts
 from dashboard.cli import app
 
 ROAD_CLASS = {"footway": "人行道", "primary": "主干路", "service": "小区道路", "residential": "支路",
@@ -130,7 +131,8 @@ def test_customer_list_after_the_tickets_gives_the_same_rows(reshaped):
     want = reshaped["manifest"]["imports"]["tickets"]
     assert got == {"changed": want["stored"], "attributed": want["stored"], "unattributed": 0}
     q = "select * exclude (customer_hash) from counter_tickets order by ticket_id"
-    a, b = duckdb.connect(str(reshaped["db"]), read_only=True), duckdb.connect(str(reshaped["demo_db"]), read_only=True)
+    a = duckdb.connect(str(reshaped["db"]), read_only=True, config=parts.config(reshaped["db"]))
+    b = duckdb.connect(str(reshaped["demo_db"]), read_only=True, config=parts.config(reshaped["demo_db"]))
     try:
         assert a.execute(q).fetchall() == b.execute(q).fetchall()
     finally:

@@ -4,11 +4,9 @@ the server process are counted through ``SERVICECIRCLE_FIT_LOG``."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from dashboard import settings
+from dashboard import parts, settings
 
 from .e2e_support import exceptions, goto, page_url, pages, start_server
 
@@ -44,7 +42,7 @@ def test_without_stored_views_the_same_visit_fits(demo_db, page, tmp_path, monke
     """The control: on a copy of the warehouse without its stored views (and with the
     precompute at start turned off) the same visits run fits, so the count above is real."""
     copy = tmp_path / "copy.duckdb"
-    shutil.copy2(demo_db, copy)
+    parts.copy_warehouse(demo_db, copy)
     log = tmp_path / "fits.log"
     monkeypatch.setenv("SERVICECIRCLE_FIT_LOG", str(log))
     monkeypatch.setenv("SERVICECIRCLE_PRECOMPUTE", "0")

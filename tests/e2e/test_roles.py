@@ -12,12 +12,11 @@ users file beside it (viewer, analyst, admin), and one behind a simulated sign-o
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 
 import pytest
 
-from dashboard import settings
+from dashboard import parts, settings
 from dashboard.access import audit
 from dashboard.i18n import t
 from tests.ingest.ingest_helpers import COMMUNITIES_CSV
@@ -51,7 +50,7 @@ def _add_users(db) -> None:
 def roles_server(demo_db, tmp_path_factory):
     """``servicecircle serve`` on a copy of the demo with three users."""
     db = tmp_path_factory.mktemp("roles") / "warehouse.duckdb"
-    shutil.copyfile(demo_db, db)
+    parts.copy_warehouse(demo_db, db)
     _add_users(db)
     srv = start_server(db, db.parent / "serve.log")
     try:
@@ -64,7 +63,7 @@ def roles_server(demo_db, tmp_path_factory):
 def proxy_server(demo_db, tmp_path_factory):
     """The same, started with ``--trust-proxy-header X-Remote-User``."""
     db = tmp_path_factory.mktemp("proxy") / "warehouse.duckdb"
-    shutil.copyfile(demo_db, db)
+    parts.copy_warehouse(demo_db, db)
     _add_users(db)
     srv = start_server(db, db.parent / "serve.log", "--trust-proxy-header", "X-Remote-User")
     try:

@@ -6,12 +6,11 @@ computed once by DuckDB (the demo's own write) and once by Spark (``servicecircl
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from dashboard import parts
 from tests.tiny_demo import build_tiny
 
 
@@ -37,7 +36,7 @@ def tiny_engines(tmp_path_factory, spark) -> SimpleNamespace:
     build_tiny(root)
     duck = root / "wh.duckdb"
     copy = root / "spark.duckdb"
-    shutil.copyfile(duck, copy)
+    parts.copy_warehouse(duck, copy)
     out = root / "spark-out"
     res = CliRunner().invoke(
         app, ["rollups", "--engine", "spark", "--master", "local[2]", "--db", str(copy), "--out", str(out), "--json"]

@@ -4,13 +4,12 @@ and the command's refusals."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 from dashboard.cli import app
 from dashboard.engines.spark import fact_tables
 from tests.tiny_demo import build_tiny
@@ -33,7 +32,7 @@ def _counts(db, tables):
 
 def test_duckdb_engine_rebuilds_every_rollup(tiny_db, tmp_path):
     db = tmp_path / "wh.duckdb"
-    shutil.copyfile(tiny_db, db)
+    parts.copy_warehouse(tiny_db, db)
     before = warehouse.data_version(db)
     res = CliRunner().invoke(app, ["rollups", "--engine", "duckdb", "--db", str(db), "--json"])
     assert res.exit_code == 0, res.output
@@ -70,7 +69,7 @@ def test_loading_rollups_leaves_the_warehouse_current(tiny_db, tmp_path):
     from dashboard.engines.spark import DUCKDB_ONLY, load_rollups
 
     db = tmp_path / "wh.duckdb"
-    shutil.copyfile(tiny_db, db)
+    parts.copy_warehouse(tiny_db, db)
     with warehouse.writer(db, refresh=False) as con:
         con.execute("update meta set value = 'older version' where key = 'rollups_hash'")
     assert warehouse.needs_refresh(db)

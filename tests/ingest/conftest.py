@@ -7,13 +7,13 @@ Every test gets its own warehouse under ``tmp_path`` and its own hashing key
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from .ingest_helpers import COMMUNITIES_CSV, HALLS_CSV, TICKETS_CSV, write_text
 
-from dashboard import privacy
+from dashboard import parts, privacy
+
+from .ingest_helpers import COMMUNITIES_CSV, HALLS_CSV, TICKETS_CSV, write_text
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +72,7 @@ def _base_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def base_db(db, _base_template) -> Path:
     """A warehouse holding the halls and communities of ``ingest_helpers`` (a fresh copy)."""
-    shutil.copyfile(_base_template, db)
+    parts.copy_warehouse(_base_template, db)
     return db
 
 

@@ -49,15 +49,20 @@ def rows(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
 
 
 def all_text(db: Path) -> str:
-    """Every value of every table in the warehouse as one big string."""
-    con = duckdb.connect(str(db), read_only=True)
+    """Every value stored for the warehouse as one big string: every table in the file and
+    every Parquet part beside it (listed or not)."""
+    from dashboard import parts
+
+    con = duckdb.connect(str(db), read_only=True, config=parts.config(db))
     try:
         tables = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
-        parts = []
-        for t in tables:
-            for r in con.execute(f'select * from "{t}"').fetchall():
-                parts.append(" | ".join(map(str, r)))
-        return "\n".join(parts)
+        sources = [f'"{t}"' for t in tables]
+        sources += [f"read_parquet('{p}', hive_partitioning = false)" for p in sorted(parts.folder(db).rglob("*.parquet"))]
+        lines = []
+        for source in sources:
+            for r in con.execute(f"select * from {source}").fetchall():
+                lines.append(" | ".join(map(str, r)))
+        return "\n".join(lines)
     finally:
         con.close()
 

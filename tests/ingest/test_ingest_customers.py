@@ -24,6 +24,7 @@ import pytest
 
 from dashboard import privacy, warehouse
 from dashboard.ingest import ImportRefused, attribution, import_files
+from tests.warehouse_rows import inline_facts
 
 from .ingest_helpers import all_text, identity, rows, write_text
 
@@ -186,6 +187,7 @@ def test_old_warehouse_is_migrated_and_keeps_its_demo_rows(base_db, files):
     import_files("tickets", [files["tickets"]], db=base_db)
     import duckdb
 
+    inline_facts(base_db)
     con = duckdb.connect(str(base_db))
     try:  # make it look like an older version's warehouse holding demo rows
         for t in attribution.FACT_TABLES:

@@ -4,14 +4,13 @@ orders exported with times (派工时间, 到达现场时间, 恢复送电时间
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
-from .ingest_helpers import rows, write_text
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 from dashboard.analysis.effects import load_panel
 from dashboard.ingest import import_files
+
+from .ingest_helpers import rows, write_text
 
 # (order, received, dispatch min, arrival min, repair min (arrival → restoration), community)
 ORDERS = [
@@ -45,7 +44,7 @@ SQL = ("select order_id, received_at, dispatched_at, arrived_at, restored_at fro
 
 def test_duration_and_time_exports_store_the_same(base_db, tmp_path):
     other = tmp_path / "durations.duckdb"
-    shutil.copyfile(base_db, other)
+    parts.copy_warehouse(base_db, other)
     a = import_files("hotline", [write_text(tmp_path / "times.csv", _times_csv())], db=base_db).as_dict()
     b = import_files("hotline", [write_text(tmp_path / "durations.csv", _durations_csv())], db=other).as_dict()
     assert a["stored"] == b["stored"] == len(ORDERS) and a["rejected"] == b["rejected"] == 0

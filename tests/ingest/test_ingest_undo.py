@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 from dashboard.ingest import import_files
 from dashboard.ingest.aliases import table_spec
 from dashboard.ingest.undo import STAND_INS, UndoRefused, list_imports, undo_import
@@ -300,10 +300,9 @@ def test_undo_of_fact_rows_follows_the_current_list(base_db, tmp_path):
 
 def full_rebuild(db, tmp_path) -> dict[str, pd.DataFrame]:
     """The rollups of a copy of ``db`` rebuilt in full (every script, every statement)."""
-    import shutil
 
     full = tmp_path / "full.duckdb"
-    shutil.copyfile(db, full)
+    parts.copy_warehouse(db, full)
     with warehouse.writer(full, refresh=False) as con:
         warehouse.refresh_rollups(con)
     out = rollups(full)

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 from dashboard.analysis import metrics as M
 from dashboard.analysis.filters import Filters
 
@@ -144,9 +144,8 @@ def test_overview_baseline_is_clipped_to_the_data(tmp_path):
         w.execute("insert into service_rooms (room_id, community_id, served_community_ids, opened_on) "
                   "values ('R1', 'C1', ['C1'], DATE '2024-03-01')")
         w.register("_t", tickets)
-        w.execute("insert into counter_tickets (ticket_id, hall_id, service_type, issued_at, called_at, "
-                  "outcome, community_id) select ticket_id, hall_id, service_type, issued_at, "
-                  "called_at, outcome, community_id from _t")
+        parts.insert(w, "counter_tickets", "select ticket_id, hall_id, service_type, issued_at, "
+                     "called_at, outcome, community_id from _t")
     c = warehouse.connect_read(db)
     try:
         ov = M.overview_kpis(c, Filters())

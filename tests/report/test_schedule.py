@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from dashboard import warehouse
+from dashboard import parts, warehouse
 from dashboard.cli import app
 from dashboard.i18n import fmt_date, t
 from dashboard.report.mail import MailError, load_mail_settings
@@ -59,8 +59,7 @@ def db(tmp_path_factory) -> Path:
             "called_at": pd.to_datetime(["2024-03-05 09:30", "2024-04-02 09:10", "2024-04-03 10:20"]),
             "outcome": ["served"] * 3, "community_id": ["C1", "C2", "C1"]})
         con.register("_t", tickets)
-        con.execute("insert into counter_tickets (ticket_id, hall_id, service_type, issued_at, called_at, outcome, "
-                    "community_id) select * from _t")
+        parts.insert(con, "counter_tickets", "select * from _t")
     return path
 
 

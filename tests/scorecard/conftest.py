@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import privacy, warehouse
+from dashboard import parts, privacy, warehouse
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -71,10 +71,11 @@ def tiny(tmp_path_factory) -> Tiny:
     ]
     with warehouse.writer(db) as con:
         for vid, room, at, st, grp, mode, res in extra:
-            con.execute(
-                "insert into room_visits (visit_id, room_id, visited_at, service_type, customer_group, mode, "
-                "community_id, resolved, customer_hash) values ($v, $r, cast($at as timestamp), $st, $g, $m, "
-                "null, $res, null)", {"v": vid, "r": room, "at": at, "st": st, "g": grp, "m": mode, "res": res})
+            parts.insert(
+                con, "room_visits",
+                "select $v as visit_id, $r as room_id, cast($at as timestamp) as visited_at, $st as service_type, "
+                "$g as customer_group, $m as mode, $res as resolved",
+                {"v": vid, "r": room, "at": at, "st": st, "g": grp, "m": mode, "res": res})
         con.execute("insert into staff select staff_hash, former_role, current_role, $to, "
                     "date '2024-08-15' from staff where staff_hash = $h", {"to": moved_to.room_id, "h": moved["staff_hash"]})
     con = warehouse.connect_read(db)
