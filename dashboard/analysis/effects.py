@@ -578,8 +578,7 @@ def plan_strata(units: pd.DataFrame, min_control: int = MIN_CONTROL) -> StrataPl
     """
     ids = units["community_id"].astype(str).to_numpy()
     g = units["g"].to_numpy()
-    kind = units["kind"].astype(object).where(units["kind"].notna(), None).to_numpy() if "kind" in units \
-        else np.full(len(units), None, dtype=object)
+    kind = _kinds(units).to_numpy()
     kinds = sorted(set(kind), key=_kind_order)
     served_kinds = [k for k in kinds if ((kind == k) & (g > 0)).any()]
     if len(kinds) <= 1 or not served_kinds:
@@ -598,6 +597,14 @@ def plan_strata(units: pd.DataFrame, min_control: int = MIN_CONTROL) -> StrataPl
     used = set().union(*(s.ids for s in strata))
     return StrataPlan(strata, n_other_kind=int(len(ids) - len(used)), n_fallback=fallback,
                       shared=sum(len(s.ids) for s in strata) > len(used))
+
+
+def _kinds(frame: pd.DataFrame) -> pd.Series:
+    """``frame["kind"]`` as objects, ``None`` where not recorded (every row without the
+    column)."""
+    if "kind" not in frame:
+        return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return frame["kind"].astype(object).where(frame["kind"].notna(), None)
 
 
 def _kind_order(k: str | None) -> tuple[int, str]:
@@ -730,8 +737,7 @@ def _prepare(panel: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     if missing:
         raise ValueError(f"panel lacks columns: {', '.join(sorted(missing))}")
     df = panel[["community_id", "month_on", "first_opened_on", "y"]].copy()
-    # the community's kind (urban / rural): the comparison is made within kind
-    df["kind"] = panel["kind"].astype(object).where(panel["kind"].notna(), None) if "kind" in panel else None
+    df["kind"] = _kinds(panel)  # urban / rural: the comparison is made within kind
     df["y"] = pd.to_numeric(df["y"], errors="coerce").astype("float64")
     df = df[np.isfinite(df["y"].to_numpy())]
     if df.empty:
