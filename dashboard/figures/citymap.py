@@ -70,11 +70,10 @@ _DIGITS = 5
 RASTER_VERTICES = 40_000
 """Street vertices above which the streets are drawn as one image (:func:`street_image`)."""
 RASTER_PX = 4096
-
+"""Longer side of the street image, pixels (a 40 km city: about 10 m a pixel)."""
 LABELS_ALL_MAX = 150
 """Up to this many rooms every room's name is drawn by default (a district); above it
 only the rooms a plan changes (a city): see :func:`city_map`."""
-"""Longer side of the street image, pixels (a 40 km city: about 10 m a pixel)."""
 
 
 # ---------------------------------------------------------------- streets
@@ -339,10 +338,8 @@ def demand_data(demand: pd.DataFrame, names: dict[str, str], limit_m: float, spe
 
 def label_rooms(room: list[dict[str, Any]], labels: bool | None) -> list[dict[str, Any]]:
     """The rooms (of :func:`room_data`) whose names are drawn (see :func:`city_map`)."""
-    if labels is None:
-        labels = len(room) <= LABELS_ALL_MAX
-        if not labels:
-            return [r for r in room if r["s"] != "open"]
+    if labels is None:  # every room of a district, the changed rooms of a city
+        return list(room) if len(room) <= LABELS_ALL_MAX else [r for r in room if r["s"] != "open"]
     return list(room) if labels else []
 
 
