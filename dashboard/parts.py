@@ -373,10 +373,11 @@ def adopt(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 # ---------------------------------------------------------------- housekeeping
-def collect(db: str | os.PathLike, listed: set[str], *, grace_s: float = GRACE_S) -> int:
+def collect(db: str | os.PathLike, listed: set[str], *, grace_s: float | None = None) -> int:
     """Remove the files of ``db``'s parts folder that ``listed`` (relative names) does not
-    name and that are older than ``grace_s``; return how many were removed. Called by the
-    writer, under its lock, after the swap."""
+    name and that are older than ``grace_s`` (default :data:`GRACE_S`); return how many
+    were removed. Called by the writer, under its lock, after the swap."""
+    grace_s = GRACE_S if grace_s is None else grace_s
     root = folder(Path(db).resolve())
     if not root.is_dir():
         return 0
