@@ -24,7 +24,6 @@ from dashboard.access import audit, users
 from dashboard.access.trail_view import trail_table
 from dashboard.i18n import fmt_count, fmt_date, label, t
 from dashboard.ingest import ImportRefused, import_files
-from dashboard.ingest.aliases import TABLE_ALIASES
 from dashboard.ingest.importer import CRS_CHOICES
 from dashboard.ingest.undo import batches, list_imports, status_text
 from dashboard.ui import auth, loaders
@@ -32,7 +31,7 @@ from dashboard.ui.attribution import attribution_section
 from dashboard.ui.auditing import import_record
 from dashboard.ui.state import db, lang
 from dashboard.ui.tables import show_table
-from dashboard.ui.undo_panel import undo_section
+from dashboard.ui.undo_panel import table_label, undo_section
 
 UPLOAD_TABLES = ("communities", "halls", "rooms", "tickets", "hotline", "visits", "staff", "buildings", "customers")
 REJECT_LIMIT = 50_000
@@ -42,7 +41,7 @@ L = lang()
 
 
 def _table_label(name: str) -> str:
-    return t(f"data.table.{TABLE_ALIASES.get(name, name)}", L)
+    return table_label(name, L)
 
 
 def _reason_label(code: str) -> str:

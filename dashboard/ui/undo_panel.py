@@ -7,7 +7,8 @@ first; the confirmed undo is :func:`dashboard.ingest.undo.undo_import` (the same
 :func:`dashboard.ui.auth.require` and recorded in the audit trail. The page then reruns
 and shows the result or the refusal above the list; the pages' default views of the new
 data are precomputed in the background, as after an upload. File names and users are
-data and are shown as plain text.
+data and are shown as plain text. :func:`table_label` names a table as the whole Data page
+does.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dashboard.ui import auth, loaders
 from dashboard.ui.auditing import undo_record
 from dashboard.ui.state import db
 
-__all__ = ["UNDO_LIMIT", "undo_section"]
+__all__ = ["UNDO_LIMIT", "table_label", "undo_section"]
 
 UNDO_LIMIT = 30  # imports listed with their undo buttons (the newest)
 
@@ -37,13 +38,15 @@ _OUTCOME = "undo_outcome"  # session key: (kind, message) to show after the reru
 _WIDTHS = [2.2, 1.6, 2.6, 3.2, 1.2, 2.2, 1.2]
 
 
-def _table_label(name: str, lang: str) -> str:
+def table_label(name: str, lang: str) -> str:
+    """A table's name in words, from its CLI or warehouse name (``halls``,
+    ``business_halls``: 营业厅)."""
     return t(f"data.table.{TABLE_ALIASES.get(name, name)}", lang)
 
 
 def _confirm(b: dict, lang: str) -> None:
     """The confirm step of one import's undo: the question, then undo or cancel."""
-    st.warning(t("undo.page.confirm", lang, file=b["file"], table=_table_label(b["table"], lang),
+    st.warning(t("undo.page.confirm", lang, file=b["file"], table=table_label(b["table"], lang),
                  at=b["finished_at"], n_written=fmt_count(b["n_written"] or 0, lang),
                  n_replaced=fmt_count(b["n_replaced"] or 0, lang)))
     yes, no, _ = st.columns([1.4, 1, 4])
@@ -98,7 +101,7 @@ def undo_section(lang: str) -> None:
     for b in rows:
         cells = st.columns(_WIDTHS, vertical_alignment="center")
         for col, value in zip(cells, (
-            b["finished_at"], _table_label(b["table"], lang), b["file"],
+            b["finished_at"], table_label(b["table"], lang), b["file"],
             " / ".join(fmt_count(b[k], lang) for k in ("stored", "updated", "rejected")),
             b["imported_by"] or "–", status_text(b, lang),
         )):
