@@ -166,13 +166,14 @@ def _vals(s: pd.Series, scale: float = 1.0) -> tuple[float | None, ...]:
     return tuple(None if _missing(v) else float(v) * scale for v in s.astype("float64"))
 
 
-def _monthly_line(monthly: pd.DataFrame | None, title_key: str, y_key: str,
-                  series: tuple[tuple[str, str], ...], lang: str) -> Chart | None:
-    """A month-on-x line chart, one series per (i18n label key, column); None without rows."""
+def _monthly_chart(monthly: pd.DataFrame | None, title_key: str, y_key: str, series: tuple[tuple[str, str], ...],
+                   lang: str, kind: Literal["line", "column"] = "line") -> Chart | None:
+    """A month-on-x chart (line or column), one series per (i18n label key, column); None
+    without rows."""
     if monthly is None or not len(monthly):
         return None
     return Chart(
-        kind="line",
+        kind=kind,
         title=t(title_key, lang),
         x_title=t("rep.chart.month", lang),
         y_title=t(y_key, lang),
@@ -231,28 +232,18 @@ def _metric_section(inp: BriefingInputs, key: str, lang: str,
 
 # ---------------------------------------------------------------- sections
 def _offload(inp: BriefingInputs, lang: str) -> Section:
-    def content(x):
-        chart = None
-        if x.monthly is not None and len(x.monthly):
-            chart = Chart(
-                kind="column",
-                title=t("rep.chart.offload", lang),
-                x_title=t("rep.chart.month", lang),
-                y_title=t("rep.chart.transactions", lang),
-                categories=_months(x.monthly, lang),
-                series=(Series(t("rep.chart.counter", lang), _vals(x.monthly["counter"])),
-                        Series(t("rep.chart.room", lang), _vals(x.monthly["room"]))),
-            )
-        return (chart, [Headline(t("rep.kpi.offload_share", lang), fmt_pct(x.share))],
-                t("rep.find.offload", lang, share=fmt_pct(x.share),
-                  room=fmt_count(x.room, lang), counter=fmt_count(x.counter, lang)))
-
-    return _metric_section(inp, "offload", lang, content)
+    return _metric_section(inp, "offload", lang, lambda x: (
+        _monthly_chart(x.monthly, "rep.chart.offload", "rep.chart.transactions",
+                       (("rep.chart.counter", "counter"), ("rep.chart.room", "room")), lang, kind="column"),
+        [Headline(t("rep.kpi.offload_share", lang), fmt_pct(x.share))],
+        t("rep.find.offload", lang, share=fmt_pct(x.share), room=fmt_count(x.room, lang),
+          counter=fmt_count(x.counter, lang)),
+    ))
 
 
 def _waiting(inp: BriefingInputs, lang: str) -> Section:
     return _metric_section(inp, "waiting", lang, lambda x: (
-        _monthly_line(x.monthly, "rep.chart.waiting", "rep.chart.minutes",
+        _monthly_chart(x.monthly, "rep.chart.waiting", "rep.chart.minutes",
                       (("rep.kpi.wait_mean", "wait_mean_min"),), lang),
         [Headline(t("rep.kpi.wait_mean", lang), fmt_num(x.mean_min)),
          Headline(t("rep.kpi.wait_within", lang), fmt_pct(x.within_share))],
@@ -263,7 +254,7 @@ def _waiting(inp: BriefingInputs, lang: str) -> Section:
 
 def _hotline(inp: BriefingInputs, lang: str) -> Section:
     return _metric_section(inp, "hotline", lang, lambda x: (
-        _monthly_line(x.monthly, "rep.chart.hotline", "rep.chart.per_1k",
+        _monthly_chart(x.monthly, "rep.chart.hotline", "rep.chart.per_1k",
                       (("rep.chart.served", "served"), ("rep.chart.not_served", "not_served")), lang),
         [Headline(t("rep.kpi.hotline_rate", lang), fmt_num(x.served_per_1k, 2))],
         t("rep.find.hotline", lang, served=fmt_num(x.served_per_1k, 2), not_served=fmt_num(x.not_served_per_1k, 2)),
@@ -272,7 +263,7 @@ def _hotline(inp: BriefingInputs, lang: str) -> Section:
 
 def _faults(inp: BriefingInputs, lang: str) -> Section:
     return _metric_section(inp, "faults", lang, lambda x: (
-        _monthly_line(x.monthly, "rep.chart.faults", "rep.chart.hours",
+        _monthly_chart(x.monthly, "rep.chart.faults", "rep.chart.hours",
                       (("rep.kpi.restoration", "restoration_h"),), lang),
         [Headline(t("rep.kpi.restoration", lang), fmt_num(x.restoration_h, 2)),
          Headline(t("rep.kpi.satisfaction", lang), fmt_pct(x.satisfaction_share))],
