@@ -100,7 +100,6 @@ _MACRO_HEAD = re.compile(
     r"\(([^)]*)\)\s+as\s+(table\s+)?",
     re.I | re.S,
 )
-_LINE_COMMENT = re.compile(r"--[^\n]*")
 
 
 def _statements(text: str) -> list[str]:
@@ -110,7 +109,7 @@ def _statements(text: str) -> list[str]:
     quote: str | None = None
     for line in text.splitlines(keepends=True):
         if quote is None:
-            line = _LINE_COMMENT.sub("", line) if "'" not in line else _strip_comment(line)
+            line = _strip_comment(line)
         for ch in line:
             if quote is not None:
                 buf.append(ch)
@@ -129,6 +128,7 @@ def _statements(text: str) -> list[str]:
 
 
 def _strip_comment(line: str) -> str:
+    """``line`` without its ``--`` comment (one inside quotes is text, not a comment)."""
     quote = None
     for i, ch in enumerate(line):
         if quote is not None:
@@ -353,11 +353,9 @@ def rule_list_length(node: exp.Expression, ctx: Context) -> exp.Expression:
     """``len(list)`` / ``length(list)`` / ``array_length(list)`` → ``size(list)``: sqlglot
     writes ``LENGTH``, Spark's string length. A list is recognised by its expression
     (a list literal or list function) or by a column whose Spark type is an array."""
-    if isinstance(node, exp.ArraySize):
+    if isinstance(node, exp.ArraySize) or isinstance(node, exp.Length) and _is_list(node.this, ctx):
         return _fn("size", node.this.copy())
-    if not isinstance(node, exp.Length) or not _is_list(node.this, ctx):
-        return node
-    return _fn("size", node.this.copy())
+    return node
 
 
 _LIST_NODES = (exp.Array, exp.ArrayAgg, exp.ArrayConcat, exp.ArrayFilter, exp.Split, exp.ArrayAppend)
@@ -367,7 +365,7 @@ def _is_list(e: exp.Expression, ctx: Context) -> bool:
     if isinstance(e, _LIST_NODES):
         return True
     if isinstance(e, exp.Cast):
-        return e.to.is_type(exp.DataType.Type.ARRAY) or bool(e.to.expressions) and e.to.this == exp.DataType.Type.ARRAY
+        return e.to.is_type(exp.DataType.Type.ARRAY)
     if isinstance(e, exp.Anonymous):
         return e.name.lower().startswith(("list_", "array_")) or e.name.lower() in ("split", "string_split")
     if isinstance(e, exp.Column):
