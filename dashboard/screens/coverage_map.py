@@ -124,12 +124,12 @@ def coverage_view() -> None:
         with st.expander(t("cov.gis.title", L)):
             st.caption(t("cov.gis.help", L))
             stem = f"walking_{minutes:g}min_{on.isoformat()}"
-            labels = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}
+            buttons = {"geojson": t("cov.gis.geojson", L), "kml": t("cov.gis.kml", L), "shp": t("cov.gis.shp", L)}
             for col, (fmt, suffix) in zip(st.columns(len(exports.FORMATS)), exports.FORMATS.items(), strict=True):
                 make = audited(lambda fmt=fmt: _export(path, version, minutes, speed, on, village, fmt),
                                user=auth.current().name, kind=fmt, file_name=stem + suffix,
                                source=f"cov_export_{fmt}")
-                col.download_button(labels[fmt], data=make, file_name=stem + suffix, key=f"cov_export_{fmt}",
+                col.download_button(buttons[fmt], data=make, file_name=stem + suffix, key=f"cov_export_{fmt}",
                                     on_click="ignore")
 
 
