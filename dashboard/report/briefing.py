@@ -14,7 +14,8 @@ Two steps keep this testable:
 
 The briefing page, the PowerPoint deck (:mod:`dashboard.report.pptx`) and the HTML
 file (:mod:`dashboard.report.html`) all render one :class:`Briefing`, so what a director
-takes into a meeting is exactly what is on screen.
+takes into a meeting is exactly what is on screen; the page's grid of key charts is
+:func:`key_charts`.
 
 Sections, in order: offload, waiting, hotline, faults, groups_staff, scorecard (the rooms'
 breaches and since when), coverage, plan.
@@ -40,16 +41,21 @@ __all__ = [
     "Headline",
     "Section",
     "Series",
+    "KEY_CHARTS",
     "assemble",
     "build_briefing",
     "collect",
     "fmt_pct",
     "fmt_num",
+    "key_charts",
 ]
 
 SECTIONS: tuple[str, ...] = ("offload", "waiting", "hotline", "faults", "groups_staff", "scorecard", "coverage",
                              "plan")
 """Section keys in presentation order."""
+KEY_CHARTS: tuple[str, ...] = ("offload", "hotline", "waiting", "coverage")
+"""Sections whose chart may appear in the Briefing page's grid of key charts
+(:func:`key_charts`)."""
 
 
 # ---------------------------------------------------------------- output (for rendering)
@@ -137,6 +143,19 @@ class Briefing:
             if s.key == key:
                 return s
         raise KeyError(key)
+
+
+def key_charts(briefing: Briefing) -> list[Chart]:
+    """The Briefing page's grid of key charts, in order: the charts of the first two
+    sections of :data:`KEY_CHARTS` other than coverage (in section order), the hotline
+    section's event-study chart, then the coverage chart (each only when there is one)."""
+    charts = [s for s in briefing.sections if s.key in KEY_CHARTS and s.chart is not None]
+    out = [s.chart for s in charts if s.key != "coverage"][:2]
+    hot = next((s for s in briefing.sections if s.key == "hotline"), None)
+    if hot is not None and hot.effect_chart is not None:
+        out.append(hot.effect_chart)
+    out += [s.chart for s in charts if s.key == "coverage"][:1]
+    return out
 
 
 # ---------------------------------------------------------------- formatting

@@ -17,7 +17,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.report.briefing import Briefing, assemble, md_escape
+from dashboard.report.briefing import Briefing, assemble, key_charts, md_escape
 from dashboard.report.charts import to_figure
 from dashboard.report.collect import page_inputs
 from dashboard.ui import auth, loaders
@@ -54,11 +54,6 @@ BASE_CSS = """<style>
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 </style>"""
-
-# Sections whose chart appears in the key-chart grid (the map joins them). No bare
-# strings in a page file: Streamlit's "magic" would print them on the page.
-KEY_CHARTS = ("offload", "hotline", "waiting", "coverage")
-
 
 def _exports(briefing: Briefing, L: str) -> None:
     from dashboard.report.html import build_html
@@ -112,17 +107,10 @@ def main() -> None:
             if section.effect:
                 st.markdown(md_escape(section.effect))
 
-    charts = [s for s in briefing.sections if s.key in KEY_CHARTS and s.chart is not None]
     font = 18 if present else 14
     height = 520 if present else 420
-    with st.container(key="brief-charts"):
-        hot = next((s for s in briefing.sections if s.key == "hotline"), None)
-        figs = [s.chart for s in charts if s.key != "coverage"][:2]
-        if hot is not None and hot.effect_chart is not None:
-            figs.append(hot.effect_chart)
-        cov = next((s for s in charts if s.key == "coverage"), None)
-        if cov is not None:
-            figs.append(cov.chart)
+    with st.container(key="brief-charts"):  # the key charts, then the map
+        figs = key_charts(briefing)
         for i in range(0, len(figs), 2):
             cols = st.columns(2)
             for j, chart in enumerate(figs[i:i + 2]):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dashboard.report.briefing import SECTIONS, assemble, fmt_pct
+from dashboard.report.briefing import SECTIONS, assemble, fmt_pct, key_charts
 from dashboard.report.inputs import BriefingInputs
 
 
@@ -116,3 +116,20 @@ def test_plan_without_useful_site_says_so(inputs):
     s = assemble(inputs, "en").section("plan")
     assert s.available and s.chart is None
     assert s.finding.startswith("None of the candidate sites")
+
+
+def test_key_charts_of_the_page(inputs):
+    # the first two key sections with a chart other than coverage (section order:
+    # offload, waiting, hotline), then the hotline's event study, then coverage
+    b = assemble(inputs, "en")
+    sec = {s.key: s for s in b.sections}
+    assert sec["hotline"].effect_chart is not None and sec["coverage"].chart is not None
+    assert key_charts(b) == [sec["offload"].chart, sec["waiting"].chart, sec["hotline"].effect_chart,
+                             sec["coverage"].chart]
+    # without the waiting section the hotline's own chart takes its place
+    inputs.waiting = None
+    b = assemble(inputs, "en")
+    sec = {s.key: s for s in b.sections}
+    assert sec["waiting"].chart is None
+    assert key_charts(b) == [sec["offload"].chart, sec["hotline"].chart, sec["hotline"].effect_chart,
+                             sec["coverage"].chart]
