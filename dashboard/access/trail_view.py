@@ -25,13 +25,18 @@ def _files(files: list[dict]) -> str:
     return ", ".join(_file(f) for f in files)
 
 
+def _not_done(rec: dict, lang: str | None) -> str:
+    """A refused or failed record's outcome and message."""
+    return f"{t('acc.audit.outcome.' + rec.get('outcome', 'failed'), lang)}: {rec.get('message', '')}"
+
+
 def describe(rec: dict, lang: str | None = None) -> str:
     """What one record says, in ``lang`` (file names, hashes and counts as recorded)."""
     ev = rec.get("event")
     if ev == "import":
         head = f"{rec.get('table')} · {_files(rec.get('files', []))}"
         if rec.get("outcome") != "stored":
-            return f"{head} · {t('acc.audit.outcome.' + rec.get('outcome', 'failed'), lang)}: {rec.get('message', '')}"
+            return f"{head} · {_not_done(rec, lang)}"
         counts = rec.get("counts", {})
         if rec.get("table") == "network":
             return head + " · " + ", ".join(f"{k} {v}" for k, v in counts.items())
@@ -40,8 +45,7 @@ def describe(rec: dict, lang: str | None = None) -> str:
         return head + " · " + ", ".join(parts)
     if ev == "undo":
         if rec.get("outcome") != "undone":
-            return (f"{rec.get('import_id')} · {t('acc.audit.outcome.' + rec.get('outcome', 'failed'), lang)}: "
-                    f"{rec.get('message', '')}")
+            return f"{rec.get('import_id')} · {_not_done(rec, lang)}"
         counts = rec.get("counts", {})
         parts = [f"{t('undo.count.' + k, lang)} {counts[k]:,}" for k in ("deleted", "restored")
                  if counts.get(k) is not None]
