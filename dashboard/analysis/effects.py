@@ -425,7 +425,7 @@ def estimate_panel(
     if n_before:
         res.excluded["served_before_window"] = n_before
     if data.empty:
-        return _refuse(res, "no_data")
+        return _refuse(res, "no_data", min_control=min_control)
 
     n_months = int(data["t"].max())
     res.n_months = n_months
@@ -445,13 +445,13 @@ def estimate_panel(
     first_wave = int(treated_g.min()) if treated_g.size else 0
     res.n_control = len(set().union(*(s.controls(units) for s in plan.strata)))
     if n_months < min_months:
-        return _refuse(res, "too_few_months", n=n_months, min=min_months)
+        return _refuse(res, "too_few_months", n=n_months, min=min_months, min_control=min_control)
     if res.n_treated < min_treated:
-        return _refuse(res, "too_few_treated", n=res.n_treated, min=min_treated)
+        return _refuse(res, "too_few_treated", n=res.n_treated, min=min_treated, min_control=min_control)
     if res.n_control == 0:
-        return _refuse(res, "no_control", n=res.n_treated, month=_cohort_month(data, first_wave))
+        return _refuse(res, "no_control", n=res.n_treated, month=_cohort_month(data, first_wave), min_control=min_control)
     if res.n_control < min_control:
-        return _refuse(res, "too_few_control", n=res.n_control, min=min_control)
+        return _refuse(res, "too_few_control", n=res.n_control, min=min_control, min_control=min_control)
 
     fitted: list[_StratumFit] = []
     failed = 0
@@ -464,7 +464,7 @@ def estimate_panel(
         else:
             failed += stratum.n_treated(units)
     if not fitted:
-        return _refuse(res, "no_estimate")
+        return _refuse(res, "no_estimate", min_control=min_control)
     if failed:
         res.excluded["kind_no_estimate"] = failed
     res.notes = sorted(set(res.notes), key=res.notes.index)
@@ -910,13 +910,13 @@ def _naive(data: pd.DataFrame) -> float | None:
     return float(diff.mean()) if len(diff) else None
 
 
-def _refuse(res: EffectResult, status: str, **fmt: Any) -> EffectResult:
+def _refuse(res: EffectResult, status: str, *, min_control: int = MIN_CONTROL, **fmt: Any) -> EffectResult:
     res.status = status
     res.reason = {
         lang: t(f"eff.reason.{status}", lang, what=t(f"eff.what.{res.outcome}", lang), **fmt)
         for lang in ("zh", "en")
     }
-    res.caveats = _caveats(res)
+    res.caveats = _caveats(res, min_control)
     return res
 
 

@@ -208,6 +208,14 @@ def test_kind_with_too_few_never_served_is_compared_across_kinds_and_said(both_k
     assert res.se == pytest.approx(hand["se"], rel=1e-12)
 
 
+def test_a_refused_estimate_states_the_threshold_it_was_given(both_kinds):
+    panel, _, _ = both_kinds
+    res = estimate_panel(panel, OUT, min_control=1000)  # more never-served than any kind has
+    assert res.status == "too_few_control" and res.excluded.get("kind_fallback")
+    cav = [c for c in res.caveats if "fewer than" in c["en"]]
+    assert cav and all("fewer than 1000" in c["en"] and "少于1000个" in c["zh"] for c in cav)
+
+
 # ---------------------------------------------------------------- (2) one kind
 @pytest.fixture(scope="module")
 def sim_panel():
