@@ -40,6 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from dashboard import parts
+
 RESULTS = ROOT / "benchmarks" / "results"
 
 TIME_COLUMNS = ("取号时间", "叫号时间", "开始办理时间", "办结时间")
@@ -160,7 +163,8 @@ def section(label: str, meta: dict, empty: list[dict], city: list[dict]) -> str:
         "",
         (f"- date: {meta['date']}; code `{meta['commit']}`; {meta['runs']} runs each, alternating; load average "
         f"{meta['load_start']} at the start, {meta['load_end']} at the end"),
-        (f"- warehouse `{meta['db']}` ({meta['db_mb']:.0f} MB); the day: {meta['day']} ({meta['rows']:,} rows, "
+        (f"- warehouse `{meta['db']}` ({meta['db_mb']:.0f} MB file, {meta.get('parts_mb', 0):.0f} MB of Parquet "
+         f"parts); the day: {meta['day']} ({meta['rows']:,} rows, "
         f"{meta['file_mb']:.1f} MB CSV)"),
         "",
         "| import of the day into | wall (median) | CPU (median) | peak memory (max) | where the time went (medians) |",
@@ -234,10 +238,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"run {i + 1} {kind}: {s['wall_s']:.2f} s, peak {s['peak_mb']:.0f} MB, "
                       f"phases {json.dumps({k: round(v, 2) for k, v in s['phases_s'].items()})}", flush=True)
                 target.unlink()
+                shutil.rmtree(parts.folder(target), ignore_errors=True)
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
         meta = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
-                "runs": a.runs, "db": str(a.db), "db_mb": a.db.stat().st_size / 2**20, "day": new_day,
+                "runs": a.runs, "db": str(a.db), "db_mb": a.db.stat().st_size / 2**20,
+                "parts_mb": sum(p.stat().st_size for p in parts.folder(a.db).rglob("*.parquet")) / 2**20,
+                "day": new_day,
                 "rows": rows, "file_mb": day.stat().st_size / 2**20, "load_start": load_start,
                 "load_end": " ".join(f"{x:.2f}" for x in os.getloadavg())}
         text = section(a.label, meta, empty, city)

@@ -61,6 +61,7 @@ __all__ = [
     "insert",
     "replace",
     "sync",
+    "with_keys",
 ]
 
 PARTITIONED: dict[str, str] = {
@@ -208,48 +209,77 @@ def _copy_to(con: duckdb.DuckDBPyConnection, select: str, path: Path, params: Ma
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, rows: str, params: Mapping | None) -> dict:
     """Write the rows of the query ``rows`` (columns by name; a column it lacks is NULL)
-    as new files, one per month; return ``{month: rows}``."""
-    month = f"cast(date_trunc('month', \"{PARTITIONED[table]}\") as date)"
-    staged = f"_parts_new_{table}"
-    con.execute(f"create or replace temp table {staged} as select * from {_schema(table)} limit 0")
-    con.execute(f"insert into {staged} by name {rows}", dict(params or {}))
-    counts = dict(con.execute(f"select {month}, count(*) from {staged} group by 1").fetchall())
-    for m, n in sorted(counts.items(), key=lambda kv: (kv[0] is not None, kv[0])):
-        path, rel = _new_file(con, table, m)
-        cond = f"{month} is null" if m is None else f"{month} = $m"
-        _copy_to(con, f"select * from {staged} where {cond}", path, {} if m is None else {"m": m})
-        _register(con, table, m, rel, int(n))
-    con.execute(f"drop table {staged}")
-    return counts
+    as new files, one per month; return ``{month: rows}``.
+
+    The rows pass through the schema table, so its ``not null`` and ``check`` constraints
+    hold for every part as they did for the table; it is empty again on return."""
+    con.execute(f"insert into {_schema(table)} by name {rows}", dict(params or {}))
+    return _move_out(con, table)
+
+
+def _files_with(con: duckdb.DuckDBPyConnection, table: str, key_list: str, keys_table: str) -> dict[str, int]:
+    """``{listed file: rows}`` of ``table``'s parts holding a key of ``keys_table``, found
+    by reading the key columns alone (row groups whose key range misses every key are
+    skipped)."""
+    listed = _listed(con, table)
+    if not listed:
+        return {}
+    root = _state(con)["root"] if id(con) in _WRITES else None
+    hits = dict(con.execute(
+        f"""select filename, count(*) from {_read((f for _, f, _ in listed), filename="true")}
+            semi join {keys_table} using ({key_list}) group by 1"""
+    ).fetchall())
+    out = {}
+    for _, rel, _ in listed:
+        n = hits.get(rel) or (hits.get(str(root / rel)) if root is not None else None)
+        if n:
+            out[rel] = int(n)
+    return out
+
+
+def with_keys(con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[str], query: str,
+              params: Mapping[str, Any] | None = None) -> str:
+    """The stored rows of ``table`` whose keys the query ``query`` gives, as the name of a
+    relation to read them from.
+
+    For a table of :data:`PARTITIONED`, a temporary table ``_parts_with_keys_<table>``
+    read from only the parts that hold one of those keys (an import's comparison with the
+    stored rows then reads the key columns of every part, not every column); the caller
+    drops it. Any other table: its own name.
+    """
+    if table not in PARTITIONED:
+        return table
+    key_list = ", ".join(f'"{k}"' for k in keys)
+    con.execute(f"create or replace temp table _parts_keys as select distinct {key_list} from ({query})",
+                _bound(query, params))
+    files = _files_with(con, table, key_list, "_parts_keys")
+    name = f"_parts_with_keys_{table}"
+    source = (f"{_read(files)} semi join _parts_keys using ({key_list})" if files
+              else f"{_schema(table)} where false")
+    con.execute(f"create or replace temp table {name} as select * from {source}")
+    con.execute("drop table _parts_keys")
+    return name
 
 
 def _remove(con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[str], doomed: str,
             params: Mapping | None) -> tuple[int, set]:
     """Rewrite every file holding a key the query ``doomed`` gives, without those rows;
     return ``(rows removed, months touched)``."""
-    listed = _listed(con, table)
-    if not listed:
-        return 0, set()
     key_list = ", ".join(f'"{k}"' for k in keys)
     con.execute(f"create or replace temp table _parts_doomed as select distinct {key_list} from ({doomed})",
                 dict(params or {}))
-    hits = dict(con.execute(
-        f"""select filename, count(*) from {_read((f for _, f, _ in listed), filename="true")}
-            semi join _parts_doomed using ({key_list}) group by 1"""
-    ).fetchall())
+    hits = _files_with(con, table, key_list, "_parts_doomed")
     removed, months = 0, set()
-    root = _state(con)["root"]
-    for month, rel, n in listed:
-        hit = hits.get(str(root / rel)) or hits.get(rel)
+    for month, rel, n in _listed(con, table):
+        hit = hits.get(rel)
         if not hit:
             continue
         _unlist(con, rel)
-        removed += int(hit)
+        removed += hit
         months.add(month)
         if n - hit > 0:
             path, new_rel = _new_file(con, table, month)
-            kept = _copy_to(con, f"select * from {_read([rel])} anti join _parts_doomed using ({key_list})",
-                            path)
+            kept = _copy_to(con, f"select * from {_read([rel])} anti join _parts_doomed using ({key_list})", path)
             _register(con, table, month, new_rel, kept)
     con.execute("drop table _parts_doomed")
     return removed, months
@@ -365,11 +395,25 @@ def adopt(con: duckdb.DuckDBPyConnection) -> bool:
             continue
         con.execute(f"alter table {table} rename to {_schema(table)}")
         if con.execute(f"select count(*) from {_schema(table)}").fetchone()[0]:
-            _append(con, table, f"select * from {_schema(table)}", None)
-            con.execute(f"delete from {_schema(table)}")
+            _move_out(con, table)
             moved = True
         _define_view(con, table)
     return moved
+
+
+def _move_out(con: duckdb.DuckDBPyConnection, table: str) -> dict:
+    """Write the rows stored in ``table``'s schema table as parts, one file per month,
+    and empty it; return ``{month: rows}``."""
+    month = f"cast(date_trunc('month', \"{PARTITIONED[table]}\") as date)"
+    staged = _schema(table)
+    counts = dict(con.execute(f"select {month}, count(*) from {staged} group by 1").fetchall())
+    for m, n in sorted(counts.items(), key=lambda kv: (kv[0] is not None, kv[0])):
+        path, rel = _new_file(con, table, m)
+        cond = f"{month} is null" if m is None else f"{month} = $m"
+        _copy_to(con, f"select * from {staged} where {cond}", path, {} if m is None else {"m": m})
+        _register(con, table, m, rel, int(n))
+    con.execute(f"delete from {staged}")
+    return counts
 
 
 # ---------------------------------------------------------------- housekeeping

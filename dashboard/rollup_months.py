@@ -27,7 +27,12 @@ month-by-month rollup table by its touched months (so the select reads those row
 the table). A temporary staging table
 (``create or replace temp table``) annotated the same way is built from the touched
 months only. Statements without the annotation (cumulative tables, spans over all the
-data, filter options, macros) run in full, as before.
+data, filter options, macros) run in full, as before. A statement annotated
+``-- cumulative: <month column>`` (running totals month by month) keeps its rows before the
+first touched month and has the later ones replaced, computed as in a full build. An annotated statement that reads
+no table changed by this write, or rebuilt earlier in this refresh, and calls no table
+macro (whose tables it cannot see), is skipped: its rows for the touched months are
+those it already holds.
 
 The full rebuild stays the reference: ``tests/test_rollup_months.py`` compares the two
 cell by cell after random sequences of imports.
@@ -56,6 +61,7 @@ _ANNOTATION = re.compile(r"^\s*--\s*incremental:\s*([a-z_][a-z0-9_]*)\s*$", re.I
 _CREATE = re.compile(
     r"^\s*create\s+or\s+replace\s+(temp\s+|temporary\s+)?table\s+([a-z_][a-z0-9_]*)\s+as\s+(.*)$", re.IGNORECASE | re.DOTALL
 )
+_CUMULATIVE = re.compile(r"^\s*--\s*cumulative:\s*([a-z_][a-z0-9_]*)\s*$", re.IGNORECASE | re.MULTILINE)
 _COMMENT = re.compile(r"--[^\n]*")
 
 
@@ -113,6 +119,8 @@ def _range(col: str, lo: dt.date, hi: dt.date) -> str:
 
 
 _READS = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_CALLS = re.compile(r"\b(?:from|join)\s+[a-z_][a-z0-9_]*\s*\(", re.IGNORECASE)
+"""A table macro or table function read: the tables behind it are not named here."""
 
 
 def annotated(texts: Iterable[str]) -> dict[str, str]:
@@ -135,6 +143,7 @@ class Months:
         self.con = con
         self.changed = dict(changed)
         self.tables = dict(tables)  # annotated rollup table -> date column
+        self.dirty = set(self.changed)  # tables whose rows may differ from the last refresh
         self.catalog = con.execute("select current_database()").fetchone()[0]
         months = sorted(set().union(*self.changed.values())) if self.changed else []
         con.execute("create or replace temp table _sc_touched as select cast(unnest($ms) as date) as m",
@@ -142,9 +151,22 @@ class Months:
         self.lo = months[0] if months else None
         self.hi = (pd.Timestamp(months[-1]) + pd.offsets.MonthBegin(1)).date() if months else None
         for table in self.changed:
-            cond = " or ".join(_range(c, self.lo, self.hi) for c in FACT_DATES[table]) if months else "false"
-            con.execute(f'create or replace temp table "_sc_rows_{table}" as '
-                        f'select * from "{self.catalog}".main."{table}" where {cond}')
+            con.execute(f'create or replace temp table "_sc_rows_{table}" as {self._rows(table)}')
+
+    def _rows(self, table: str) -> str:
+        """The select of ``table``'s rows with any date column in a touched month: one
+        select per column, each leaving out the rows an earlier one took, so that every
+        select's range filter reaches the scan (an ``or`` of the columns would read every
+        row of every part)."""
+        if self.lo is None:
+            return f'select * from "{self.catalog}".main."{table}" where false'
+        cols = FACT_DATES[table]
+        selects = []
+        for i, col in enumerate(cols):
+            cond = " and ".join([_range(col, self.lo, self.hi)] + [
+                f"not coalesce({_range(c, self.lo, self.hi)}, false)" for c in cols[:i]])
+            selects.append(f'select * from "{self.catalog}".main."{table}" where {cond}')
+        return " union all ".join(selects)
 
     def _shadow(self, stmt: str) -> list[str]:
         """Temporary views, named like the tables ``stmt`` reads, holding their rows of the
@@ -174,10 +196,23 @@ class Months:
         for stmt in statements(text):
             ann = _ANNOTATION.search(stmt)
             head = _CREATE.match(_COMMENT.sub("", stmt))
+            if head is not None:
+                self.dirty.add(head.group(2).lower())
+            cum = _CUMULATIVE.search(stmt)
+            if cum is not None and head is not None and not head.group(1) and self.lo is not None:
+                # rows before the first touched month stand; the later ones are replaced
+                col, name = cum.group(1), head.group(2)
+                con.execute(f'delete from "{name}" where "{col}" >= {_date(self.lo)}')
+                con.execute(f'insert into "{name}" select * from ({head.group(3)}) as _q where "{col}" >= {_date(self.lo)}')
+                continue
             if ann is None or head is None:
                 con.execute(stmt)
                 continue
             col, temp, name, select = ann.group(1), head.group(1), head.group(2), head.group(3)
+            bare = _COMMENT.sub("", select)
+            if not temp and not _CALLS.search(bare) and not ({m.lower() for m in _READS.findall(bare)} & self.dirty):
+                self.dirty.discard(name.lower())  # reads nothing that changed: its rows stand
+                continue
             views = self._shadow(select)
             try:
                 wrapped = f"select * from ({select}) as _q where {_in_touched(col)}"

@@ -123,20 +123,30 @@ def query(
     return con.execute(text, bound).df()
 
 
-def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+def init_schema(con: duckdb.DuckDBPyConnection) -> bool:
     """Create every table of ``queries/schema/*.sql`` that is missing (idempotent), then
-    run each ``queries/migrations/*.sql`` this warehouse has not run yet."""
+    run each ``queries/migrations/*.sql`` this warehouse has not run yet.
+
+    Returns
+    -------
+    bool
+        True when a migration ran (the writer then rebuilds every rollup: a migration may
+        change rows in any month).
+    """
     for path in sorted((settings.QUERIES_DIR / "schema").glob("*.sql")):
         _run_script(con, path.read_text(encoding="utf-8"))
     done = {r[0] for r in con.execute("select key from meta where key like 'migration:%'").fetchall()}
+    migrated = False
     for path in sorted((settings.QUERIES_DIR / "migrations").glob("*.sql")):
         # changes to tables an older version made (run once; recorded in meta)
         if f"migration:{path.stem}" not in done:
             _run_script(con, path.read_text(encoding="utf-8"))
             con.execute("insert into meta values ($k, 'done')", {"k": f"migration:{path.stem}"})
+            migrated = True
     con.execute(
         "insert or replace into meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
     )
+    return migrated
 
 
 _CREATES = re.compile(r"create\s+or\s+replace\s+table\s+([a-z_][a-z0-9_]*)", re.I)
@@ -302,13 +312,14 @@ def mark_changed(con: duckdb.DuckDBPyConnection, *tables: str, months: Iterable 
     marks = _CHANGED.get(id(con))
     if marks is None:
         return
+    months = None if months is None else set(months)  # a generator would serve one table only
     for table in tables:
         if months is None:
             marks[table] = None
         elif table not in marks:
             marks[table] = set(months)
         elif marks[table] is not None:
-            marks[table] |= set(months)
+            marks[table] |= months
 
 
 # ---------------------------------------------------------------- reading
@@ -441,15 +452,15 @@ def writer(
         _CHANGED[id(con)] = {}
         parts.begin(con, path)
         try:
-            init_schema(con)
+            migrated = init_schema(con)
             con.execute("begin transaction")
             moved_out = parts.adopt(con)
             yield con
             if refresh:
                 current = rollups_hash()
                 changed = _CHANGED.get(id(con)) or None
-                if _stored_rollups_hash(con) != current:
-                    changed = None  # rollup scripts changed since the last write: rebuild all
+                if migrated or _stored_rollups_hash(con) != current:
+                    changed = None  # rollup scripts changed since the last write, or a migration ran: rebuild all
                 refresh_rollups(con, changed)
                 define_macros(con)
                 con.execute("insert or replace into meta values ('rollups_hash', $v)", {"v": current})

@@ -208,3 +208,15 @@ def test_kill_9_while_parts_are_written_leaves_the_warehouse_as_it_was(tmp_path,
     pd.testing.assert_frame_equal(_stored(db), _expected(first, second), check_dtype=False)
     assert not any(p.exists() for p in dead_files)
     assert not list(db.parent.glob(db.name + ".tmp-*"))
+
+
+def test_the_tables_constraints_hold_for_parts(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with warehouse.writer(db) as con:
+        _upsert(con, _frame(["A"], ["2024-01-05"]))
+    before = _listed(db)
+    with pytest.raises(duckdb.ConstraintException), warehouse.writer(db) as con:
+        _upsert(con, _frame(["B"], ["2024-01-06"], outcome="lost"))  # outcome is served / no_show / cancelled
+    with pytest.raises(duckdb.ConstraintException), warehouse.writer(db) as con:
+        parts.insert(con, "counter_tickets", "select 'C' as ticket_id, TIMESTAMP '2024-01-07' as issued_at")  # no hall
+    assert _listed(db) == before

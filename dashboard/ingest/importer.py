@@ -425,23 +425,25 @@ def _unknown_words(con, spec: TableSpec, hmap: HeaderMap) -> list[dict]:
     return out
 
 
-def _touched_months(con: duckdb.DuckDBPyConnection, spec: TableSpec, written: bool, replaced: bool) -> list:
+def _touched_months(con: duckdb.DuckDBPyConnection, spec: TableSpec, stored: str, written: bool,
+                    replaced: bool) -> list:
     """The months (first days) of every date column the rollups group by
     (:data:`dashboard.rollup_months.FACT_DATES`), over the rows this file writes and the
-    stored versions they replace; called before the replaced rows are deleted."""
+    stored versions they replace (read from ``stored``, which holds them:
+    :func:`dashboard.parts.with_keys`); called before the replaced rows are deleted."""
     if not written:
         return []
     cols = FACT_DATES[spec.name]
     months = ", ".join(f'cast(date_trunc(\'month\', "{c}") as date)' for c in cols)
     keys = ", ".join(f'"{k}"' for k in spec.key)
-    parts = [f"""select unnest([{months}]) as m from _sc_stage
+    selects = [f"""select unnest([{months}]) as m from _sc_stage
                  semi join (select _row from _sc_class where _write) c using (_row)"""]
     if replaced:
-        parts.append(f"""select unnest([{months}]) as m from {spec.name}
+        selects.append(f"""select unnest([{months}]) as m from {stored}
                          semi join (select {", ".join(f's."{k}"' for k in spec.key)} from _sc_stage s
                                     join _sc_class c using (_row) where c._write and c._sh is not null) u
                          using ({keys})""")
-    rows = con.execute(f"select distinct m from ({' union all '.join(parts)}) where m is not null").fetchall()
+    rows = con.execute(f"select distinct m from ({' union all '.join(selects)}) where m is not null").fetchall()
     return [r[0] for r in rows]
 
 
@@ -512,12 +514,13 @@ def _import_one(
     part = ", ".join(f's."{k}"' for k in keys)
     bare = ", ".join(f'"{k}"' for k in keys)
     con.execute("drop table if exists _sc_class")
+    stored = parts.with_keys(con, spec.name, keys, f"select {part} from _sc_stage s where s._rej is null")
     con.execute(
         f"""create temp table _sc_class as
         with v as (
             select s._row, {part}, hash({qcols}) as _h,
                    case when t."{keys[0]}" is not null then hash({tcols}) end as _sh
-            from _sc_stage s left join {spec.name} t on {on}
+            from _sc_stage s left join {stored} t on {on}
             where s._rej is null
         ), d as (  -- keys met more than once in this import: only they need ordering
             select {bare} from v as s group by {bare} having count(*) > 1
@@ -558,9 +561,9 @@ def _import_one(
     report("write", 0.8)
     n_replace = con.execute("select count(*) from _sc_class where _write and _sh is not null").fetchone()[0]
     n_write = con.execute("select count(*) from _sc_class where _write").fetchone()[0]
-    undo.keep(con, spec, res.import_id, all_new=not n_replace and n_write == res.read, user=user)
+    undo.keep(con, spec, res.import_id, all_new=not n_replace and n_write == res.read, user=user, stored=stored)
     if spec.name in FACT_DATES:  # the rollups are rebuilt for these months only
-        warehouse.mark_changed(con, spec.name, months=_touched_months(con, spec, bool(n_write), bool(n_replace)))
+        warehouse.mark_changed(con, spec.name, months=_touched_months(con, spec, stored, bool(n_write), bool(n_replace)))
     written = "from _sc_stage s"
     if n_write != res.read:  # not every row is written: join the classification
         written += " semi join (select _row from _sc_class where _write) c using (_row)"
@@ -593,6 +596,8 @@ def _import_one(
             "j": json.dumps(res.reasons, ensure_ascii=False), "a": started, "b": dt.datetime.now(),
         },
     )
+    if stored != spec.name:
+        con.execute(f'drop table if exists "{stored}"')
     for t in (RAW, "_sc_stage", "_sc_class", "_sc_words", "_sc_hash", "_sc_days", "_sc_addr",
               *(f"_sc_name_{n}" for n in res.names_mapped)):
         con.execute(f'drop table if exists "{t}"')

@@ -107,7 +107,7 @@ def _keys(spec: TableSpec, alias: str = "") -> str:
 
 # ---------------------------------------------------------------- at import
 def keep(con: duckdb.DuckDBPyConnection, spec: TableSpec, import_id: str, *, all_new: bool,
-         user: str | None) -> tuple[int, int]:
+         user: str | None, stored: str | None = None) -> tuple[int, int]:
     """Keep what undoing this file's import needs (inside the import's transaction).
 
     Runs after the importer classified the rows (``_sc_stage`` and ``_sc_class``) and
@@ -126,6 +126,9 @@ def keep(con: duckdb.DuckDBPyConnection, spec: TableSpec, import_id: str, *, all
         taken from the staged rows without joining the classification).
     user
         Who runs the import (None when not known).
+    stored
+        A relation holding at least the stored rows of the keys this file replaces
+        (:func:`dashboard.parts.with_keys`; default the table itself).
 
     Returns
     -------
@@ -141,7 +144,7 @@ def keep(con: duckdb.DuckDBPyConnection, spec: TableSpec, import_id: str, *, all
         n_replaced = int(con.execute(
             f"""insert into {undo_table(spec.name)} by name
                 select $iid as import_id, t.*
-                from {spec.name} as t semi join (
+                from {stored or spec.name} as t semi join (
                     select {_keys(spec, 's.')} {written} and c._sh is not null) as u using ({keys})""",
             {"iid": import_id},
         ).fetchone()[0])
