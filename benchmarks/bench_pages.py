@@ -6,14 +6,11 @@ Usage::
         [--baseline-rev REV] [--refresh]
 
 With ``--db`` pointing at an existing warehouse (e.g. ``servicecircle demo --scale city``)
-it times that; otherwise it builds a synthetic city-scale warehouse with SQL (1,500
-communities, 40 halls, 800 rooms in staggered waves, ``--tickets`` counter tickets over
-3 years, 3M hotline orders, 2M room visits) through :func:`dashboard.warehouse.writer`,
-so the rollups are refreshed exactly as an import does, and times it. Hall, day, service
-type, community and wait of a ticket are drawn independently (hash of the row number;
-80% of a community's tickets at its nearest hall), so the rollups have the cardinality
-real exports give them (an earlier generator drew them from ``i mod k`` and produced
-~100x fewer (hall, day, type, wave) cells than real data).
+it times that; otherwise it builds a synthetic city-scale warehouse
+(:mod:`benchmarks.synth_city`: 1,500 communities, 40 halls, 700 rooms in staggered waves,
+``--tickets`` counter tickets over 3 years, 3M hotline orders, 2M room visits) through
+:func:`dashboard.warehouse.writer`, so the rollups are refreshed exactly as an import does,
+and times it.
 
 Views timed: the default view, two districts, one roll-out wave, and a range with partial
 months at both ends. Baselines in the same process: the metrics of an earlier git
@@ -47,6 +44,7 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import synth_city  # noqa: E402
 from dashboard import warehouse  # noqa: E402
 from dashboard.analysis import metrics  # noqa: E402
 from dashboard.analysis.filters import Filters  # noqa: E402
@@ -57,69 +55,10 @@ BASELINE_REV = "4aeabe5"
 WAVE_PROBE = "2024Q1"
 """The wave of the wave-filter view."""
 
-SYNTH = """
-insert into communities
-select 'C' || i, 'community ' || i, 'D' || (i % 12), null,
-       case when i % 3 = 0 then 'rural' else 'urban' end,
-       200 + (i * 37) % 3000, 600 + (i * 91) % 9000, 100 + (i * 13) % 2000, (i * 7) % 50,
-       117.0 + (i % 40) * 0.01, 36.0 + (i // 40) * 0.01, null
-from range(1500) t(i);
-
-insert into business_halls
-select 'H' || i, 'hall ' || i, 'D' || (i % 12), 117.0 + i * 0.01, 36.0, 4 + i % 6 from range(40) t(i);
-
-insert into service_rooms
-select 'R' || i, 'room ' || i, 'C' || i, ['C' || i, 'C' || (i + 800)], 117.0, 36.0,
-       date '2023-07-01' + cast((i % 10) * 73 as integer), null,
-       case when i % 4 = 0 then ['sat', 'sun'] else ['tue', 'thu'] end, '09:00-16:00', 1 + i % 2
-from range(700) t(i);
-
-insert into counter_tickets
-select cast(i as varchar),
-       -- 80% of a community's tickets go to its nearest hall, the rest anywhere
-       'H' || case when hash(i * 17) % 10 < 8 and c is not null then c % 40 else hash(i * 19) % 40 end,
-       null,
-       ['consultation','query','payment','fault_report','application','agency','complaint','promotion','other'][cast(1 + hash(i * 7) % 9 as bigint)],
-       ts, ts + to_seconds(w), ts + to_seconds(w), ts + to_seconds(w + 300), null,
-       case when hash(i * 29) % 20 = 0 then 'no_show' when hash(i * 29) % 33 = 0 then 'cancelled' else 'served' end,
-       null, case when c is null then null else 'C' || c end, false
-from (
-    select i,
-        timestamp '2023-01-01 08:30:00' + to_seconds((hash(i * 23) % 1095) * 86400 + (hash(i) % 30600)) as ts,
-        cast(-ln(1 - (hash(i * 3) % 100000) / 100000.0) * 720 as bigint) as w,
-        case when hash(i * 31) % 10 = 0 then null else hash(i * 13) % 1500 end as c
-    from range($n) t(i)
-);
-
-insert into hotline_orders
-select 'O' || i, ts,
-       ['consultation','fault_repair','complaint','report','opinion','praise','service_request','reminder'][cast(1 + hash(i * 5) % 8 as bigint)],
-       null, case when c is null then null else 'C' || c end,
-       case when coalesce(c, 0) % 3 = 0 then 'rural' else 'urban' end, null,
-       ts + to_seconds(600 + hash(i * 11) % 6000), ts + to_seconds(3600 + hash(i * 5) % 18000), null,
-       ['satisfied','basically_satisfied','dissatisfied','no_callback'][cast(1 + hash(i * 37) % 4 as bigint)], null
-from (select i, timestamp '2023-01-01' + to_seconds(hash(i) % (1095 * 86400)) as ts,
-             case when hash(i * 41) % 17 = 0 then null else hash(i * 7) % 1500 end as c
-      from range(3000000) t(i));
-
-insert into room_visits
-select 'V' || i, 'R' || r, timestamp '2023-07-01 09:00' + to_seconds((hash(i * 43) % 900) * 86400),
-       ['consultation','query','payment','fault_report','application','agency'][cast(1 + hash(i * 47) % 6 as bigint)],
-       ['general','elderly','disabled','military_family','low_income'][cast(1 + hash(i * 53) % 5 as bigint)],
-       case when hash(i * 59) % 9 = 0 then 'home_visit' else 'walk_in' end, null, true, null
-from (select i, hash(i * 61) % 700 as r from range(2000000) t(i));
-
-insert into staff
-select 'h1:s' || i, case when i % 5 < 4 then 'meter_reader' else 'cashier' end, 'customer_manager',
-       'R' || (i % 700), date '2023-06-01'
-from range(1000) t(i);
-"""
-
-
 def build(db: Path, n_tickets: int) -> float:
     t0 = time.perf_counter()
     with warehouse.writer(db, memory_limit="6GB") as con:
-        con.execute(SYNTH.replace("$n", str(int(n_tickets))))
+        synth_city.write_city(con, n_tickets=n_tickets)
     return time.perf_counter() - t0
 
 
