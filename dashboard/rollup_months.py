@@ -28,8 +28,10 @@ the table). A temporary staging table
 (``create or replace temp table``) annotated the same way is built from the touched
 months only. Statements without the annotation (cumulative tables, spans over all the
 data, filter options, macros) run in full, as before. A statement annotated
-``-- cumulative: <month column>`` (running totals month by month) keeps its rows before the
-first touched month and has the later ones replaced, computed as in a full build. An annotated statement that reads
+``-- cumulative: <month column> <total column>`` (running totals month by month, every other
+column a key) keeps its rows before the first touched month; the later totals are the
+last earlier total plus the running total its select computes from that month on
+(:meth:`Months._cumulative`). An annotated statement that reads
 no table changed by this write, or rebuilt earlier in this refresh, and calls no table
 macro (whose tables it cannot see), is skipped: its rows for the touched months are
 those it already holds.
@@ -61,7 +63,8 @@ _ANNOTATION = re.compile(r"^\s*--\s*incremental:\s*([a-z_][a-z0-9_]*)\s*$", re.I
 _CREATE = re.compile(
     r"^\s*create\s+or\s+replace\s+(temp\s+|temporary\s+)?table\s+([a-z_][a-z0-9_]*)\s+as\s+(.*)$", re.IGNORECASE | re.DOTALL
 )
-_CUMULATIVE = re.compile(r"^\s*--\s*cumulative:\s*([a-z_][a-z0-9_]*)\s*$", re.IGNORECASE | re.MULTILINE)
+_CUMULATIVE = re.compile(r"^\s*--\s*cumulative:\s*([a-z_][a-z0-9_]*)\s+([a-z_][a-z0-9_]*)\s*$",
+                         re.IGNORECASE | re.MULTILINE)
 _COMMENT = re.compile(r"--[^\n]*")
 
 
@@ -200,10 +203,7 @@ class Months:
                 self.dirty.add(head.group(2).lower())
             cum = _CUMULATIVE.search(stmt)
             if cum is not None and head is not None and not head.group(1) and self.lo is not None:
-                # rows before the first touched month stand; the later ones are replaced
-                col, name = cum.group(1), head.group(2)
-                con.execute(f'delete from "{name}" where "{col}" >= {_date(self.lo)}')
-                con.execute(f'insert into "{name}" select * from ({head.group(3)}) as _q where "{col}" >= {_date(self.lo)}')
+                self._cumulative(head.group(2), cum.group(1), cum.group(2), head.group(3))
                 continue
             if ann is None or head is None:
                 con.execute(stmt)
@@ -223,6 +223,52 @@ class Months:
                     con.execute(f'insert into "{name}" {wrapped}')
             finally:
                 self._unshadow(views)
+
+    def _cumulative(self, name: str, col: str, total: str, select: str) -> None:
+        """Rebuild the rows from the first touched month ``m0`` on of a table of running
+        totals (``total`` per key, month by month in ``col``; every other column is the
+        key): the rows before ``m0`` stand, and each later total is the key's total in
+        the last month before ``m0`` plus the running total from ``m0``, which the select
+        computes from its month-by-month inputs' rows from ``m0`` on. A select that reads
+        a changed fact table directly is computed whole and its rows from ``m0`` kept."""
+        con, m0 = self.con, _date(self.lo)
+        bare = _COMMENT.sub("", select)
+        reads = {m.lower() for m in _READS.findall(bare)}
+        if reads & set(self.changed) or _CALLS.search(bare):
+            con.execute(f'delete from "{name}" where "{col}" >= {m0}')
+            con.execute(f'insert into "{name}" select * from ({select}) as _q where "{col}" >= {m0}')
+            return
+        views = []
+        try:
+            for r in reads & set(self.tables):
+                con.execute(f'create or replace temp view "{r}" as select * from "{self.catalog}".main."{r}" '
+                            f'where "{self.tables[r]}" >= {m0}')
+                views.append(r)
+            con.execute(f"create or replace temp table _sc_cum_from as {select}")
+        finally:
+            self._unshadow(views)
+        cols = [r[0] for r in con.execute(
+            "select column_name from duckdb_columns() where database_name = $d and table_name = $t "
+            "order by column_index", {"d": self.catalog, "t": name}).fetchall()]
+        keys = [c for c in cols if c not in (col, total)]
+        same = " and ".join(f'p."{k}" is not distinct from b."{k}"' for k in keys) or "true"
+        key_list = ", ".join(f'b."{k}"' for k in keys)
+        con.execute(
+            f"""create or replace temp table _sc_cum_new as
+                with b as (
+                    select * from "{name}"
+                    where "{col}" = (select max("{col}") from "{name}" where "{col}" < {m0})
+                ), months as (select distinct "{col}" from _sc_cum_from)
+                select m."{col}", {key_list}, b."{total}" + coalesce(p."{total}", 0) as "{total}"
+                from b cross join months as m
+                left join _sc_cum_from as p on p."{col}" = m."{col}" and {same}
+                union all
+                select p.* from _sc_cum_from as p where not exists (select 1 from b where {same})"""
+        )
+        con.execute(f'delete from "{name}" where "{col}" >= {m0}')
+        con.execute(f'insert into "{name}" by name select * from _sc_cum_new')
+        con.execute("drop table _sc_cum_from")
+        con.execute("drop table _sc_cum_new")
 
     def close(self) -> None:
         for table in self.changed:

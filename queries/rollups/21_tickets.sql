@@ -332,7 +332,7 @@ order by day_on, hall_id;
 create or replace table agg_wait_cum_months as
 select distinct month_on from agg_wait_hist_month order by month_on;
 
--- cumulative: month_on
+-- cumulative: month_on n_cum
 create or replace table agg_wait_cum_hall as
 with
 
@@ -364,7 +364,7 @@ select
 from dense
 order by month_on, hall_id, wait_bin;
 
--- cumulative: month_on
+-- cumulative: month_on n_cum
 create or replace table agg_wait_cum_wt as
 with
 

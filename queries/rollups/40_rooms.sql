@@ -76,11 +76,11 @@ span as (
     select
         least(
             (select min(cast(visited_at as date)) from room_visits),
-            (select min(cast(issued_at as date)) from counter_tickets)
+            (select min(day_on) from agg_ticket_day)  -- the tickets' days (every ticket is in it)
         ) as first_on,
         greatest(
             (select max(cast(visited_at as date)) from room_visits),
-            (select max(cast(issued_at as date)) from counter_tickets)
+            (select max(day_on) from agg_ticket_day)
         ) as last_on
 ),
 
