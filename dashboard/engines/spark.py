@@ -4,9 +4,10 @@ For headquarters scale (many cities, hundreds of millions of tickets) the same S
 DuckDB runs inside every write (``queries/rollups/*.sql``) and at query time
 (``queries/effects/*.sql``) runs on a Spark cluster instead:
 
-1. :func:`export_parquet` writes the canonical tables the rollups read from a warehouse
-   to Parquet with DuckDB's ``COPY ... TO ... (FORMAT parquet)`` (at scale the facts live
-   on HDFS or S3 and the export is the daily feed);
+1. :func:`export_parquet` gives Spark the canonical tables the rollups read: the fact
+   tables' own Parquet parts (:mod:`dashboard.parts`), hard-linked into a folder per
+   table, and the other tables written with DuckDB's ``COPY ... TO ... (FORMAT parquet)``
+   (at scale the parts live on HDFS or S3 and Spark reads them there);
 2. :class:`SparkEngine` registers them as Spark views, ports each rollup script with
    :mod:`dashboard.engines.port` and runs it, writing every rollup table to Parquet
    (``<out>/<table>/``) and reading it back as the view later scripts read;
@@ -36,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import settings, warehouse
+from dashboard import parts, settings, warehouse
 from dashboard.engines import port
 
 __all__ = [
@@ -122,7 +123,11 @@ def export_parquet(
                 progress(name, i / len(names))
             target = out / f"{name}.parquet"
             tmp = out / f".{name}.parquet.tmp"
-            con.execute(f"copy (select * from {name}) to {_sql_string(str(tmp))} (format parquet)")
+            if name in parts.PARTITIONED:
+                _link_parts(con, settings.db_path(db), name, tmp)
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                con.execute(f"copy (select * from {name}) to {_sql_string(str(tmp))} (format parquet)")
             os.replace(tmp, target)
             counts[name] = int(con.execute(f"select count(*) from {name}").fetchone()[0])
     finally:
@@ -130,6 +135,27 @@ def export_parquet(
     if progress is not None:
         progress("done", 1.0)
     return counts
+
+
+def _link_parts(con, db: Path, name: str, folder: Path) -> None:
+    """Fill ``folder`` with the Parquet parts of the fact table ``name`` that the snapshot
+    behind ``con`` lists (:mod:`dashboard.parts`): hard links where the file system allows
+    (no copy: the parts are immutable), copies otherwise. A table without parts gets one
+    empty file with its columns."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    files = [r[0] for r in con.execute(
+        "select file from parts_files where table_name = $t order by month nulls first, file", {"t": name}
+    ).fetchall()]
+    if not files:
+        con.execute(f"copy (select * from {name}) to {_sql_string(str(folder / 'part-00000.parquet'))} (format parquet)")
+    root = parts.folder(db.resolve())
+    for i, rel in enumerate(files):
+        src, dst = root / rel, folder / f"part-{i:05d}.parquet"
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
 
 
 def session(master: str = "local[2]", *, shuffle_partitions: int = 2, app_name: str = "servicecircle"):
@@ -169,7 +195,7 @@ class SparkEngine:
     spark
         A session from :func:`session`.
     facts_dir
-        Folder with ``<table>.parquet`` for each of :func:`fact_tables` (a local path,
+        Folder with ``<table>.parquet`` (a file, or a folder of Parquet files) for each of :func:`fact_tables` (a local path,
         ``hdfs://...`` or ``s3a://...``).
     out_dir
         Where the rollup tables are written (``<out_dir>/<table>/``, Parquet).
