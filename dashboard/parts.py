@@ -71,6 +71,18 @@ PARTITIONED: dict[str, str] = {
 }
 """The tables kept as parts → the date column whose month names a row's part."""
 
+KEYS: dict[str, tuple[str, ...]] = {
+    "counter_tickets": ("ticket_id",),
+    "hotline_orders": ("order_id",),
+    "room_visits": ("visit_id",),
+}
+"""Each partitioned table's key columns."""
+
+KEY_HASH = "_parts_key"
+"""A column every part carries besides the table's own: a hash of the row's key. An
+import finds the parts holding its keys by reading this one integer column (the keys
+themselves are strings, several times slower to read); the views leave it out."""
+
 MAX_FILES = 8
 """More files than this in one month: the smaller ones are merged (:func:`_compact`)."""
 
@@ -188,7 +200,7 @@ def _define_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
     files = [f for _, f, _ in _listed(con, table)]
     body = f"select * from {_schema(table)}"
     if files:
-        body += f" union all by name select * from {_read(files)}"
+        body += f" union all by name select * exclude ({KEY_HASH}) from {_read(files)}"
     con.execute(f"create or replace view {table} as {body}")
 
 
@@ -217,24 +229,40 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, rows: str, params: Mappi
     return _move_out(con, table)
 
 
+def _key_hash(table: str) -> str:
+    """SQL of a row's key hash: MD5-based, so it stays the same across DuckDB versions (a
+    warehouse outlives the version that wrote its parts; ``hash()`` may change)."""
+    cols = [f'cast("{k}" as varchar)' for k in KEYS[table]]
+    return f"md5_number_lower({cols[0] if len(cols) == 1 else 'concat_ws(chr(31), ' + ', '.join(cols) + ')'})"
+
+
 def _files_with(con: duckdb.DuckDBPyConnection, table: str, key_list: str, keys_table: str) -> dict[str, int]:
-    """``{listed file: rows}`` of ``table``'s parts holding a key of ``keys_table``, found
-    by reading the key columns alone (row groups whose key range misses every key are
-    skipped)."""
-    listed = _listed(con, table)
+    """``{listed file: rows}`` of ``table``'s parts holding a key of ``keys_table``: the
+    candidates found by reading the key hash column alone (:data:`KEY_HASH`), then the
+    exact rows counted in the candidates only."""
+    listed = [rel for _, rel, _ in _listed(con, table)]
     if not listed:
         return {}
     root = _state(con)["root"] if id(con) in _WRITES else None
-    hits = dict(con.execute(
-        f"""select filename, count(*) from {_read((f for _, f, _ in listed), filename="true")}
+
+    def relative(found: dict) -> dict[str, int]:
+        out = {}
+        for rel in listed:
+            n = found.get(rel) or (found.get(str(root / rel)) if root is not None else None)
+            if n:
+                out[rel] = int(n)
+        return out
+
+    candidates = relative(dict(con.execute(
+        f"""select filename, count(*) from {_read(listed, filename="true")}
+            where {KEY_HASH} in (select {_key_hash(table)} from {keys_table}) group by 1"""
+    ).fetchall()))
+    if not candidates:
+        return {}
+    return relative(dict(con.execute(
+        f"""select filename, count(*) from {_read(candidates, filename="true")}
             semi join {keys_table} using ({key_list}) group by 1"""
-    ).fetchall())
-    out = {}
-    for _, rel, _ in listed:
-        n = hits.get(rel) or (hits.get(str(root / rel)) if root is not None else None)
-        if n:
-            out[rel] = int(n)
-    return out
+    ).fetchall()))
 
 
 def with_keys(con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[str], query: str,
@@ -254,8 +282,8 @@ def with_keys(con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[str], q
                 _bound(query, params))
     files = _files_with(con, table, key_list, "_parts_keys")
     name = f"_parts_with_keys_{table}"
-    source = (f"{_read(files)} semi join _parts_keys using ({key_list})" if files
-              else f"{_schema(table)} where false")
+    source = (f"(select * exclude ({KEY_HASH}) from {_read(files)}) semi join _parts_keys using ({key_list})"
+              if files else f"{_schema(table)} where false")
     con.execute(f"create or replace temp table {name} as select * from {source}")
     con.execute("drop table _parts_keys")
     return name
@@ -410,7 +438,8 @@ def _move_out(con: duckdb.DuckDBPyConnection, table: str) -> dict:
     for m, n in sorted(counts.items(), key=lambda kv: (kv[0] is not None, kv[0])):
         path, rel = _new_file(con, table, m)
         cond = f"{month} is null" if m is None else f"{month} = $m"
-        _copy_to(con, f"select * from {staged} where {cond}", path, {} if m is None else {"m": m})
+        _copy_to(con, f"select *, {_key_hash(table)} as {KEY_HASH} from {staged} where {cond}", path,
+                 {} if m is None else {"m": m})
         _register(con, table, m, rel, int(n))
     con.execute(f"delete from {staged}")
     return counts

@@ -207,7 +207,10 @@ class SparkEngine:
         self.out_dir = str(out_dir)
         self.macros = port.load_macros()
         for name in fact_tables():
-            spark.read.parquet(f"{self.facts_dir}/{name}.parquet").createOrReplaceTempView(name)
+            df = spark.read.parquet(f"{self.facts_dir}/{name}.parquet")
+            if parts.KEY_HASH in df.columns:  # the parts' own key hash, not a column of the table
+                df = df.drop(parts.KEY_HASH)
+            df.createOrReplaceTempView(name)
 
     def schema(self) -> dict[str, dict[str, str]]:
         """``{view: {column: Spark type}}`` of the views registered so far."""
