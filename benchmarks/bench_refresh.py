@@ -136,6 +136,19 @@ def run_child(db: Path, file: Path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _listed_mb(db: Path) -> float:
+    """MB of the Parquet parts the warehouse lists (files a write unlisted may still wait
+    out their grace period in the folder)."""
+    from dashboard import warehouse
+
+    con = warehouse.connect_read(db)
+    try:
+        files = [r[0] for r in con.execute("select file from parts_files").fetchall()]
+    finally:
+        con.close()
+    return sum((parts.folder(db) / f).stat().st_size for f in files) / 2**20
+
+
 def _peak_mb() -> float:
     """This process's peak resident memory (``VmHWM``: unlike ``ru_maxrss`` it starts
     again at ``exec``, so the parent's memory at the fork does not count)."""
@@ -243,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                                 text=True).stdout.strip()
         meta = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
                 "runs": a.runs, "db": str(a.db), "db_mb": a.db.stat().st_size / 2**20,
-                "parts_mb": sum(p.stat().st_size for p in parts.folder(a.db).rglob("*.parquet")) / 2**20,
+                "parts_mb": _listed_mb(a.db),
                 "day": new_day,
                 "rows": rows, "file_mb": day.stat().st_size / 2**20, "load_start": load_start,
                 "load_end": " ".join(f"{x:.2f}" for x in os.getloadavg())}
