@@ -6,11 +6,8 @@ facts move out and the file shrinks."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -18,6 +15,7 @@ import pandas as pd
 import pytest
 
 from dashboard import parts, warehouse
+from tests.kill import kill_when
 from tests.warehouse_rows import inline_facts
 
 COLS = ["ticket_id", "hall_id", "issued_at", "outcome"]
@@ -186,15 +184,8 @@ def test_kill_9_while_parts_are_written_leaves_the_warehouse_as_it_was(tmp_path,
     before_bytes, before_list = db.read_bytes(), _listed(db)
     before_files = set(parts.folder(db).rglob("*.parquet"))
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(db)], stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not set(parts.folder(db).rglob("*.parquet")) - before_files:  # the child writes parts now
-        assert proc.poll() is None, proc.stderr.read().decode()
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    time.sleep(0.3)
-    assert proc.poll() is None, "the write finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    # once the child has written its first part, 0.3 s further into writing parts
+    kill_when(proc, lambda: bool(set(parts.folder(db).rglob("*.parquet")) - before_files), then_s=0.3)
     dead_files = set(parts.folder(db).rglob("*.parquet")) - before_files
     assert dead_files  # the dead writer left parts behind ...
     assert db.read_bytes() == before_bytes  # ... but the published warehouse is byte for byte the same

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from .ingest_helpers import rows, write_text
 
 from dashboard import warehouse
 from dashboard.ingest import import_files
+from tests.kill import kill_when
+
+from .ingest_helpers import rows, write_text
 
 pytestmark = pytest.mark.slow
 
@@ -43,16 +44,8 @@ def test_kill_9_mid_import_leaves_warehouse_unchanged(base_db, tickets_csv, tmp_
     before_rows = rows(base_db, "select * from counter_tickets order by ticket_id")
     csv = _big_tickets(tmp_path / "big.csv", 300_000)
     proc = _start(csv, base_db)
-    deadline = time.monotonic() + 60
-    while not list(base_db.parent.glob(base_db.name + ".tmp-*")):  # the writer's private copy exists
-        assert proc.poll() is None, proc.stderr.read().decode()
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    time.sleep(0.5)
-    assert proc.poll() is None, "import finished before it could be killed; make the file bigger"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    # once the writer's private copy exists, half a second into the import
+    kill_when(proc, lambda: bool(list(base_db.parent.glob(base_db.name + ".tmp-*"))), then_s=0.5, timeout_s=60)
     assert _sha(base_db) == before_bytes
     assert rows(base_db, "select * from counter_tickets order by ticket_id") == before_rows
     # the next writer clears the dead one's temporary and imports normally
