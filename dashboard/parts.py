@@ -60,6 +60,7 @@ __all__ = [
     "folder",
     "insert",
     "replace",
+    "sql_literal",
     "sync",
     "with_keys",
 ]
@@ -106,7 +107,9 @@ def config(db: str | os.PathLike) -> dict[str, str]:
     return {"file_search_path": str(folder(Path(db).resolve()))}
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """A SQL string literal of a file path (``COPY ... TO`` and ``read_parquet`` take no
+    bound parameter there; the paths are the warehouse's own, never user text)."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -192,7 +195,7 @@ def _listed(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[dt.date | 
 def _read(files: Iterable[str], **options: str) -> str:
     """``read_parquet`` of the listed part files (no hive columns from the folder names)."""
     extra = "".join(f", {k} = {v}" for k, v in options.items())
-    return f"read_parquet([{', '.join(_literal(f) for f in files)}], hive_partitioning = false{extra})"
+    return f"read_parquet([{', '.join(sql_literal(f) for f in files)}], hive_partitioning = false{extra})"
 
 
 def _define_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -215,7 +218,7 @@ def _unlist(con: duckdb.DuckDBPyConnection, rel: str) -> None:
 def _copy_to(con: duckdb.DuckDBPyConnection, select: str, path: Path, params: Mapping | None = None) -> int:
     """Write ``select`` to the Parquet file ``path``; return its number of rows."""
     return int(con.execute(
-        f"copy ({select}) to {_literal(str(path))} (format parquet, compression zstd)", dict(params or {})
+        f"copy ({select}) to {sql_literal(str(path))} (format parquet, compression zstd)", dict(params or {})
     ).fetchone()[0])
 
 
@@ -236,6 +239,13 @@ def _key_hash(table: str) -> str:
     return f"md5_number_lower({cols[0] if len(cols) == 1 else 'concat_ws(chr(31), ' + ', '.join(cols) + ')'})"
 
 
+def _stage_keys(con: duckdb.DuckDBPyConnection, name: str, key_list: str, query: str,
+                params: Mapping[str, Any] | None) -> None:
+    """The distinct keys the query gives, as the temporary table ``name``."""
+    con.execute(f"create or replace temp table {name} as select distinct {key_list} from ({query})",
+                _bound(query, params))
+
+
 def _files_with(con: duckdb.DuckDBPyConnection, table: str, key_list: str, keys_table: str) -> dict[str, int]:
     """``{listed file: rows}`` of ``table``'s parts holding a key of ``keys_table``: the
     candidates found by reading the key hash column alone (:data:`KEY_HASH`), then the
@@ -243,26 +253,17 @@ def _files_with(con: duckdb.DuckDBPyConnection, table: str, key_list: str, keys_
     listed = [rel for _, rel, _ in _listed(con, table)]
     if not listed:
         return {}
-    root = _state(con)["root"] if id(con) in _WRITES else None
+    root = _state(con)["root"]  # DuckDB names each file by its full path below it
 
-    def relative(found: dict) -> dict[str, int]:
-        out = {}
-        for rel in listed:
-            n = found.get(rel) or (found.get(str(root / rel)) if root is not None else None)
-            if n:
-                out[rel] = int(n)
-        return out
+    def counted(files: list[str], where: str) -> dict[str, int]:
+        found = dict(con.execute(
+            f"select filename, count(*) from {_read(files, filename='true')} {where} group by 1").fetchall())
+        return {rel: int(found[str(root / rel)]) for rel in files if str(root / rel) in found}
 
-    candidates = relative(dict(con.execute(
-        f"""select filename, count(*) from {_read(listed, filename="true")}
-            where {KEY_HASH} in (select {_key_hash(table)} from {keys_table}) group by 1"""
-    ).fetchall()))
+    candidates = counted(listed, f"where {KEY_HASH} in (select {_key_hash(table)} from {keys_table})")
     if not candidates:
         return {}
-    return relative(dict(con.execute(
-        f"""select filename, count(*) from {_read(candidates, filename="true")}
-            semi join {keys_table} using ({key_list}) group by 1"""
-    ).fetchall()))
+    return counted(list(candidates), f"semi join {keys_table} using ({key_list})")
 
 
 def with_keys(con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[str], query: str,
@@ -278,8 +279,7 @@ def with_keys(con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[str], q
     if table not in PARTITIONED:
         return table
     key_list = ", ".join(f'"{k}"' for k in keys)
-    con.execute(f"create or replace temp table _parts_keys as select distinct {key_list} from ({query})",
-                _bound(query, params))
+    _stage_keys(con, "_parts_keys", key_list, query, params)
     files = _files_with(con, table, key_list, "_parts_keys")
     name = f"_parts_with_keys_{table}"
     source = (f"(select * exclude ({KEY_HASH}) from {_read(files)}) semi join _parts_keys using ({key_list})"
@@ -294,8 +294,7 @@ def _remove(con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[str], doo
     """Rewrite every file holding a key the query ``doomed`` gives, without those rows;
     return ``(rows removed, months touched)``."""
     key_list = ", ".join(f'"{k}"' for k in keys)
-    con.execute(f"create or replace temp table _parts_doomed as select distinct {key_list} from ({doomed})",
-                dict(params or {}))
+    _stage_keys(con, "_parts_doomed", key_list, doomed, params)
     hits = _files_with(con, table, key_list, "_parts_doomed")
     removed, months = 0, set()
     for month, rel, n in _listed(con, table):

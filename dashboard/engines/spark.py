@@ -91,11 +91,6 @@ def fact_tables() -> list[str]:
     return [t for t in warehouse.CANONICAL_TABLES if t in reads]
 
 
-def _sql_string(value: str) -> str:
-    """A SQL string literal (a file path: DuckDB's COPY takes no bound parameter there)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def export_parquet(
     db: str | os.PathLike | None, out_dir: str | os.PathLike, *, tables: list[str] | None = None,
     progress: Progress | None = None,
@@ -127,7 +122,7 @@ def export_parquet(
                 _link_parts(con, settings.db_path(db), name, tmp)
                 shutil.rmtree(target, ignore_errors=True)
             else:
-                con.execute(f"copy (select * from {name}) to {_sql_string(str(tmp))} (format parquet)")
+                con.execute(f"copy (select * from {name}) to {parts.sql_literal(str(tmp))} (format parquet)")
             os.replace(tmp, target)
             counts[name] = int(con.execute(f"select count(*) from {name}").fetchone()[0])
     finally:
@@ -148,7 +143,8 @@ def _link_parts(con, db: Path, name: str, folder: Path) -> None:
         "select file from parts_files where table_name = $t order by month nulls first, file", {"t": name}
     ).fetchall()]
     if not files:
-        con.execute(f"copy (select * from {name}) to {_sql_string(str(folder / 'part-00000.parquet'))} (format parquet)")
+        target = parts.sql_literal(str(folder / "part-00000.parquet"))
+        con.execute(f"copy (select * from {name}) to {target} (format parquet)")
     root = parts.folder(db.resolve())
     for i, rel in enumerate(files):
         src, dst = root / rel, folder / f"part-{i:05d}.parquet"
@@ -343,7 +339,7 @@ def load_rollups(db: str | os.PathLike | None, out_dir: str | os.PathLike, table
 
 def port_path(path: Path) -> str:
     """The SQL string literal of a Parquet folder's files (``'<dir>/*.parquet'``)."""
-    return _sql_string(str(path / "*.parquet"))
+    return parts.sql_literal(str(path / "*.parquet"))
 
 
 def run(
