@@ -62,6 +62,9 @@ def serve_command(
         "--global.developmentMode", "false",
         "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
         "--client.disableDataExport", "true",  # tables leave only through the app's audited downloads
+        # no full garbage collection after every script run: with the program loaded it
+        # takes 0.2 s per page view (measured), and the process frees its memory without it
+        "--runner.postScriptGC", "false",
     ]
     # become the server (exec): the memory this process used to precompute goes back;
     # what was printed so far must reach the log first (exec drops unflushed buffers)

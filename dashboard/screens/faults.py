@@ -1,7 +1,7 @@
 """Faults and satisfaction page: arrival and restoration times against the urban / rural
 commitments (settings.TARGETS), shares late, callback satisfaction, complaints per
 10,000 households; the causal estimates of restoration time, arrival time, callback
-satisfaction and complaints (one tab each)."""
+satisfaction and complaints (one tab each, computed and drawn when opened)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.analysis import definitions, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import t
-from dashboard.ui import loaders
+from dashboard.ui import lazy, loaders
 from dashboard.ui.effect_panel import render_effect
 from dashboard.ui.filters import metric_page
 
@@ -34,6 +34,8 @@ if f is not None:
                     key="fl_sat")
     st.header(t("out.page.faults.effects", L))
     effect_outcomes = ("restoration_hours", "arrival_minutes", "satisfaction_rate", "complaints_per_10k_households")
-    for tab, outcome in zip(st.tabs([t(f"out.outcome.{o}", L) for o in effect_outcomes]), effect_outcomes):
-        with tab:
-            render_effect(outcome, f, L)
+    tabs = lazy.tabs([t(f"out.outcome.{o}", L) for o in effect_outcomes], key="fl_effect_tabs")
+    for tab, outcome in zip(tabs, effect_outcomes):
+        if tab.open:  # one estimate drawn at a time; the others when their tab is opened
+            with tab:
+                render_effect(outcome, f, L)

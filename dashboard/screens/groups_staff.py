@@ -11,7 +11,7 @@ from dashboard import settings
 from dashboard.analysis import definitions, goal_metrics, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import t
-from dashboard.ui import loaders
+from dashboard.ui import lazy, loaders
 from dashboard.ui.filters import metric_page
 from dashboard.ui.tables import show_table
 
@@ -35,18 +35,22 @@ if f is not None:
     row[2].metric(t("out.kpi.home_visits_per_manager", L),
                   definitions.fmt_value(rooms["home_visits_per_manager"], "visits", L),
                   help=t("out.kpi.home_visits_per_manager.help", L))
-    with st.expander(t("out.page.groups.reach_table", L)):
-        show_table(reach["by_community"], "gs_reach", L, file_stem="vulnerable_reach", columns={
-            "community_id": t("out.col.community_id", L), "name": t("out.col.name", L),
-            "n_residents": t("out.col.n_residents", L), "n_customers": t("out.col.n_customers", L),
-            "n_visits": t("out.col.n_visits", L), "reach": t("out.kpi.reach", L)},
-            column_config={t("out.kpi.reach", L): st.column_config.NumberColumn(format="percent")})
-    with st.expander(t("out.page.groups.room_table", L)):
-        show_table(rooms["by_room"], "gs_rooms", L, file_stem="room_resolution", columns={
-            "room_id": t("out.col.room_id", L), "name": t("out.col.name", L),
-            "n_visits": t("out.col.n_visits", L), "n_resolved": t("out.col.n_resolved", L),
-            "resolution_rate": t("out.kpi.resolution_rate", L)},
-            column_config={t("out.kpi.resolution_rate", L): st.column_config.NumberColumn(format="percent")})
+    reach_table = lazy.expander(t("out.page.groups.reach_table", L), key="gs_reach_exp")
+    if reach_table.open:
+        with reach_table:
+            show_table(reach["by_community"], "gs_reach", L, file_stem="vulnerable_reach", columns={
+                "community_id": t("out.col.community_id", L), "name": t("out.col.name", L),
+                "n_residents": t("out.col.n_residents", L), "n_customers": t("out.col.n_customers", L),
+                "n_visits": t("out.col.n_visits", L), "reach": t("out.kpi.reach", L)},
+                column_config={t("out.kpi.reach", L): st.column_config.NumberColumn(format="percent")})
+    room_table = lazy.expander(t("out.page.groups.room_table", L), key="gs_rooms_exp")
+    if room_table.open:
+        with room_table:
+            show_table(rooms["by_room"], "gs_rooms", L, file_stem="room_resolution", columns={
+                "room_id": t("out.col.room_id", L), "name": t("out.col.name", L),
+                "n_visits": t("out.col.n_visits", L), "n_resolved": t("out.col.n_resolved", L),
+                "resolution_rate": t("out.kpi.resolution_rate", L)},
+                column_config={t("out.kpi.resolution_rate", L): st.column_config.NumberColumn(format="percent")})
     st.subheader(t("met.page.groups.staff", L))
     row = st.columns(3)
     row[0].metric(t("met.page.groups.managers", L), definitions.fmt_value(d["n_managers"], "people", L))

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.analysis import definitions, goal_metrics, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import label, t
-from dashboard.ui import loaders
+from dashboard.ui import lazy, loaders
 from dashboard.ui.attribution import left_out_caption
 from dashboard.ui.breakdown_panel import render_by_category
 from dashboard.ui.effect_panel import render_effect
@@ -34,9 +34,14 @@ if f is not None:
     m = d["monthly"]
     if pick:
         m = m[m["category"].isin(pick)]
-    st.plotly_chart(figs.per_1k_figure(m, "n_orders", opens, L, "met.fig.hotline_title"), key="hl_1k")
-    st.plotly_chart(figs.community_map_figure(d["community_change"], L), key="hl_map")
-    st.caption(t("met.page.hotline.map_note", L))
+    trend, change = lazy.tabs([t("met.page.hotline.tab_trend", L), t("met.page.hotline.tab_map", L)], key="hl_tabs")
+    if trend.open:
+        with trend:
+            st.plotly_chart(figs.per_1k_figure(m, "n_orders", opens, L, "met.fig.hotline_title"), key="hl_1k")
+    if change.open:
+        with change:
+            st.plotly_chart(figs.community_map_figure(d["community_change"], L), key="hl_map")
+            st.caption(t("met.page.hotline.map_note", L))
     left_out_caption(("hotline_orders",), L)
 
     st.subheader(t("out.page.complaints.title", L))

@@ -103,9 +103,10 @@ if up is not None:
     except planner.PlanError as exc:
         st.error(t("cov.plan.bad_file", L, msg=str(exc)))
 
+plan_key = (path, version, k, minutes, speed, weight, cand_key, village, objective,
+            per_manager if objective == "coverage" else 0.0)
 with st.spinner(t("cov.plan.run", L)):
-    res = _plan(path, version, k, minutes, speed, weight, cand_key, cands, village, objective,
-                per_manager if objective == "coverage" else 0.0)
+    res = _plan(*plan_key[:7], cands, *plan_key[7:])
 if objective == "mean_walk":
     st.caption(t("cov.plan.mean_walk", L, before=f"{res.extra['mean_walk_before_m']:.0f}",
                  after=f"{res.extra['mean_walk_after_m']:.0f}", far=f"{res.extra['far_m']:.0f}"))
@@ -125,7 +126,7 @@ else:
                    "site_id": t("cov.col.site_id", L), "name": t("cov.col.name", L), "lon": t("cov.col.lon", L),
                    "lat": t("cov.col.lat", L), "new_households": t("cov.col.new_households", L),
                    "new_elderly": t("cov.col.new_elderly", L)})
-render_impact(res, L, households_per_manager=(per_manager or None) if objective == "coverage" else None)
+render_impact(res, L, plan_key=plan_key, households_per_manager=(per_manager or None) if objective == "coverage" else None)
 
 @st.fragment
 def what_if_view() -> None:

@@ -15,7 +15,7 @@ from dashboard import settings
 from dashboard.analysis import definitions, metrics
 from dashboard.figures import metrics as figs
 from dashboard.i18n import t
-from dashboard.ui import loaders
+from dashboard.ui import lazy, loaders
 from dashboard.ui.effect_panel import render_effect
 from dashboard.ui.filters import sidebar
 from dashboard.ui.hall_effect_panel import render_hall_effect
@@ -62,13 +62,20 @@ if f is not None:
     cols[0].metric(t("met.def.no_show_rate.name", L), definitions.fmt_value(s["no_show_rate"], "share", L))
     cols[1].metric(t("met.def.cancel_rate.name", L), definitions.fmt_value(s["cancel_rate"], "share", L))
     cols[2].metric(t("met.def.hall_tickets.name", L), definitions.fmt_value(s["n_tickets"], "tickets", L))
-    left, right = st.columns(2)
-    left.plotly_chart(figs.heatmap_figure(d["heatmap"], "wait_mean_min", L), key="wait_heat")
-    right.plotly_chart(figs.heatmap_figure(d["heatmap"], "arrivals_per_month", L), key="wait_arr")
+    waits, arrivals = lazy.tabs([t("met.page.waiting.tab_wait", L), t("met.page.waiting.tab_arrivals", L)],
+                                key="wait_heat_tabs")
+    if waits.open:
+        with waits:
+            st.plotly_chart(figs.heatmap_figure(d["heatmap"], "wait_mean_min", L), key="wait_heat")
+    if arrivals.open:
+        with arrivals:
+            st.plotly_chart(figs.heatmap_figure(d["heatmap"], "arrivals_per_month", L), key="wait_arr")
     st.caption(t("met.page.waiting.heat_note", L))
     wait_target_block(f, d, L)
     render_hall_effect(f, L)
-    with st.expander(t("halls.page.diagnostic", L)):
-        st.caption(t("halls.page.diagnostic_note", L))
-        render_effect("hall_wait_mean_min", f, L)
+    diagnostic = lazy.expander(t("halls.page.diagnostic", L), key="wait_diagnostic_exp")
+    if diagnostic.open:  # the community-level estimate is computed and drawn when asked for
+        with diagnostic:
+            st.caption(t("halls.page.diagnostic_note", L))
+            render_effect("hall_wait_mean_min", f, L)
     render_staffing(f, L)

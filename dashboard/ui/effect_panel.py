@@ -4,7 +4,8 @@ Pages call :func:`render_effect`; it fetches the estimate through
 :func:`dashboard.ui.loaders.cached_call` (cached per data version, so the page and
 ``servicecircle effects --json`` show the same numbers) and lays out: the effect with
 its 95 % CI, the relative effect, a plain sentence, the event study, the
-counterfactual line, and the naive before/after with one sentence on why it differs,
+counterfactual line, and the naive before/after with one sentence on why it differs (one
+tab each, drawn when opened: :mod:`dashboard.ui.lazy`),
 then the robustness checks on demand (:mod:`dashboard.ui.robustness_panel`).
 When the data cannot support an estimate it says so in words and shows no number. What
 the estimate leaves out (communities served before the data, without households or
@@ -17,9 +18,13 @@ import streamlit as st
 
 from dashboard.analysis.effects import EffectResult, estimate, fmt_num, fmt_pct
 from dashboard.analysis.filters import Filters
-from dashboard.figures.effects import counterfactual_figure, event_study_figure, naive_vs_did_figure
+from dashboard.figures.effects import (
+    counterfactual_figure,
+    event_study_figure,
+    naive_vs_did_figure,
+)
 from dashboard.i18n import t
-from dashboard.ui import loaders
+from dashboard.ui import lazy, loaders
 from dashboard.ui.attribution import effect_tables, left_out_caption
 from dashboard.ui.robustness_panel import render_robustness
 from dashboard.warehouse import WarehouseMissing
@@ -76,16 +81,7 @@ def render_effect(outcome: str, filters: Filters, lang: str) -> EffectResult | N
     st.caption(t("eff.metric.ci", lang, lo=fmt_num(res.ci_low), hi=fmt_num(res.ci_high)))
     st.markdown(res.summary[lang])
 
-    tab_event, tab_cf, tab_naive = st.tabs(
-        [t("eff.fig.event.title", lang), t("eff.fig.cf.title", lang), t("eff.fig.cmp.title", lang)]
-    )
-    with tab_event:
-        st.plotly_chart(event_study_figure(res, lang), key=f"eff_event_{outcome}")
-    with tab_cf:
-        st.plotly_chart(counterfactual_figure(res, lang), key=f"eff_cf_{outcome}")
-    with tab_naive:
-        st.plotly_chart(naive_vs_did_figure(res, lang), key=f"eff_naive_{outcome}")
-        st.markdown(res.naive_note[lang])
+    _effect_charts(res, outcome, lang)
     if outcome == "hall_wait_mean_min":
         st.caption(t("eff.note.hall_wait_mean_min", lang))
     _caveats(res, lang)
@@ -93,6 +89,25 @@ def render_effect(outcome: str, filters: Filters, lang: str) -> EffectResult | N
     st.caption(t("eff.method_caption", lang, method=t(f"eff.method.{res.method}", lang)))
     render_robustness(outcome, filters, lang)
     return res
+
+
+@st.fragment
+def _effect_charts(res: EffectResult, outcome: str, lang: str) -> None:
+    """The event study, the counterfactual and the naive comparison, one tab each; only
+    the open tab is drawn, and switching tabs reruns this block only."""
+    event, cf, naive = lazy.tabs(
+        [t("eff.fig.event.title", lang), t("eff.fig.cf.title", lang), t("eff.fig.cmp.title", lang)],
+        key=f"eff_tabs_{outcome}")
+    if event.open:
+        with event:
+            st.plotly_chart(event_study_figure(res, lang), key=f"eff_event_{outcome}")
+    if cf.open:
+        with cf:
+            st.plotly_chart(counterfactual_figure(res, lang), key=f"eff_cf_{outcome}")
+    if naive.open:
+        with naive:
+            st.plotly_chart(naive_vs_did_figure(res, lang), key=f"eff_naive_{outcome}")
+            st.markdown(res.naive_note[lang])
 
 
 def _caveats(res: EffectResult, lang: str) -> None:

@@ -5,7 +5,7 @@ through :func:`dashboard.ui.loaders.cached_call` (cached per data version: the p
 ``servicecircle effects --outcome hall_wait_mean_min --json`` show the same numbers) and
 lays out: the presented result (effect, relative effect, halls reached) with which
 method and why, both methods side by side (or each one's plain refusal), the effect by
-months since exposure, and how much of each hall's catchment the rooms reach over time.
+months since exposure, and how much of each hall's catchment the rooms reach over time (drawn when opened).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dashboard.analysis.filters import Filters
 from dashboard.analysis.hall_effects import METHOD_LABEL, HallEffect, estimate_halls
 from dashboard.figures.halls import exposure_figure, hall_event_figure
 from dashboard.i18n import t
-from dashboard.ui import loaders
+from dashboard.ui import lazy, loaders
 
 __all__ = ["render_hall_effect"]
 
@@ -57,10 +57,12 @@ def render_hall_effect(filters: Filters, lang: str) -> HallEffect:
     st.dataframe(_estimates_table(res, lang), hide_index=True)
     if m is not None:
         st.plotly_chart(hall_event_figure(res, lang), key="hall_effect_event")
-    st.markdown(f"**{t('halls.page.exposure', lang)}**")
-    names = loaders.query("halls/halls", districts=None, hall_ids=None).set_index("hall_id")["name"].to_dict()
-    st.plotly_chart(exposure_figure(res.exposure.shares, names, lang), key="hall_exposure")
-    sources = res.exposure.halls["source"].dropna().unique().tolist()
-    st.caption(t("halls.page.exposure_note", lang,
-                 sources="; ".join(t(SOURCE_LABEL[s], lang) for s in sources) or "–"))
+    exposure = lazy.expander(t("halls.page.exposure", lang), key="hall_exposure_exp")
+    if exposure.open:  # one line per hall: drawn when asked for
+        with exposure:
+            names = loaders.query("halls/halls", districts=None, hall_ids=None).set_index("hall_id")["name"].to_dict()
+            st.plotly_chart(exposure_figure(res.exposure.shares, names, lang), key="hall_exposure")
+            sources = res.exposure.halls["source"].dropna().unique().tolist()
+            st.caption(t("halls.page.exposure_note", lang,
+                         sources="; ".join(t(SOURCE_LABEL[s], lang) for s in sources) or "–"))
     return res

@@ -35,16 +35,31 @@ def _n(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def render_impact(res, lang: str, *, households_per_manager: float | None = None,
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _figures(plan_key: tuple, _res, _effects, data_version: tuple, managers_per_room: int,
+             households_per_manager: float | None) -> tuple[dict, pd.DataFrame]:
+    """The plan's impact and its ranked sites, computed once per plan for every session
+    (the counter-hours solve the staffing model for every hall, weekday and hour)."""
+    imp = impact.plan_impact(_res, _effects, managers_per_room=managers_per_room,
+                             households_per_manager=households_per_manager)
+    ranked = impact.rank_sites(_res.added, _effects["counter"], managers_per_room=managers_per_room,
+                               households_per_manager=households_per_manager)
+    return imp, ranked
+
+
+def render_impact(res, lang: str, *, plan_key: tuple, households_per_manager: float | None = None,
                   managers_per_room: int = 1) -> None:
-    """Lay out the section for the plan ``res`` (a :class:`~dashboard.coverage.planner.PlanResult`)."""
+    """Lay out the section for the plan ``res`` (a :class:`~dashboard.coverage.planner.PlanResult`).
+
+    ``plan_key`` identifies ``res`` (the arguments it was planned with, the data version
+    among them): the figures are computed once per key and shared by every session.
+    """
     if res.added.empty:
         return
     st.subheader(t("impact.title", lang))
     st.caption(t("impact.intro", lang))
     effects = loaders.cached_call(impact.load_effects)
-    imp = impact.plan_impact(res, effects, managers_per_room=managers_per_room,
-                             households_per_manager=households_per_manager)
+    imp, ranked = _figures(plan_key, res, effects, loaders.version(), managers_per_room, households_per_manager)
     cols = st.columns(6)
     cols[0].metric(t("impact.metric.households", lang), _n(imp["households_covered"]))
     cols[1].metric(t("impact.metric.elderly", lang), _n(imp["elderly_covered"]))
@@ -68,7 +83,5 @@ def render_impact(res, lang: str, *, households_per_manager: float | None = None
             "low": t("impact.col.visits_low", lang), "high": t("impact.col.visits_high", lang)})
 
     st.markdown(f"**{t('impact.ranking', lang)}**")
-    ranked = impact.rank_sites(res.added, effects["counter"], managers_per_room=managers_per_room,
-                               households_per_manager=households_per_manager)
     show_table(ranked[RANK_COLUMNS], "impact_ranking", lang, file_stem="plan_impact_ranking",
                columns={c: t(f"impact.col.{c}", lang) for c in RANK_COLUMNS})

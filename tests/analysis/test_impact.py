@@ -210,3 +210,33 @@ def test_planner_page_shows_the_impact(tiny_db, monkeypatch, lang):
     assert any(i.value == impact.sentence(want, lang) for i in at.info)
     ranked = next(d.value for d in at.dataframe if t("impact.col.rank_impact_per_manager", lang) in d.value.columns)
     assert list(ranked.iloc[:, 0]) == list(impact.rank_sites(res.added, eff["counter"])["site_id"])
+
+
+@pytest.mark.slow
+def test_planner_page_computes_a_plans_impact_once_for_every_session(tiny_db, monkeypatch):
+    """The counter-hours of a plan solve the staffing model per hall, weekday and hour
+    (0.8 s a visit at city scale): a second session, and a rerun, reuse the first one's."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import settings
+
+    calls = []
+    real = impact.plan_impact
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(impact, "plan_impact", counting)
+    monkeypatch.setenv("SERVICECIRCLE_DB", str(tiny_db))
+    st.cache_resource.clear()
+    for _ in range(2):  # two sessions
+        at = AppTest.from_file(str(settings.PROJECT_ROOT / "dashboard" / "screens" / "planner.py"), default_timeout=180)
+        at.run()
+        assert not at.exception, at.exception
+    at.run()  # and a rerun
+    assert len(calls) == 1
+    at.number_input(key="plan_k").set_value(2).run()  # another plan: its own impact
+    assert not at.exception, at.exception
+    assert len(calls) == 2
