@@ -245,11 +245,31 @@ def prune(db: str | os.PathLike, keep: tuple[int, ...]) -> int:
     return gone
 
 
+def _open_sections(at, rounds: int = 3) -> None:
+    """Open every lazy section of the page in ``at`` (:mod:`dashboard.ui.lazy`), once
+    each, so that what they ask for is stored too; a section inside one is met, and
+    opened, in the next round."""
+    from dashboard.ui import lazy
+
+    opened: set[tuple[str, str]] = set()
+    for _ in range(rounds):
+        todo = [(k, v) for k, v in lazy.closed_sections(at.session_state) if (k, repr(v)) not in opened]
+        if not todo:
+            return
+        for key, value in todo:
+            opened.add((key, repr(value)))
+            at.session_state[key] = value
+            at.run()
+            if at.exception:
+                return
+
+
 def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PAGES,
                progress: Callable[[str, float], None] | None = None,
                timeout_s: float = 1800.0) -> dict[str, Any]:
-    """Render ``pages`` once, headless, with the default filters, so that every result
-    they ask for is stored for the current data version; then remove older versions.
+    """Render ``pages`` once, headless, with the default filters, every lazy section
+    opened, so that every result they ask for is stored for the current data version;
+    then remove older versions.
 
     Parameters
     ----------
@@ -304,6 +324,8 @@ def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PA
             at = AppTest.from_file(entry, default_timeout=timeout_s).switch_page(f"screens/{name}.py")
             at.session_state["_auth_principal"] = Principal(name=None, role=Role.ADMIN, method="precompute")
             at.run()
+            if not at.exception:
+                _open_sections(at)
             if at.exception:
                 errors[name] = str(at.exception[0].message)[:500]
             timings[name] = round(time.perf_counter() - t0, 3)

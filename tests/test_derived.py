@@ -209,3 +209,24 @@ def test_upload_starts_a_background_precompute(empty_db, monkeypatch):
     monkeypatch.setenv("SERVICECIRCLE_PRECOMPUTE", "1")
     assert derived.start_background(empty_db)
     assert started == [[sys.executable, "-m", "dashboard.cli", "precompute", "--db", str(empty_db)]]
+
+
+def test_precompute_opens_the_lazy_sections(tiny, monkeypatch):
+    """A section drawn only when opened (here faults' second estimate and the waiting
+    page's community-level diagnostic) is stored by the precompute too: opening it on a
+    fresh server runs no fit."""
+    from dashboard.i18n import t
+
+    report = derived.precompute(tiny, pages=("faults", "waiting"))
+    assert report["errors"] == {}
+    derived.clear_memory()
+    fits.reset()
+    at = _render(tiny, "faults", monkeypatch)
+    at.session_state["fl_effect_tabs"] = t("out.outcome.arrival_minutes", "zh")
+    at.run()
+    at = _render(tiny, "waiting", monkeypatch)
+    at.session_state["wait_diagnostic_exp"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert any(c.proto.id.endswith("eff_event_hall_wait_mean_min") for c in at.get("plotly_chart"))
+    assert fits.count() == 0

@@ -17,6 +17,9 @@ Usage::
 
 In ``streamlit.testing`` a section is opened through the session state:
 ``at.session_state[key] = label`` (a tab) or ``= True`` (an expander), then ``run()``.
+Every section a run meets is listed in the session state (:func:`closed_sections`), so
+the precompute after an import (:func:`dashboard.derived.precompute`) opens each one and
+a section's results are stored with the default views: opening it later reads them.
 """
 
 from __future__ import annotations
@@ -25,15 +28,35 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-__all__ = ["expander", "tabs"]
+__all__ = ["REGISTRY", "closed_sections", "expander", "tabs"]
+
+REGISTRY = "_lazy_sections"
+"""Session-state key of ``{section key: [values that open its closed parts]}``."""
+
+
+def _register(key: str, openers: list) -> None:
+    st.session_state.setdefault(REGISTRY, {})[key] = openers
+
+
+def closed_sections(state) -> list[tuple[str, object]]:
+    """``(key, value)`` pairs that open every section registered in ``state`` (a session
+    state, or ``AppTest.session_state``) but its first tab, which is open by default."""
+    try:
+        registry = state[REGISTRY]
+    except KeyError:
+        return []
+    return [(key, value) for key, openers in registry.items() for value in openers]
 
 
 def tabs(labels: Sequence[str], key: str) -> list:
     """Tabs whose ``.open`` says which one to run; switching tabs reruns the script (or the
     fragment the tabs are in), which then runs the newly open tab only."""
-    return list(st.tabs(list(labels), key=key, on_change="rerun"))
+    labels = list(labels)
+    _register(key, labels[1:])
+    return list(st.tabs(labels, key=key, on_change="rerun"))
 
 
 def expander(label: str, key: str):
     """A closed expander whose ``.open`` is true once the user has opened it."""
+    _register(key, [True])
     return st.expander(label, key=key, on_change="rerun")
