@@ -63,6 +63,33 @@ def _what_if(path: str, version: tuple, minutes: float, speed: float, village: f
     return wi, rooms, spec
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _schedule(path: str, version: tuple, what_if_args: tuple, _rooms: pd.DataFrame, minutes: float, speed: float,
+              days_per_room: int, weekend_share: float, lang: str) -> dict[str, Any]:
+    """The open days of the what-if's rooms (``_rooms``; ``what_if_args`` are the
+    arguments of :func:`_what_if` that produced them), their check, timetable and notice
+    text: computed once per what-if and schedule settings, shared by every session (the
+    proposal and its check take most of a planner visit's script otherwise)."""
+    data = coverage_data.load(path, version)
+    mgr = _managers(path, version)
+    mgr = mgr[mgr["room_id"].isin(_rooms["room_id"])]
+    missing = _rooms[~_rooms["room_id"].isin(mgr["room_id"])]
+    if len(missing):
+        mgr = pd.concat([mgr, schedule.infer_managers(missing, data.halls)], ignore_index=True)
+    hh = schedule.room_households(_rooms, data.communities)
+    limit = settings.walk_limit_m(minutes, speed)
+    sched = schedule.propose_schedule(_rooms, mgr, hh, neighbour_m=2 * limit, weekend_share=weekend_share,
+                                      days_per_room=days_per_room)
+    return {
+        "schedule": sched,
+        "inferred": bool(len(missing)),
+        "problems": schedule.check_schedule(sched, mgr, schedule.neighbours(_rooms, 2 * limit), weekend_share),
+        "timetable": schedule.timetable(sched, lang),
+        "notice": schedule.notice_text(sched, _rooms.assign(community_id=_rooms.get("community_id")),
+                                       data.communities, "zh"),
+    }
+
+
 def _pct(v: float | None) -> str:
     return "–" if v is None else f"{v:.1%}"
 
@@ -164,8 +191,8 @@ def what_if_view() -> None:
         adds.append(sites)
     add_df = pd.concat(adds, ignore_index=True) if adds else None
     move = (move_id, float(move_lon), float(move_lat)) if move_id != none else None
-    wi, rooms_map, spec = _what_if(path, version, minutes, speed, village, add_df,
-                                   tuple(c for c in close if c != move_id), tuple(close), move, L)
+    what_if_args = (minutes, speed, village, add_df, tuple(c for c in close if c != move_id), tuple(close), move, L)
+    wi, rooms_map, spec = _what_if(path, version, *what_if_args)
     delta = (wi.totals["share"] or 0.0) - (res.share_before or 0.0)
     st.metric(t("cov.whatif.share", L), _pct(wi.totals["share"]), delta=definitions.fmt_delta(delta, "share", L),
               delta_color=definitions.delta_color("coverage_share", delta, "share"))
@@ -184,28 +211,19 @@ def what_if_view() -> None:
         st.info(t("cov.sched.no_rooms", L))
         sched = None
     else:
-        mgr = _managers(path, version)
-        mgr = mgr[mgr["room_id"].isin(sched_rooms["room_id"])]
-        missing = sched_rooms[~sched_rooms["room_id"].isin(mgr["room_id"])]
-        if len(missing):
+        proposed = _schedule(path, version, what_if_args, sched_rooms, minutes, speed, days_per_room, weekend_share, L)
+        sched, problems, notice = proposed["schedule"], proposed["problems"], proposed["notice"]
+        if proposed["inferred"]:
             st.caption(t("cov.sched.inferred", L))
-            mgr = pd.concat([mgr, schedule.infer_managers(missing, data.halls)], ignore_index=True)
-        hh = schedule.room_households(sched_rooms, data.communities)
-        limit = settings.walk_limit_m(minutes, speed)
-        sched = schedule.propose_schedule(sched_rooms, mgr, hh, neighbour_m=2 * limit, weekend_share=weekend_share,
-                                          days_per_room=days_per_room)
-        problems = schedule.check_schedule(sched, mgr, schedule.neighbours(sched_rooms, 2 * limit), weekend_share)
         if problems:
             st.warning(t("cov.sched.problems", L))
             st.text("\n".join(problems))
         else:
             st.success(t("cov.sched.ok", L))
         st.markdown(f"**{t('cov.sched.timetable', L)}**")
-        show_table(schedule.timetable(sched, L), "sched_table", L, file_stem="open_days")
+        show_table(proposed["timetable"], "sched_table", L, file_stem="open_days")
         st.markdown(f"**{t('cov.sched.notice', L)}**")
-        notice = schedule.notice_text(sched, sched_rooms.assign(community_id=sched_rooms.get("community_id")),
-                                      data.communities, "zh")
-        st.code(notice, language=None)
+        st.code(proposed["notice"], language=None)
         with st.expander(t("cov.notice.print.title", L)):
             st.caption(t("cov.notice.print.help", L))
             with st.form("notice_print"):

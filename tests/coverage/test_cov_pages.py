@@ -114,3 +114,30 @@ def test_planner_mean_walk_objective(town_db, monkeypatch):
                        f"{want.extra['mean_walk_after_m']:.0f} m after (walks beyond {want.extra['far_m']:.0f} m "
                        f"count as {want.extra['far_m']:.0f} m)."]
     assert want.extra["mean_walk_after_m"] < want.extra["mean_walk_before_m"]
+
+
+def test_planner_schedules_a_what_if_once_for_every_session(town_db, monkeypatch):
+    """The open-day proposal and its check (most of a planner visit's script at city
+    scale) are shared: a second session reuses them; other settings get their own."""
+    import streamlit as st
+
+    from dashboard.coverage import schedule
+
+    calls = []
+    real = schedule.propose_schedule
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(schedule, "propose_schedule", counting)
+    st.cache_resource.clear()
+    for _ in range(2):
+        at = _run("planner.py", town_db, monkeypatch, "zh")
+        assert not at.exception, at.exception
+    assert len(calls) == 1
+    shown = at.code[0].value
+    at.number_input(key="sched_days").set_value(2).run()
+    assert not at.exception, at.exception
+    assert len(calls) == 2
+    assert at.code[0].value != shown  # the notice follows the new schedule
