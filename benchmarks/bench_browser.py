@@ -99,6 +99,7 @@ STATIC_HTML = "<!doctype html><html><head><meta charset='utf-8'><title>static</t
 STREAMLIT_FLAGS = [
     "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
     "--browser.gatherUsageStats", "false", "--global.developmentMode", "false", "--client.toolbarMode", "viewer",
+    "--runner.postScriptGC", "false",
 ]
 """The options ``servicecircle serve`` gives Streamlit that matter for speed (the static page gets them too)."""
 
