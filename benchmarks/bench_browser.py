@@ -137,6 +137,8 @@ class RunResult:
     rss_mb: float = 0.0
     rss_tree_mb: float = 0.0
     rss_five_mb: list[float] = field(default_factory=list)
+    five_cpu: list[tuple[float, float]] = field(default_factory=list)
+    """Per five-user round: the server's CPU seconds and the round's wall seconds."""
     ws_bytes: dict[str, int] = field(default_factory=dict)
 
 
@@ -168,6 +170,18 @@ def rss_mb(server: Server) -> tuple[float, float]:
     procs = [root, *root.children(recursive=True)]
     streamlit = psutil.Process(_streamlit_pid(server))
     return streamlit.memory_info().rss / 2**20, sum(p.memory_info().rss for p in procs) / 2**20
+
+
+def cpu_s(server: Server) -> float:
+    """CPU seconds (user + system) the server's process tree has used so far."""
+    import psutil
+
+    root = psutil.Process(server.proc.pid)
+    total = 0.0
+    for proc in [root, *root.children(recursive=True)]:
+        t = proc.cpu_times()
+        total += t.user + t.system
+    return total
 
 
 READY_S: list[float] = []
@@ -357,7 +371,9 @@ async def one_run(db: Path, pages: list[str], run: int, tmp: Path, static_repeat
             saved()
             for group in rounds(pages, 2 * run):
                 with serve(db, tmp) as srv:
+                    cpu0, t0 = cpu_s(srv), time.perf_counter()
                     res.five.append(await five_users(browser, srv.url, group, pages[0]))
+                    res.five_cpu.append((cpu_s(srv) - cpu0, time.perf_counter() - t0))
                     res.rss_five_mb.append(rss_mb(srv)[0])
                 saved()
         finally:
@@ -419,6 +435,8 @@ def summarise(runs: list[RunResult], pages: list[str]) -> dict:
         "rss_mb": max(r.rss_mb for r in runs), "rss_tree_mb": max(r.rss_tree_mb for r in runs),
         "complete": all(r.five for r in runs),
         "rss_five_mb": max((x for r in runs for x in r.rss_five_mb), default=None),
+        "five_cpu_s": _med([c for r in runs for c, _ in r.five_cpu]),
+        "five_wall_s": _med([w for r in runs for _, w in r.five_cpu]),
     }
 
 
@@ -466,6 +484,10 @@ def section(label: str, s: dict, meta: dict, pages: list[str]) -> str:
         f"Server memory (RSS of the Streamlit process) after every page, one user: **{s['rss_mb']:.0f} MB** "
         f"(whole process tree incl. the `servicecircle serve` wrapper {s['rss_tree_mb']:.0f} MB); after a "
         f"five-user round: {_fmt(s['rss_five_mb'], ' MB')}.",
+        "",
+        f"CPU of the server during a five-user round (median over rounds): **{_fmt(s['five_cpu_s'], ' s')}** in a round "
+        f"of {_fmt(s['five_wall_s'], ' s')} on {meta['cpus']} cores; the rest of the machine's time went to the five "
+        "Chromium contexts, which share the server's cores here (in use, each colleague's browser draws on their own PC).",
         "",
         "### Per page",
         "",
@@ -568,7 +590,8 @@ def main(argv: list[str] | None = None) -> int:
             "static_first_s": r.static_first, "static_repeat_s": r.static_repeat, "html_s": r.html,
             "first": [v.as_dict() for v in r.first], "repeat": [v.as_dict() for v in r.repeat],
             "five": [[v.as_dict() for v in g] for g in r.five], "ws_bytes": r.ws_bytes,
-            "rss_mb": r.rss_mb, "rss_tree_mb": r.rss_tree_mb, "rss_five_mb": r.rss_five_mb} for r in done]}
+            "rss_mb": r.rss_mb, "rss_tree_mb": r.rss_tree_mb, "rss_five_mb": r.rss_five_mb,
+            "five_cpu": r.five_cpu} for r in done]}
         (RESULTS / f"browser-{slug}.json").write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")
         return text
 
