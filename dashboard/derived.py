@@ -264,44 +264,22 @@ def _open_sections(at, rounds: int = 3) -> None:
                 return
 
 
-def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PAGES,
-               progress: Callable[[str, float], None] | None = None,
-               timeout_s: float = 1800.0) -> dict[str, Any]:
-    """Render ``pages`` once, headless, with the default filters, every lazy section
-    opened, so that every result they ask for is stored for the current data version;
-    then remove older versions.
-
-    Parameters
-    ----------
-    db
-        Warehouse (``None``: ``--db`` default).
-    pages
-        Page files (without ``.py``) of ``dashboard/screens/``.
-    progress
-        Called with ``(page name, fraction done)`` before each page.
-    timeout_s
-        Longest time one page may take.
-
-    Returns
-    -------
-    dict
-        ``pages`` (name -> seconds), ``errors`` (name -> message), ``seconds``,
-        ``entries`` (results stored), ``bytes``.
+def render_pages(path: Path, pages: Iterable[str], *, progress: Callable[[str, float], None] | None = None,
+                 timeout_s: float = 1800.0) -> tuple[dict[str, float], dict[str, str]]:
+    """Render ``pages`` of the warehouse ``path`` once each in this process, headless
+    (``dashboard/headless.py``, as an administrator), every lazy section opened: what they
+    ask for is stored (:func:`cached_call` results) and kept in this process's caches
+    (``st.cache_resource`` of the pages). Returns ``(seconds per page, errors per page)``.
     """
     from streamlit.testing.v1 import AppTest
 
     from dashboard.access.roles import Role
     from dashboard.ui.auth import Principal
 
-    path = settings.db_path(db).resolve()
-    version = warehouse.data_version(path)
-    if version is None:
-        raise warehouse.WarehouseMissing(f"warehouse {path} does not exist")
     names = list(pages)
     entry = str(settings.PROJECT_ROOT / "dashboard" / "headless.py")
     timings: dict[str, float] = {}
     errors: dict[str, str] = {}
-    start = time.perf_counter()
     old_db = os.environ.get("SERVICECIRCLE_DB")
     os.environ["SERVICECIRCLE_DB"] = str(path)  # the page scripts read the warehouse from here
     # Streamlit's "missing ScriptRunContext" notes of headless runs: its loggers, one by one
@@ -337,6 +315,39 @@ def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PA
             os.environ.pop("SERVICECIRCLE_DB", None)
         else:
             os.environ["SERVICECIRCLE_DB"] = old_db
+    return timings, errors
+
+
+def precompute(db: str | os.PathLike | None = None, *, pages: Iterable[str] = PAGES,
+               progress: Callable[[str, float], None] | None = None,
+               timeout_s: float = 1800.0) -> dict[str, Any]:
+    """Render ``pages`` once, headless, with the default filters, every lazy section
+    opened, so that every result they ask for is stored for the current data version;
+    then remove older versions.
+
+    Parameters
+    ----------
+    db
+        Warehouse (``None``: ``--db`` default).
+    pages
+        Page files (without ``.py``) of ``dashboard/screens/``.
+    progress
+        Called with ``(page name, fraction done)`` before each page.
+    timeout_s
+        Longest time one page may take.
+
+    Returns
+    -------
+    dict
+        ``pages`` (name -> seconds), ``errors`` (name -> message), ``seconds``,
+        ``entries`` (results stored), ``bytes``.
+    """
+    path = settings.db_path(db).resolve()
+    version = warehouse.data_version(path)
+    if version is None:
+        raise warehouse.WarehouseMissing(f"warehouse {path} does not exist")
+    start = time.perf_counter()
+    timings, errors = render_pages(path, pages, progress=progress, timeout_s=timeout_s)
     if progress:
         progress("", 1.0)
     folder = _folder(path, version)

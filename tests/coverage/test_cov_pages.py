@@ -141,3 +141,33 @@ def test_planner_schedules_a_what_if_once_for_every_session(town_db, monkeypatch
     assert not at.exception, at.exception
     assert len(calls) == 2
     assert at.code[0].value != shown  # the notice follows the new schedule
+
+
+def test_server_warms_the_planner_before_it_listens(town_db, monkeypatch):
+    """``dashboard.server.warm`` renders the planning pages in the server's process: the
+    first visitor's planner then finds its plan in the caches (no planning run)."""
+    import streamlit as st
+
+    from dashboard import server
+    from dashboard.coverage import planner
+
+    st.cache_resource.clear()
+    monkeypatch.setenv("SERVICECIRCLE_DB", str(town_db))
+    monkeypatch.setenv("SERVICECIRCLE_PRECOMPUTE", "1")
+    assert server.warm() == {}
+    calls = []
+    real = planner.plan
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(planner, "plan", counting)
+    at = _run("planner.py", town_db, monkeypatch, "zh")
+    assert not at.exception, at.exception
+    assert calls == []
+    monkeypatch.setenv("SERVICECIRCLE_PRECOMPUTE", "0")  # switched off: nothing warmed
+    st.cache_resource.clear()
+    assert server.warm() == {}
+    _run("planner.py", town_db, monkeypatch, "zh")
+    assert len(calls) == 1
