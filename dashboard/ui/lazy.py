@@ -30,8 +30,7 @@ import streamlit as st
 
 __all__ = ["REGISTRY", "closed_sections", "expander", "tabs"]
 
-REGISTRY = "_lazy_sections"
-"""Session-state key of ``{section key: [values that open its closed parts]}``."""
+REGISTRY = "_lazy_sections"  # session-state key of {section key: [values that open its closed parts]}
 
 
 def _register(key: str, openers: list) -> None:
